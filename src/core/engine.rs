@@ -1,0 +1,539 @@
+//! The core state machine: events in, state and effects out.
+//!
+//! Deterministic and pure: the clock is the events' own dates, nothing is
+//! read from the store or the network. Live intake and replay both feed it.
+
+use super::deadline::{Ctx, Found};
+use super::extract::{self, Input, Named};
+use super::matcher::{self, Df, Signature};
+use crate::config::{Config, ConflictConfig, DedupConfig};
+use crate::event::{Event, Mention};
+use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Settings the core needs, taken from the config and the log's `scenario`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub tz: Tz,
+    pub lang: Lang,
+    pub workday_end: NaiveTime,
+    pub digest_time: NaiveTime,
+    pub overdue_days: u32,
+    pub conflicts: ConflictConfig,
+    pub dedup: DedupConfig,
+    pub allow_all: bool,
+    pub allow: Vec<ChatId>,
+}
+
+impl Settings {
+    pub fn from_config(cfg: &Config) -> Settings {
+        Settings {
+            tz: cfg.tz(),
+            lang: cfg.organisation.lang,
+            workday_end: cfg.organisation.workday_end,
+            digest_time: cfg.digest.time,
+            overdue_days: cfg.digest.overdue_days,
+            conflicts: cfg.conflicts.clone(),
+            dedup: cfg.dedup.clone(),
+            allow_all: cfg.groups.allow_all,
+            allow: cfg.groups.allow.clone(),
+        }
+    }
+
+    pub fn is_allowed(&self, chat: ChatId) -> bool {
+        self.allow_all || self.allow.contains(&chat)
+    }
+
+    /// Dates in `16/10` form are day-first outside the Americas.
+    pub fn day_first(&self) -> bool {
+        !self.tz.name().starts_with("America/")
+    }
+
+    pub fn local(&self, t: DateTime<FixedOffset>) -> NaiveDateTime {
+        t.with_timezone(&self.tz).naive_local()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
+    pub name: String,
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: ChatId,
+    pub title: String,
+    pub owner: Option<UserId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub sender: UserId,
+    pub sent: NaiveDateTime,
+    pub text: String,
+    pub reply_to: Option<i64>,
+    pub mentions: Vec<Mention>,
+}
+
+/// Why a task joined the cluster it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub to: MsgRef,
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub src: MsgRef,
+    pub sender: UserId,
+    pub sent: NaiveDateTime,
+    pub text: String,
+    pub deadline: Option<Deadline>,
+    pub assignees: Assignees,
+    pub cluster: u64,
+    /// The earlier task it was matched to, if any.
+    pub link: Option<Link>,
+    /// The best candidate below the duplicate threshold, shown, never merged.
+    pub maybe: Option<Link>,
+    pub sig: Signature,
+    pub task_score: i32,
+}
+
+impl Task {
+    /// Is it still open at `now`? Undated tasks stay open for the pending window.
+    pub fn is_pending_at(&self, now: NaiveDateTime, window_days: i64) -> bool {
+        match self.deadline {
+            Some(d) => d.is_pending_at(now),
+            None => now < self.sent + Duration::days(window_days),
+        }
+    }
+}
+
+/// A message to a group's owner: the new task was already asked elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub to: UserId,
+    pub task: MsgRef,
+    pub duplicate_of: Vec<MsgRef>,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// Only "maybe related": asked as a question, never merged.
+    pub maybe: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Warning(Warning),
+}
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub settings: Settings,
+    pub people: BTreeMap<UserId, Person>,
+    pub groups: BTreeMap<ChatId, Group>,
+    pub members: BTreeMap<ChatId, BTreeSet<UserId>>,
+    pub messages: HashMap<MsgRef, Message>,
+    pub tasks: BTreeMap<MsgRef, Task>,
+    df: Df,
+    next_cluster: u64,
+    /// The latest event date seen, local.
+    pub last_seen: Option<NaiveDateTime>,
+}
+
+impl Engine {
+    pub fn new(settings: Settings) -> Engine {
+        Engine {
+            settings,
+            people: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            members: BTreeMap::new(),
+            messages: HashMap::new(),
+            tasks: BTreeMap::new(),
+            df: Df::default(),
+            next_cluster: 1,
+            last_seen: None,
+        }
+    }
+
+    pub fn df(&self) -> &Df {
+        &self.df
+    }
+
+    pub fn is_member(&self, chat: ChatId, user: UserId) -> bool {
+        self.members.get(&chat).is_some_and(|m| m.contains(&user))
+    }
+
+    fn ctx(&self, sent: NaiveDateTime) -> Ctx {
+        Ctx {
+            sent,
+            workday_end: self.settings.workday_end,
+            lang: self.settings.lang,
+            day_first: self.settings.day_first(),
+        }
+    }
+
+    /// Apply one event; return what should be sent because of it.
+    pub fn apply(&mut self, ev: &Event) -> Vec<Effect> {
+        if let Some(d) = ev.date() {
+            let local = self.settings.local(d);
+            self.last_seen = Some(self.last_seen.map_or(local, |l| l.max(local)));
+        }
+        match ev {
+            Event::Scenario {
+                lang,
+                tz,
+                workday_end,
+                ..
+            } => {
+                if let Ok(tz) = tz.parse() {
+                    self.settings.tz = tz;
+                }
+                self.settings.lang = *lang;
+                self.settings.workday_end = *workday_end;
+                vec![]
+            }
+            Event::Person {
+                user_id,
+                name,
+                username,
+            } => {
+                self.people.insert(
+                    *user_id,
+                    Person {
+                        id: *user_id,
+                        name: name.clone(),
+                        username: username.clone(),
+                    },
+                );
+                vec![]
+            }
+            Event::Group {
+                chat_id,
+                title,
+                owner_id,
+            } => {
+                if self.settings.is_allowed(*chat_id) {
+                    self.groups.insert(
+                        *chat_id,
+                        Group {
+                            id: *chat_id,
+                            title: title.clone(),
+                            owner: *owner_id,
+                        },
+                    );
+                }
+                vec![]
+            }
+            Event::Member {
+                chat_id, user_id, ..
+            } => {
+                if self.settings.is_allowed(*chat_id) {
+                    self.members.entry(*chat_id).or_default().insert(*user_id);
+                }
+                vec![]
+            }
+            Event::MemberLeft {
+                chat_id, user_id, ..
+            } => {
+                if let Some(m) = self.members.get_mut(chat_id) {
+                    m.remove(user_id);
+                }
+                vec![]
+            }
+            Event::Message {
+                chat_id,
+                message_id,
+                sender_id,
+                date,
+                text,
+                reply_to_message_id,
+                mentions,
+            } => {
+                if !self.settings.is_allowed(*chat_id) {
+                    return vec![];
+                }
+                let src = MsgRef {
+                    chat_id: *chat_id,
+                    message_id: *message_id,
+                };
+                if self.messages.contains_key(&src) {
+                    return vec![];
+                }
+                let sent = self.settings.local(*date);
+                self.messages.insert(
+                    src,
+                    Message {
+                        sender: *sender_id,
+                        sent,
+                        text: text.clone(),
+                        reply_to: *reply_to_message_id,
+                        mentions: mentions.clone(),
+                    },
+                );
+                self.consider(src, sent, true)
+            }
+            Event::Edit {
+                chat_id,
+                message_id,
+                date,
+                text,
+                mentions,
+            } => {
+                let src = MsgRef {
+                    chat_id: *chat_id,
+                    message_id: *message_id,
+                };
+                let sent = self.settings.local(*date);
+                let Some(m) = self.messages.get_mut(&src) else {
+                    return vec![];
+                };
+                m.text = text.clone();
+                if !mentions.is_empty() {
+                    m.mentions = mentions.clone();
+                }
+                self.consider(src, sent, false)
+            }
+        }
+    }
+
+    /// Resolve mention entities to users: `text_mention` carries the id, a
+    /// plain `@username` is looked up.
+    fn mentioned(&self, text: &str, mentions: &[Mention]) -> Vec<UserId> {
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        let mut out = Vec::new();
+        for m in mentions {
+            if let Some(u) = m.user_id {
+                out.push(u);
+                continue;
+            }
+            let end = (m.offset + m.length).min(utf16.len());
+            let start = m.offset.min(end);
+            let s = String::from_utf16_lossy(&utf16[start..end]);
+            let name = s.trim_start_matches('@');
+            if let Some(p) = self.people.values().find(|p| {
+                p.username
+                    .as_deref()
+                    .is_some_and(|u| u.eq_ignore_ascii_case(name))
+            }) {
+                out.push(p.id);
+            }
+        }
+        out
+    }
+
+    /// (Re)judge a message as a task. `new` is false for edits.
+    fn consider(&mut self, src: MsgRef, at: NaiveDateTime, new: bool) -> Vec<Effect> {
+        let Some(msg) = self.messages.get(&src) else {
+            return vec![];
+        };
+        let mentioned = self.mentioned(&msg.text, &msg.mentions);
+        let names: Vec<Named<'_>> = self
+            .members
+            .get(&src.chat_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|u| self.people.get(u))
+            .map(|p| Named {
+                user: p.id,
+                name: &p.name,
+                username: p.username.as_deref(),
+            })
+            .collect();
+        let input = Input {
+            text: &msg.text,
+            sender: msg.sender,
+            mentioned: &mentioned,
+            members: &names,
+            is_reply: msg.reply_to.is_some(),
+        };
+        let ex = extract::extract(&input, &self.ctx(at));
+        let sig = matcher::signature(&ex.folded);
+        let (sender, sent, text, reply_to) = (msg.sender, msg.sent, msg.text.clone(), msg.reply_to);
+        if new {
+            self.df.add(&sig);
+        }
+        let reply_task = reply_to
+            .map(|id| MsgRef {
+                chat_id: src.chat_id,
+                message_id: id,
+            })
+            .filter(|r| self.tasks.contains_key(r));
+        // A reply that restates nothing is an answer, unless it comes from the asker.
+        let is_task = ex.is_task
+            || (reply_task.is_some_and(|r| self.tasks.get(&r).is_some_and(|t| t.sender == sender))
+                && ex.task_score >= 2);
+        if !is_task {
+            self.tasks.remove(&src);
+            return vec![];
+        }
+        let deadline = match ex.deadline {
+            Found::Deadline(d) => Some(d),
+            Found::SameAsEarlier => self.earlier_deadline(src, sender, sent),
+            Found::None => None,
+        };
+        if let Some(t) = self.tasks.get_mut(&src) {
+            // An edit of a task keeps its place in its cluster.
+            t.text = text;
+            t.deadline = deadline;
+            t.assignees = ex.assignees;
+            t.sig = sig;
+            t.task_score = ex.task_score;
+            return vec![];
+        }
+        let (best, maybe) = self.best_match(src, sender, at, &sig, reply_task);
+        let threshold = self.settings.dedup.duplicate_threshold;
+        let (cluster, link) = match best {
+            Some(l) if l.score >= threshold => (
+                self.tasks.get(&l.to).map(|t| t.cluster).unwrap_or(0),
+                Some(l),
+            ),
+            _ => {
+                let c = self.next_cluster;
+                self.next_cluster += 1;
+                (c, None)
+            }
+        };
+        let maybe = if link.is_none() {
+            maybe.filter(|m| m.score >= self.settings.dedup.maybe_threshold)
+        } else {
+            None
+        };
+        let task = Task {
+            src,
+            sender,
+            sent,
+            text,
+            deadline,
+            assignees: ex.assignees,
+            cluster,
+            link: link.clone(),
+            maybe: maybe.clone(),
+            sig,
+            task_score: ex.task_score,
+        };
+        self.tasks.insert(src, task);
+        if !new {
+            return vec![];
+        }
+        self.warnings(src, sender, at, link, maybe)
+    }
+
+    /// The deadline of the asker's previous task in the same chat, for
+    /// "same time as before".
+    fn earlier_deadline(&self, src: MsgRef, sender: UserId, at: NaiveDateTime) -> Option<Deadline> {
+        self.tasks
+            .values()
+            .filter(|t| {
+                t.src.chat_id == src.chat_id && t.sender == sender && t.sent <= at && t.src != src
+            })
+            .max_by_key(|t| (t.sent, t.src.message_id))
+            .and_then(|t| t.deadline)
+    }
+
+    /// Best pending earlier task for this one, and the best below threshold.
+    fn best_match(
+        &self,
+        src: MsgRef,
+        sender: UserId,
+        at: NaiveDateTime,
+        sig: &Signature,
+        reply_task: Option<MsgRef>,
+    ) -> (Option<Link>, Option<Link>) {
+        let window = self.settings.dedup.pending_window_days;
+        let mut best: Option<Link> = None;
+        for (r, t) in &self.tasks {
+            if *r == src || !self.cluster_pending_at(t.cluster, at, window) {
+                continue;
+            }
+            let mut v = matcher::compare(sig, &t.sig, &self.df);
+            if reply_task == Some(*r) {
+                v.score = v.score.max(0.9);
+                v.reasons.insert(0, "a reply to the earlier ask".into());
+            }
+            if t.sender == sender && t.src.chat_id == src.chat_id {
+                v.score += 0.05;
+                v.reasons.push("same asker in the same group".into());
+            }
+            if best.as_ref().is_none_or(|b| v.score > b.score) {
+                best = Some(Link {
+                    to: *r,
+                    score: v.score.min(1.0),
+                    reasons: v.reasons,
+                });
+            }
+        }
+        (best.clone(), best)
+    }
+
+    /// A cluster is pending while any of its asks is.
+    pub fn cluster_pending_at(&self, cluster: u64, at: NaiveDateTime, window: i64) -> bool {
+        self.tasks
+            .values()
+            .any(|t| t.cluster == cluster && t.sent <= at && t.is_pending_at(at, window))
+    }
+
+    fn warnings(
+        &self,
+        src: MsgRef,
+        sender: UserId,
+        at: NaiveDateTime,
+        link: Option<Link>,
+        maybe: Option<Link>,
+    ) -> Vec<Effect> {
+        let Some(owner) = self.groups.get(&src.chat_id).and_then(|g| g.owner) else {
+            return vec![];
+        };
+        let window = self.settings.dedup.pending_window_days;
+        let (l, is_maybe) = match (link, maybe) {
+            (Some(l), _) => (l, false),
+            (None, Some(m)) => (m, true),
+            _ => return vec![],
+        };
+        let Some(cluster) = self.tasks.get(&l.to).map(|t| t.cluster) else {
+            return vec![];
+        };
+        // Earlier pending asks in other groups the sender is not in: a relay
+        // by someone who received the ask is no news to them.
+        let others: Vec<MsgRef> = self
+            .tasks
+            .values()
+            .filter(|t| {
+                t.cluster == cluster
+                    && t.src != src
+                    && t.src.chat_id != src.chat_id
+                    && t.is_pending_at(at, window)
+                    && !self.is_member(t.src.chat_id, sender)
+            })
+            .map(|t| t.src)
+            .collect();
+        if others.is_empty() {
+            return vec![];
+        }
+        vec![Effect::Warning(Warning {
+            to: owner,
+            task: src,
+            duplicate_of: others,
+            score: l.score,
+            reasons: l.reasons,
+            maybe: is_maybe,
+        })]
+    }
+
+    /// Is `user` asked to do `task`?
+    pub fn is_assigned(&self, task: &Task, user: UserId) -> bool {
+        match &task.assignees {
+            Assignees::Group => task.sender != user && self.is_member(task.src.chat_id, user),
+            Assignees::People(p) => p.contains(&user),
+        }
+    }
+
+    /// Everyone who is a member of any group, in id order.
+    pub fn all_members(&self) -> BTreeSet<UserId> {
+        self.members.values().flatten().copied().collect()
+    }
+}

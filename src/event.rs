@@ -1,0 +1,290 @@
+//! The event log: the project's journal format (`../shared/corpus/FORMAT.md`).
+//!
+//! Unknown fields (notably `label`) are ignored on purpose: labeled scenarios
+//! can be replayed as they are, and the pipeline provably never reads labels.
+
+use crate::model::{ChatId, Lang, MsgRef, UserId};
+use chrono::{DateTime, FixedOffset, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// One `mention` / `text_mention` entity. Offsets are UTF-16 code units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Present for `text_mention`; a plain `@username` mention may lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    pub offset: usize,
+    pub length: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Scenario {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default)]
+        lang: Lang,
+        tz: String,
+        #[serde(with = "hhmm")]
+        workday_end: NaiveTime,
+    },
+    Person {
+        user_id: UserId,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+    },
+    Group {
+        chat_id: ChatId,
+        title: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner_id: Option<UserId>,
+    },
+    Member {
+        chat_id: ChatId,
+        user_id: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<DateTime<FixedOffset>>,
+    },
+    MemberLeft {
+        chat_id: ChatId,
+        user_id: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<DateTime<FixedOffset>>,
+    },
+    Message {
+        chat_id: ChatId,
+        message_id: i64,
+        sender_id: UserId,
+        date: DateTime<FixedOffset>,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to_message_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mentions: Vec<Mention>,
+    },
+    Edit {
+        chat_id: ChatId,
+        message_id: i64,
+        date: DateTime<FixedOffset>,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mentions: Vec<Mention>,
+    },
+}
+
+impl Event {
+    /// When the event happened, where it says.
+    pub fn date(&self) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Event::Message { date, .. } | Event::Edit { date, .. } => Some(*date),
+            Event::Member { date, .. } | Event::MemberLeft { date, .. } => *date,
+            _ => None,
+        }
+    }
+
+    /// The message this event is about, for messages and edits.
+    pub fn msg_ref(&self) -> Option<MsgRef> {
+        match self {
+            Event::Message {
+                chat_id,
+                message_id,
+                ..
+            }
+            | Event::Edit {
+                chat_id,
+                message_id,
+                ..
+            } => Some(MsgRef {
+                chat_id: *chat_id,
+                message_id: *message_id,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The key under which the journal stores this event exactly once.
+    /// A message is identified by its chat and id (a redelivery is the same
+    /// message); every other event by its full content.
+    pub fn identity(&self) -> Vec<u8> {
+        match self {
+            Event::Message {
+                chat_id,
+                message_id,
+                ..
+            } => format!("msg/{}/{}", chat_id.0, message_id).into_bytes(),
+            other => {
+                let mut k = b"ev/".to_vec();
+                // Serialising our own enum cannot fail.
+                k.extend(serde_json::to_vec(other).unwrap_or_default());
+                k
+            }
+        }
+    }
+}
+
+mod hhmm {
+    use chrono::NaiveTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.format("%H:%M").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        let s = String::deserialize(d)?;
+        NaiveTime::parse_from_str(&s, "%H:%M")
+            .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a HH:MM clock time")))
+    }
+}
+
+/// A problem with one line of a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Why a log was rejected as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render_line_errors(file, errors, *total))]
+    Invalid {
+        file: String,
+        errors: Vec<LineError>,
+        total: usize,
+    },
+}
+
+fn render_line_errors(file: &str, errors: &[LineError], total: usize) -> String {
+    let mut out: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{file}:{}: {}", e.line, e.reason))
+        .collect();
+    if total > errors.len() {
+        out.push(format!(
+            "{file}: … and {} more bad lines",
+            total - errors.len()
+        ));
+    }
+    out.join("\n")
+}
+
+/// How many bad lines a rejected log reports before summarising.
+pub const MAX_REPORTED_ERRORS: usize = 20;
+
+/// Parse a whole log. All or nothing: any bad line rejects the file, and
+/// every bad line (up to [`MAX_REPORTED_ERRORS`]) is reported.
+pub fn parse_log(file: &str, text: &str) -> Result<Vec<Event>, LogError> {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    let mut total = 0;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Event>(trimmed).map_err(|e| e.to_string()) {
+            Ok(ev) => match check(&ev) {
+                Ok(()) => events.push(ev),
+                Err(reason) => {
+                    total += 1;
+                    if errors.len() < MAX_REPORTED_ERRORS {
+                        errors.push(LineError {
+                            line: i + 1,
+                            reason,
+                        });
+                    }
+                }
+            },
+            Err(reason) => {
+                total += 1;
+                if errors.len() < MAX_REPORTED_ERRORS {
+                    errors.push(LineError {
+                        line: i + 1,
+                        reason: reason.replace(" at line 1 column", " at column"),
+                    });
+                }
+            }
+        }
+    }
+    if total > 0 {
+        return Err(LogError::Invalid {
+            file: file.to_string(),
+            errors,
+            total,
+        });
+    }
+    Ok(events)
+}
+
+/// Checks serde cannot express.
+fn check(ev: &Event) -> Result<(), String> {
+    if let Event::Scenario { tz, .. } = ev {
+        tz.parse::<chrono_tz::Tz>()
+            .map_err(|_| format!("field `tz`: `{tz}` is not an IANA time zone"))?;
+    }
+    Ok(())
+}
+
+/// Read and parse a log file.
+pub fn read_log(path: &Path) -> Result<Vec<Event>, LogError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LogError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_log(&file, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_unknown_fields_are_ignored() {
+        let line = r#"{"type":"message","chat_id":-1,"message_id":2,"sender_id":3,"date":"2024-03-04T09:00:00+08:00","text":"hi","label":{"task":true}}"#;
+        let evs = parse_log("x", line).expect("parses");
+        assert!(matches!(&evs[0], Event::Message { text, .. } if text == "hi"));
+    }
+
+    #[test]
+    fn all_bad_lines_are_reported_with_numbers() {
+        let text = "{\"type\":\"person\",\"user_id\":1,\"name\":\"a\"}\nnot json\n\n{\"type\":\"group\"}\n{\"type\":\"scenario\",\"tz\":\"Mars/Base\",\"workday_end\":\"17:30\"}\n";
+        let err = parse_log("log.jsonl", text).expect_err("rejects");
+        let msg = err.to_string();
+        assert!(msg.contains("log.jsonl:2:"), "{msg}");
+        assert!(
+            msg.contains("log.jsonl:4:") && msg.contains("chat_id"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("log.jsonl:5:") && msg.contains("Mars/Base"),
+            "{msg}"
+        );
+        assert!(!msg.contains("log.jsonl:1:"), "{msg}");
+    }
+
+    #[test]
+    fn error_list_is_capped_but_counted() {
+        let text = "x\n".repeat(30);
+        let msg = parse_log("f", &text).expect_err("rejects").to_string();
+        assert_eq!(msg.lines().count(), MAX_REPORTED_ERRORS + 1);
+        assert!(msg.contains("10 more bad lines"), "{msg}");
+    }
+
+    #[test]
+    fn message_identity_ignores_content_so_redelivery_dedups() {
+        let a: Event = serde_json::from_str(r#"{"type":"message","chat_id":-1,"message_id":2,"sender_id":3,"date":"2024-03-04T09:00:00+08:00","text":"a"}"#).expect("a");
+        let b: Event = serde_json::from_str(r#"{"type":"message","chat_id":-1,"message_id":2,"sender_id":3,"date":"2024-03-04T09:00:00+08:00","text":"b"}"#).expect("b");
+        assert_eq!(a.identity(), b.identity());
+    }
+}

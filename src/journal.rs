@@ -1,0 +1,163 @@
+//! The journal: an append-only, idempotent event store in sled.
+//!
+//! Every event gets the next sequence number in `events`; its identity goes
+//! into `ids` in the same transaction, so the same message twice is stored
+//! once, even across restarts. Derived state is never stored here: it is
+//! rebuilt by replaying `events` through the core.
+
+use crate::event::Event;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("journal store: {0}")]
+    Store(#[from] sled::Error),
+    #[error("journal entry {seq} is unreadable: {reason}")]
+    Corrupt { seq: u64, reason: String },
+}
+
+pub struct Journal {
+    db: sled::Db,
+    events: sled::Tree,
+    ids: sled::Tree,
+}
+
+/// What happened to one appended event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    New(u64),
+    Duplicate,
+}
+
+impl Journal {
+    pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        let db = sled::open(path)?;
+        Journal::from_db(db)
+    }
+
+    /// A journal that lives only as long as the process (demo, tests).
+    pub fn temporary() -> Result<Journal, JournalError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Journal::from_db(db)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Journal, JournalError> {
+        let events = db.open_tree("events")?;
+        let ids = db.open_tree("ids")?;
+        Ok(Journal { db, events, ids })
+    }
+
+    /// Append one event unless the journal already holds it. Not yet
+    /// durable: call [`Journal::flush`] before acknowledging.
+    pub fn append(&self, ev: &Event) -> Result<Appended, JournalError> {
+        let id = ev.identity();
+        let body = serde_json::to_vec(ev).map_err(|e| JournalError::Corrupt {
+            seq: 0,
+            reason: e.to_string(),
+        })?;
+        let seq = self.db.generate_id()?;
+        let res = (&self.events, &self.ids).transaction(|(events, ids)| {
+            if ids.get(&id)?.is_some() {
+                return Ok(Appended::Duplicate);
+            }
+            ids.insert(id.as_slice(), &seq.to_be_bytes())?;
+            events.insert(&seq.to_be_bytes(), body.as_slice())?;
+            Ok::<_, ConflictableTransactionError<()>>(Appended::New(seq))
+        });
+        match res {
+            Ok(a) => Ok(a),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+            Err(TransactionError::Abort(())) => Ok(Appended::Duplicate),
+        }
+    }
+
+    /// Append a batch, then make it durable.
+    pub fn append_all(&self, evs: &[Event]) -> Result<usize, JournalError> {
+        let mut new = 0;
+        for ev in evs {
+            if let Appended::New(_) = self.append(ev)? {
+                new += 1;
+            }
+        }
+        self.flush()?;
+        Ok(new)
+    }
+
+    /// Block until everything appended so far is on disk.
+    pub fn flush(&self) -> Result<(), JournalError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Every event, in the order it was journaled.
+    pub fn events(&self) -> Result<Vec<Event>, JournalError> {
+        let mut out = Vec::with_capacity(self.events.len());
+        for kv in self.events.iter() {
+            let (k, v) = kv?;
+            let seq = k
+                .as_ref()
+                .try_into()
+                .map(u64::from_be_bytes)
+                .unwrap_or_default();
+            let ev = serde_json::from_slice(&v).map_err(|e| JournalError::Corrupt {
+                seq,
+                reason: e.to_string(),
+            })?;
+            out.push(ev);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: i64, text: &str) -> Event {
+        serde_json::from_str(&format!(
+            r#"{{"type":"message","chat_id":-5,"message_id":{id},"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"{text}"}}"#
+        ))
+        .expect("valid event")
+    }
+
+    #[test]
+    fn same_message_twice_is_stored_once_and_survives_restart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let j = Journal::open(dir.path()).expect("open");
+            assert!(matches!(
+                j.append(&msg(1, "a")).expect("append"),
+                Appended::New(_)
+            ));
+            assert_eq!(j.append(&msg(1, "a")).expect("append"), Appended::Duplicate);
+            assert!(matches!(
+                j.append(&msg(2, "b")).expect("append"),
+                Appended::New(_)
+            ));
+            j.flush().expect("flush");
+        }
+        let j = Journal::open(dir.path()).expect("reopen");
+        assert_eq!(j.append(&msg(2, "b")).expect("append"), Appended::Duplicate);
+        let evs = j.events().expect("events");
+        assert_eq!(evs, vec![msg(1, "a"), msg(2, "b")]);
+    }
+
+    #[test]
+    fn edits_are_distinct_events() {
+        let j = Journal::temporary().expect("tmp");
+        let e1: Event = serde_json::from_str(r#"{"type":"edit","chat_id":-5,"message_id":1,"date":"2024-03-04T09:00:00+08:00","text":"x"}"#).expect("e1");
+        let e2: Event = serde_json::from_str(r#"{"type":"edit","chat_id":-5,"message_id":1,"date":"2024-03-04T09:05:00+08:00","text":"y"}"#).expect("e2");
+        assert_eq!(j.append_all(&[e1.clone(), e2, e1]).expect("append"), 2);
+        assert_eq!(j.len(), 2);
+    }
+}
