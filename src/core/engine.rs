@@ -350,6 +350,7 @@ impl Engine {
             mentioned: &mentioned,
             members: &names,
             is_reply: msg.reply_to.is_some(),
+            sender_is_owner: self.groups.get(&src.chat_id).is_some_and(|g| g.owner == Some(msg.sender)),
         };
         let ex = extract::extract(&input, &self.ctx(at));
         let sig = matcher::signature(&ex.folded);
