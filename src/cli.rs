@@ -57,6 +57,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
+    /// Explain what the pipeline decided about one message: task or not,
+    /// deadline, cluster, and the candidates it was weighed against.
+    Explain {
+        #[arg(allow_negative_numbers = true)]
+        chat_id: i64,
+        message_id: i64,
+        /// Replay this log (otherwise the journal in --db).
+        #[arg(long, value_name = "FILE", required_unless_present = "db")]
+        log: Option<PathBuf>,
+        /// The sled journal to rebuild state from.
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
     /// Score the pipeline on labeled scenarios (files or folders of *.jsonl).
     Eval {
         #[arg(required = true)]
@@ -224,6 +237,24 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             } else {
                 print_human(&r, fmt_of(format), &mut out)?;
             }
+            Ok(0)
+        }
+        Command::Explain {
+            chat_id,
+            message_id,
+            log,
+            db,
+        } => {
+            let events = match &log {
+                Some(l) => event::read_log(l)?,
+                None => Vec::new(),
+            };
+            let r = journal_and_replay(&events, db.as_ref(), settings)?;
+            let m = crate::model::MsgRef {
+                chat_id: crate::model::ChatId(chat_id),
+                message_id,
+            };
+            writeln!(out, "{}", crate::explain::explain(&r.engine, m))?;
             Ok(0)
         }
         Command::Eval {

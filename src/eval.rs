@@ -220,8 +220,21 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
     // Say how close each wrong pair came, so thresholds can be judged.
     for m in &mut misses {
         if m.kind.starts_with("dup-") {
-            let other = m.expected.rsplit(' ').next().and_then(|s| s.split_once('/')).and_then(|(c, i)| Some(MsgRef { chat_id: crate::model::ChatId(c.parse().ok()?), message_id: i.parse().ok()? }));
-            if let (Some(a), Some(b)) = (run.engine.tasks.get(&m.msg), other.and_then(|o| run.engine.tasks.get(&o))) {
+            let other = m
+                .expected
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.split_once('/'))
+                .and_then(|(c, i)| {
+                    Some(MsgRef {
+                        chat_id: crate::model::ChatId(c.parse().ok()?),
+                        message_id: i.parse().ok()?,
+                    })
+                });
+            if let (Some(a), Some(b)) = (
+                run.engine.tasks.get(&m.msg),
+                other.and_then(|o| run.engine.tasks.get(&o)),
+            ) {
                 let (new, old) = if a.sent >= b.sent { (a, b) } else { (b, a) };
                 let v = crate::core::matcher::compare(&new.sig, &old.sig, run.engine.df());
                 m.got = format!("{} (score {:.2}: {})", m.got, v.score, v.reasons.join("; "));

@@ -33,8 +33,23 @@ pub enum Appended {
 
 impl Journal {
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
-        let db = sled::open(path)?;
-        Journal::from_db(db)
+        // sled releases its file lock from a background thread after the
+        // previous handle is dropped: a quick restart may wait a moment.
+        let mut tries = 0;
+        loop {
+            match sled::open(path) {
+                Ok(db) => return Journal::from_db(db),
+                Err(sled::Error::Io(e))
+                    if e.kind() == std::io::ErrorKind::Other
+                        && tries < 100
+                        && e.to_string().contains("lock") =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// A journal that lives only as long as the process (demo, tests).

@@ -8,6 +8,7 @@ pub mod config;
 pub mod core;
 pub mod eval;
 pub mod event;
+pub mod explain;
 pub mod journal;
 pub mod model;
 pub mod render;

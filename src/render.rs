@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn split_keeps_items_whole_and_under_limit() {
         let blocks: Vec<String> = (0..50)
-            .map(|i| format!("{i}. {}", "任".repeat(300)))
+            .map(|i| format!("[#{i}#] {}", "任".repeat(300)))
             .collect();
         let msgs = split("header", &blocks);
         assert!(msgs.len() > 1);

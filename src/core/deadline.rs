@@ -946,7 +946,6 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             "开始",
             "以来",
             "至",
-            "到",
             "-",
             "~",
             "期间",

@@ -102,9 +102,25 @@ pub struct Task {
     pub maybe: Option<Link>,
     pub sig: Signature,
     pub task_score: i32,
+    /// The best candidates weighed when it arrived, for `explain`.
+    pub considered: Vec<Link>,
 }
 
 impl Task {
+    /// Can a new ask still join this one? Dated asks until their deadline;
+    /// undated ones (chasers, soft asks) through the next day, so that
+    /// today's check-in does not swallow tomorrow's.
+    /// An undated ask keeps its work open only in its own group.
+    pub fn is_open_for_matching(&self, now: NaiveDateTime, chat: ChatId) -> bool {
+        match self.deadline {
+            Some(d) => d.is_pending_at(now),
+            None => {
+                chat == self.src.chat_id
+                    && now < (self.sent.date() + Duration::days(2)).and_time(NaiveTime::MIN)
+            }
+        }
+    }
+
     /// Is it still open at `now`? Undated tasks stay open for the pending window.
     pub fn is_pending_at(&self, now: NaiveDateTime, window_days: i64) -> bool {
         match self.deadline {
@@ -113,6 +129,37 @@ impl Task {
         }
     }
 }
+
+/// The new task being matched.
+struct Probe<'a> {
+    src: MsgRef,
+    sender: UserId,
+    at: NaiveDateTime,
+    sig: &'a Signature,
+    reply_to: Option<MsgRef>,
+    deadline: Option<Deadline>,
+    assignees: &'a Assignees,
+    /// The text moves a time (延期, 改到, "moved to"): same work, new time.
+    reschedules: bool,
+}
+
+/// Words that move an earlier ask's time.
+const RESCHEDULE: &[&str] = &[
+    "延期",
+    "顺延",
+    "推迟",
+    "改到",
+    "改至",
+    "调整",
+    "提前",
+    "改为",
+    "moved",
+    "extended",
+    "postponed",
+    "pushed",
+    "rescheduled",
+    "now due",
+];
 
 /// A message to a group's owner: the new task was already asked elsewhere.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +187,8 @@ pub struct Engine {
     pub messages: HashMap<MsgRef, Message>,
     pub tasks: BTreeMap<MsgRef, Task>,
     df: Df,
+    /// Folded names and usernames of everyone known: removed from match terms.
+    name_words: Vec<String>,
     next_cluster: u64,
     /// The latest event date seen, local.
     pub last_seen: Option<NaiveDateTime>,
@@ -155,6 +204,7 @@ impl Engine {
             messages: HashMap::new(),
             tasks: BTreeMap::new(),
             df: Df::default(),
+            name_words: Vec::new(),
             next_cluster: 1,
             last_seen: None,
         }
@@ -350,10 +400,13 @@ impl Engine {
             mentioned: &mentioned,
             members: &names,
             is_reply: msg.reply_to.is_some(),
-            sender_is_owner: self.groups.get(&src.chat_id).is_some_and(|g| g.owner == Some(msg.sender)),
+            sender_is_owner: self
+                .groups
+                .get(&src.chat_id)
+                .is_some_and(|g| g.owner == Some(msg.sender)),
         };
         let ex = extract::extract(&input, &self.ctx(at));
-        let sig = matcher::signature(&ex.folded);
+        let sig = matcher::signature(&ex.folded, &self.name_words);
         let (sender, sent, text, reply_to) = (msg.sender, msg.sent, msg.text.clone(), msg.reply_to);
         if new {
             self.df.add(&sig);
@@ -386,7 +439,19 @@ impl Engine {
             t.task_score = ex.task_score;
             return vec![];
         }
-        let (best, maybe) = self.best_match(src, sender, at, &sig, reply_task);
+        let probe = Probe {
+            src,
+            sender,
+            at,
+            sig: &sig,
+            reply_to: reply_task,
+            deadline,
+            assignees: &ex.assignees,
+            reschedules: RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
+        };
+        let considered = self.best_match(&probe);
+        let best = considered.first().cloned();
+        let maybe = best.clone();
         let threshold = self.settings.dedup.duplicate_threshold;
         let (cluster, link) = match best {
             Some(l) if l.score >= threshold => (
@@ -416,6 +481,7 @@ impl Engine {
             maybe: maybe.clone(),
             sig,
             task_score: ex.task_score,
+            considered,
         };
         self.tasks.insert(src, task);
         if !new {
@@ -436,39 +502,82 @@ impl Engine {
             .and_then(|t| t.deadline)
     }
 
-    /// Best pending earlier task for this one, and the best below threshold.
-    fn best_match(
-        &self,
-        src: MsgRef,
-        sender: UserId,
-        at: NaiveDateTime,
-        sig: &Signature,
-        reply_task: Option<MsgRef>,
-    ) -> (Option<Link>, Option<Link>) {
-        let window = self.settings.dedup.pending_window_days;
-        let mut best: Option<Link> = None;
+    /// Earlier tasks of still-open clusters, best first (at most five).
+    fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
+        let open: BTreeSet<u64> = self
+            .tasks
+            .values()
+            .filter(|t| {
+                t.src != p.src && t.sent <= p.at && t.is_open_for_matching(p.at, p.src.chat_id)
+            })
+            .map(|t| t.cluster)
+            .collect();
+        let mut all: Vec<Link> = Vec::new();
         for (r, t) in &self.tasks {
-            if *r == src || !self.cluster_pending_at(t.cluster, at, window) {
+            if *r == p.src || !open.contains(&t.cluster) || t.sent > p.at {
                 continue;
             }
-            let mut v = matcher::compare(sig, &t.sig, &self.df);
-            if reply_task == Some(*r) {
-                v.score = v.score.max(0.9);
-                v.reasons.insert(0, "a reply to the earlier ask".into());
-            }
-            if t.sender == sender && t.src.chat_id == src.chat_id {
-                v.score += 0.05;
-                v.reasons.push("same asker in the same group".into());
-            }
-            if best.as_ref().is_none_or(|b| v.score > b.score) {
-                best = Some(Link {
-                    to: *r,
-                    score: v.score.min(1.0),
-                    reasons: v.reasons,
-                });
-            }
+            let v = self.judge(p, t);
+            all.push(Link {
+                to: *r,
+                score: v.score.clamp(0.0, 1.0),
+                reasons: v.reasons,
+            });
         }
-        (best.clone(), best)
+        // Best first; ties go to the most recent ask.
+        all.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                let ta = self.tasks.get(&a.to).map(|t| t.sent);
+                let tb = self.tasks.get(&b.to).map(|t| t.sent);
+                tb.cmp(&ta)
+            })
+        });
+        all.truncate(5);
+        all
+    }
+
+    /// Content similarity, then what the relation between the two asks says.
+    fn judge(&self, p: &Probe<'_>, old: &Task) -> matcher::Verdict {
+        let mut v = matcher::compare(p.sig, &old.sig, &self.df);
+        if p.reply_to == Some(old.src) {
+            v.score = v.score.max(0.9);
+            v.reasons.insert(0, "a reply to the earlier ask".into());
+        }
+        // Who asked whom only counts once the work itself looks alike:
+        // one asker posts many different tasks in one group.
+        let alike = v.score >= 0.15;
+        if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
+            v.score += 0.1;
+            v.reasons.push("same asker in the same group".into());
+        } else if alike && old.src.chat_id != p.src.chat_id && self.is_assigned(old, p.sender) {
+            // Relaying down: the sender was asked this in the other group.
+            v.score += 0.15;
+            v.reasons
+                .push("the sender received the earlier ask and is passing it on".into());
+        }
+        if let (Assignees::People(a), Assignees::People(b)) = (p.assignees, &old.assignees)
+            && a.iter().all(|x| !b.contains(x))
+        {
+            // Parallel asks of different people ("石桥村的也一样") are separate work.
+            v.score -= 0.4;
+            v.reasons.push("asked of different people".into());
+        }
+        if let (Some(Deadline::Minute(a)), Some(Deadline::Minute(b))) = (p.deadline, old.deadline)
+            && a.time() == b.time()
+            && a.date() != b.date()
+            && !p.reschedules
+        {
+            v.score -= 0.5;
+            v.reasons
+                .push("same time on another day: another instance of recurring work".into());
+        }
+        if let (Some(a), Some(b)) = (p.deadline, old.deadline)
+            && (a.date() - b.date()).num_days().abs() > 5
+        {
+            v.score -= 0.2;
+            v.reasons.push("deadlines far apart".into());
+        }
+        v
     }
 
     /// A cluster is pending while any of its asks is.

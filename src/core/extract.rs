@@ -73,34 +73,185 @@ const ACKS: &[&str] = &[
 
 /// Words that on their own make a message an ask.
 const STRONG: &[&str] = &[
-    "请", "麻烦", "务必", "抓紧", "尽快", "必须", "记得", "别忘", "不要忘", "要求", "提醒", "需要", "一定要", "每天", "每日", "发这里", "发群里", "交这里", "报我", "发我", "给我", "交我", "报过来",
-    "发过来", "你把", "你去", "你负责", "你跟", "你带", "你和", "你排", "你准备", "你弄", "一下", "补交", "补报", "重新报", "重新发", "速报", "立即", "准时",
-    "截止", "前报", "前交", "前提交", "前上传", "前完成", "前发", "前上报", "前填报", "前录入", "前到", "前收齐", "没交的", "还没交", "还没报", "还差", "没发的",
-    "没报的", "未报", "未交", "未上传", "抓紧", "please", "pls", "need ", "needs ", "must", "required", "reminder", "remind", "due", "deadline", "make sure",
-    "still missing", "still need", "haven't", "hasn't", "can you", "could you", "would you", "if you can", "if you have a minute", "asap", "wants",
+    "请",
+    "麻烦",
+    "务必",
+    "抓紧",
+    "尽快",
+    "必须",
+    "记得",
+    "别忘",
+    "不要忘",
+    "要求",
+    "提醒",
+    "需要",
+    "一定要",
+    "每天",
+    "每日",
+    "发这里",
+    "发群里",
+    "交这里",
+    "报我",
+    "发我",
+    "给我",
+    "交我",
+    "报过来",
+    "发过来",
+    "你把",
+    "你去",
+    "你负责",
+    "你跟",
+    "你带",
+    "你和",
+    "你排",
+    "你准备",
+    "你弄",
+    "一下",
+    "补交",
+    "补报",
+    "重新报",
+    "重新发",
+    "速报",
+    "立即",
+    "准时",
+    "截止",
+    "前报",
+    "前交",
+    "前提交",
+    "前上传",
+    "前完成",
+    "前发",
+    "前上报",
+    "前填报",
+    "前录入",
+    "前到",
+    "前收齐",
+    "没交的",
+    "还没交",
+    "还没报",
+    "还差",
+    "没发的",
+    "没报的",
+    "未报",
+    "未交",
+    "未上传",
+    "抓紧",
+    "please",
+    "pls",
+    "need ",
+    "needs ",
+    "must",
+    "required",
+    "reminder",
+    "remind",
+    "due",
+    "deadline",
+    "make sure",
+    "still missing",
+    "still need",
+    "haven't",
+    "hasn't",
+    "can you",
+    "could you",
+    "would you",
+    "if you can",
+    "if you have a minute",
+    "asap",
+    "wants",
 ];
 
 /// Verbs that hand something in or do something.
 const HAND_IN: &[&str] = &[
-    "报送", "上报", "提交", "交", "报", "发", "上传", "反馈", "填报", "录入", "回复", "参加", "参会", "到场", "签到", "转发", "点赞", "完成", "统计", "排查",
-    "拍照", "组织", "开展", "设置", "收缴", "动员", "集合", "值班", "到岗", "落实", "做好", "submit", "send", "upload", "fill", "share", "attend", "join",
-    "check in", "complete", "finish", "update", "grab", "return", "text ", "photo", "drop",
+    "报送", "上报", "提交", "交", "报", "发", "上传", "反馈", "填报", "录入", "回复", "参加",
+    "参会", "到场", "签到", "转发", "点赞", "完成", "统计", "排查", "拍照", "组织", "开展", "设置",
+    "收缴", "动员", "集合", "值班", "到岗", "落实", "做好", "submit", "send", "upload", "fill",
+    "share", "attend", "join", "check in", "complete", "finish", "update", "grab", "return",
+    "text ", "photo", "drop",
 ];
 
 /// English imperatives at the start of a sentence.
 const IMPERATIVE: &[&str] = &[
-    "send", "submit", "upload", "fill", "complete", "share", "drop", "get ", "grab", "return", "bring", "check", "text ", "update", "make sure", "finish",
-    "email", "call", "post", "print", "sign", "bring", "join", "attend", "arrive", "report", "confirm", "reply", "respond", "add ", "log ", "book", "order",
+    "send",
+    "submit",
+    "upload",
+    "fill",
+    "complete",
+    "share",
+    "drop",
+    "get ",
+    "grab",
+    "return",
+    "bring",
+    "check",
+    "text ",
+    "update",
+    "make sure",
+    "finish",
+    "email",
+    "call",
+    "post",
+    "print",
+    "sign",
+    "bring",
+    "join",
+    "attend",
+    "arrive",
+    "report",
+    "confirm",
+    "reply",
+    "respond",
+    "add ",
+    "log ",
+    "book",
+    "order",
 ];
 
 /// Thanks, praise and well-wishing: closing words, not asks.
-const THANKS: &[&str] = &["谢谢", "感谢", "辛苦", "表扬", "不错", "圆满", "注意安全", "快乐", "thanks", "thank you", "great job", "well done", "smooth"];
+const THANKS: &[&str] = &[
+    "谢谢",
+    "感谢",
+    "辛苦",
+    "表扬",
+    "不错",
+    "圆满",
+    "注意安全",
+    "快乐",
+    "thanks",
+    "thank you",
+    "great job",
+    "well done",
+    "smooth",
+];
 
 /// A generic exhortation with no concrete deliverable.
-const EXHORT: &[&str] = &["认真贯彻落实", "贯彻落实", "学习领会", "抓好落实", "高度重视"];
+const EXHORT: &[&str] = &[
+    "认真贯彻落实",
+    "贯彻落实",
+    "学习领会",
+    "抓好落实",
+    "高度重视",
+];
 
 /// Someone reporting work done, not asking for it.
-const STATUS: &[&str] = &["填好了", "弄好了", "做好了", "已补报", "已补交", "补交了", "已交齐", "已汇总", "已全部", "都收齐了", "已收齐", "收齐了", "交齐了", "已完成", "已报送", "已上传", "已提交"];
+const STATUS: &[&str] = &[
+    "填好了",
+    "弄好了",
+    "做好了",
+    "已补报",
+    "已补交",
+    "补交了",
+    "已交齐",
+    "已汇总",
+    "已全部",
+    "都收齐了",
+    "已收齐",
+    "收齐了",
+    "交齐了",
+    "已完成",
+    "已报送",
+    "已上传",
+    "已提交",
+];
 
 /// Plans and promises of the sender are not asks.
 const PROMISE: &[&str] = &[
@@ -245,7 +396,9 @@ static PROMISE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 
 fn is_promise(f: &str) -> bool {
     let head: String = f.chars().take(12).collect();
-    contains_any(&head, PROMISE) || PROMISE_RE.is_match(f) || f.starts_with("我") && !f.contains("请") && !f.contains("你")
+    contains_any(&head, PROMISE)
+        || PROMISE_RE.is_match(f)
+        || f.starts_with("我") && !f.contains("请") && !f.contains("你")
 }
 
 /// English sentences that open with an imperative verb.
@@ -256,21 +409,36 @@ fn has_imperative(f: &str) -> bool {
 }
 
 fn starts_with_word(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.starts_with(w) && (w.ends_with(' ') || !s[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())))
+    words.iter().any(|w| {
+        s.starts_with(w)
+            && (w.ends_with(' ') || !s[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
 }
 
 /// Does the message open by addressing a member ("罗强 你…", "Priya, …")?
 fn is_vocative(f: &str, input: &Input<'_>) -> bool {
-    let head = f.trim_start_matches(|c: char| c == '@' || c.is_whitespace() || !c.is_alphanumeric() && c != '@');
-    input.members.iter().filter(|m| m.user != input.sender).any(|m| {
-        let name = fold(m.name);
-        let first = name.split_whitespace().next().unwrap_or("").to_string();
-        let user = m.username.map(|u| u.to_ascii_lowercase());
-        [Some(name), Some(first), user].into_iter().flatten().filter(|n| n.chars().count() >= 2).any(|n| {
-            head.starts_with(n.as_str())
-                && head[n.len()..].chars().next().is_none_or(|c| c.is_whitespace() || "，,、:：".contains(c) || !c.is_ascii())
+    let head = f.trim_start_matches(|c: char| {
+        c == '@' || c.is_whitespace() || !c.is_alphanumeric() && c != '@'
+    });
+    input
+        .members
+        .iter()
+        .filter(|m| m.user != input.sender)
+        .any(|m| {
+            let name = fold(m.name);
+            let first = name.split_whitespace().next().unwrap_or("").to_string();
+            let user = m.username.map(|u| u.to_ascii_lowercase());
+            [Some(name), Some(first), user]
+                .into_iter()
+                .flatten()
+                .filter(|n| n.chars().count() >= 2)
+                .any(|n| {
+                    head.starts_with(n.as_str())
+                        && head[n.len()..].chars().next().is_none_or(|c| {
+                            c.is_whitespace() || "，,、:：".contains(c) || !c.is_ascii()
+                        })
+                })
         })
-    })
 }
 
 /// Decide whether the message asks for something, and for whom and by when.
@@ -280,7 +448,9 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
     let deadline = deadline::find_folded(f, ctx);
     let assignees = assignees(f, input);
     let strong = contains_any(f, STRONG) || has_imperative(f);
-    let addressed = !input.mentioned.is_empty() || matches!(assignees, Assignees::People(_)) || contains_any(f, GROUP_WORDS);
+    let addressed = !input.mentioned.is_empty()
+        || matches!(assignees, Assignees::People(_))
+        || contains_any(f, GROUP_WORDS);
     let mut score = 0;
     if strong {
         score += 3;
@@ -290,7 +460,12 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
     }
     // A deadline counts when it is marked as one or gives a clock time:
     // "今天下午" alone is often just when something happens.
-    let marked = contains_any(f, &["前", "截止", "之内", "以内", "by ", "due", "before", "until", "within", "no later"]);
+    let marked = contains_any(
+        f,
+        &[
+            "前", "截止", "之内", "以内", "by ", "due", "before", "until", "within", "no later",
+        ],
+    );
     match deadline {
         Found::Deadline(Deadline::Minute(_)) | Found::SameAsEarlier => score += 1,
         Found::Deadline(Deadline::Day(_)) if marked => score += 1,
@@ -308,7 +483,10 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
     if is_ack(f) {
         score -= 10;
     }
-    if ACKS.iter().any(|a| a.chars().count() >= 2 && f.starts_with(a)) {
+    if ACKS
+        .iter()
+        .any(|a| a.chars().count() >= 2 && f.starts_with(a))
+    {
         score -= 4;
     }
     if is_info_question(f) {
@@ -316,7 +494,11 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
     }
     if is_promise(f) {
         // "我汇总后报县里" beside "请各村报我" is the sender's next step, not the ask.
-        score -= if contains_any(f, &["请", "你", "各", "please", "you"]) { 1 } else { 5 };
+        score -= if contains_any(f, &["请", "你", "各", "please", "you"]) {
+            1
+        } else {
+            5
+        };
     }
     if contains_any(f, CANCEL) {
         score -= 6;
@@ -418,6 +600,7 @@ mod tests {
                 mentioned: &[],
                 members: &members,
                 is_reply: false,
+                sender_is_owner: false,
             },
             &ctx(),
         )

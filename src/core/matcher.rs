@@ -23,6 +23,8 @@ pub struct Signature {
     pub quoted: Vec<String>,
     /// Periods the work covers ("3月", "上旬", "2023年度", "q1").
     pub periods: BTreeSet<String>,
+    /// What is to be handed in (值班表, 台账, 截图, "checklist"…).
+    pub deliverables: BTreeSet<&'static str>,
 }
 
 /// Document frequencies of terms over the messages seen so far.
@@ -42,7 +44,15 @@ impl Df {
 
     pub fn weight(&self, term: u64) -> f64 {
         let df = self.counts.get(&term).copied().unwrap_or(0) as f64;
-        ((self.docs as f64 + 2.0) / (df + 1.0)).ln().max(0.05)
+        match std::env::var("OD_W").as_deref() {
+            Ok("uniform") => 1.0,
+            Ok("sqrt") => ((self.docs as f64 + 2.0) / (df + 1.0))
+                .ln()
+                .max(0.05)
+                .sqrt(),
+            Ok("damp") => 1.0 / (1.0 + (df / (self.docs as f64 + 1.0)) * 10.0),
+            _ => ((self.docs as f64 + 2.0) / (df + 1.0)).ln().max(0.05),
+        }
     }
 }
 
@@ -60,6 +70,28 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})月份|(\d{1,2})月(上旬|中旬|下旬)|(\d{4})年度?|(第?[1-4一二三四]季度|q[1-4])|(上|本|下)(周|月)(?:的|度)?|\b(last|this|next) (week|month)'?s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b")
         .expect("valid regex")
+});
+/// Boilerplate of work-group asks: who is addressed, how to hand in, when,
+/// reminders and courtesy. Removed before terms are taken, so that two
+/// different asks in one template do not look alike.
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"各位同志|各位|同志们|大家|全体|各(?:村|乡镇|单位|部门|办|支部|网格员|社区|站|文化站|科室|组)|",
+        r"请于|请在|请各|请大家|请|麻烦|再次提醒|提醒|抓紧|尽快|务必|截止时间|截止日期|截止|之前|以前|",
+        r"今天|明天|后天|今日|明日|今晚|明早|上午|下午|晚上|中午|早上|下班|周[一二三四五六日天]|星期[一二三四五六日天]|",
+        r"还没交的|没交的|还没交|还没报|还没发|还差|还有|已交的不用再交|不用重复报|已报的|谢谢|辛苦|通知|转发了|收到|一下|",
+        r"前报送|前上报|前提交|前报|前交|前发|报送|上报|提交|填报|报我|发我|给我|发群里|发本群|群里|本群|按时|准时|及时|",
+        r"\d+[年月日号点时分:.]?\d*|\bhttps?://\S+"
+    ))
+    .expect("valid regex")
+});
+static DELIVERABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"值班表|排班表|值班安排|统计表|自查表|登记表|调查表|汇总表|自评分表|评分表|花名册|台账|名单|截图|总结|计划|方案|年报|月报|周报|学时|党费|回执|",
+        r"警示牌|佐证材料|述职|报告|照片|数据|模板|标语|时间表|考勤|签到|演练|会议|培训|转移|",
+        r"\bchecklists?\b|\breports?\b|\bsurveys?\b|\blogs?\b|\bcounts?\b|\bnames\b|\bplans?\b|\bphotos?\b|\bscreenshots?\b|\bline ?lists?\b|\brefresher\b|\btraining\b|\bcheck ?in\b|\bconsent\b"
+    ))
+    .expect("valid regex")
 });
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
@@ -195,21 +227,28 @@ pub fn strip_boilerplate(folded: &str) -> &str {
     }
 }
 
-/// Light English stemming so "photos"/"photo", "logs"/"log" meet.
+/// Crude English stemming: a word's first five letters, so "absence" meets
+/// "absenteeism" and "photos" meets "photo".
 fn stem(w: &str) -> &str {
     let w = w.trim_end_matches("'s");
-    if w.len() > 4 && w.ends_with("ies") {
-        return &w[..w.len() - 3];
+    match w.char_indices().nth(5) {
+        Some((i, _)) => &w[..i],
+        None => w.trim_end_matches('s'),
     }
-    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        return &w[..w.len() - 1];
-    }
-    w
 }
 
 /// The readable terms of a text, for explanations and hashing alike.
-pub fn terms(folded: &str) -> Vec<String> {
-    let body = strip_boilerplate(folded);
+pub fn terms(folded: &str, names: &[String]) -> Vec<String> {
+    let mut body = BOILERPLATE
+        .replace_all(strip_boilerplate(folded), " ")
+        .into_owned();
+    // People's names say who is asked, not what.
+    for n in names {
+        if body.contains(n.as_str()) {
+            body = body.replace(n.as_str(), " ");
+        }
+    }
+    let body = body.as_str();
     let mut out = Vec::new();
     let mut run: Vec<char> = Vec::new();
     let flush = |run: &mut Vec<char>, out: &mut Vec<String>| {
@@ -243,8 +282,11 @@ pub fn terms(folded: &str) -> Vec<String> {
     out
 }
 
-pub fn signature(folded: &str) -> Signature {
-    let mut hashes: Vec<u64> = terms(folded).iter().map(|t| fnv(t.as_bytes())).collect();
+pub fn signature(folded: &str, names: &[String]) -> Signature {
+    let mut hashes: Vec<u64> = terms(folded, names)
+        .iter()
+        .map(|t| fnv(t.as_bytes()))
+        .collect();
     hashes.sort_unstable();
     hashes.dedup();
     let quoted = QUOTED
@@ -265,12 +307,80 @@ pub fn signature(folded: &str) -> Signature {
                 .to_string()
         })
         .collect();
+    let deliverables = DELIVERABLE
+        .find_iter(folded)
+        .map(|m| canonical_deliverable(m.as_str()))
+        .collect();
     Signature {
         terms: hashes,
         quoted,
         periods,
+        deliverables,
     }
 }
+
+/// One name per kind of deliverable.
+fn canonical_deliverable(s: &str) -> &'static str {
+    let s = s.trim();
+    match s {
+        "值班表" | "排班表" | "值班安排" => "值班表",
+        "自评分表" | "评分表" => "自评分表",
+        "checklist" | "checklists" => "checklist",
+        "report" | "reports" => "report",
+        "survey" | "surveys" => "survey",
+        "log" | "logs" => "log",
+        "count" | "counts" => "count",
+        "plan" | "plans" => "plan",
+        "photo" | "photos" | "照片" => "photo",
+        "screenshot" | "screenshots" | "截图" => "screenshot",
+        "check in" | "checkin" | "签到" => "check-in",
+        "training" | "培训" | "refresher" => "training",
+        "names" | "名单" => "names",
+        "line list" | "linelist" | "line lists" => "line list",
+        "consent" => "consent",
+        _ => DELIVERABLE_NAMES
+            .iter()
+            .find(|n| **n == s)
+            .copied()
+            .unwrap_or("other"),
+    }
+}
+
+const DELIVERABLE_NAMES: &[&str] = &[
+    "统计表",
+    "自查表",
+    "登记表",
+    "调查表",
+    "汇总表",
+    "花名册",
+    "台账",
+    "总结",
+    "计划",
+    "方案",
+    "年报",
+    "月报",
+    "周报",
+    "学时",
+    "党费",
+    "回执",
+    "警示牌",
+    "佐证材料",
+    "述职",
+    "报告",
+    "数据",
+    "模板",
+    "标语",
+    "时间表",
+    "考勤",
+    "演练",
+    "会议",
+    "转移",
+];
+
+/// Deliverables too generic to tell two asks apart.
+const GENERIC_DELIVERABLES: &[&str] = &[
+    "photo", "数据", "模板", "报告", "report", "other", "names", "count",
+];
 
 fn weight_sum(terms: &[u64], df: &Df) -> f64 {
     terms.iter().map(|t| df.weight(*t)).sum()
@@ -299,7 +409,16 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
     let mut score = if wa > 0.0 && wb > 0.0 {
         let containment = shared / wa.min(wb);
         let dice = 2.0 * shared / (wa + wb);
-        0.5 * containment + 0.5 * dice
+        let k: f64 = std::env::var("OD_K")
+            .ok()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0.0);
+        let abs = if k > 0.0 {
+            1.0 - (-shared / k).exp()
+        } else {
+            0.0
+        };
+        (0.5 * containment + 0.5 * dice).max(abs)
     } else {
         0.0
     };
@@ -321,8 +440,28 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
         score -= 0.2;
         reasons.push("different titles".to_string());
     }
+    let specific = |d: &BTreeSet<&'static str>| {
+        d.iter()
+            .filter(|x| !GENERIC_DELIVERABLES.contains(x))
+            .copied()
+            .collect::<BTreeSet<_>>()
+    };
+    let (dn, dold) = (specific(&new.deliverables), specific(&old.deliverables));
+    if let Some(d) = dn.intersection(&dold).next()
+        && score >= 0.1
+    {
+        score += 0.1;
+        reasons.push(format!("same deliverable ({d})"));
+    } else if !dn.is_empty() && !dold.is_empty() {
+        score -= 0.25;
+        reasons.push(format!(
+            "different deliverables ({} vs {})",
+            dn.iter().copied().collect::<Vec<_>>().join("/"),
+            dold.iter().copied().collect::<Vec<_>>().join("/")
+        ));
+    }
     if !new.periods.is_empty() && !old.periods.is_empty() && new.periods.is_disjoint(&old.periods) {
-        score -= 0.4;
+        score -= 0.6;
         reasons.push(format!(
             "different periods ({} vs {})",
             new.periods.iter().cloned().collect::<Vec<_>>().join("/"),
@@ -336,9 +475,9 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
 }
 
 /// The shared terms of two texts, rarest first, for explanations.
-pub fn shared_terms(a: &str, b: &str, df: &Df, limit: usize) -> Vec<String> {
-    let tb: BTreeSet<String> = terms(b).into_iter().collect();
-    let mut shared: Vec<(f64, String)> = terms(a)
+pub fn shared_terms(a: &str, b: &str, names: &[String], df: &Df, limit: usize) -> Vec<String> {
+    let tb: BTreeSet<String> = terms(b, names).into_iter().collect();
+    let mut shared: Vec<(f64, String)> = terms(a, names)
         .into_iter()
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -354,10 +493,14 @@ mod tests {
     use super::*;
     use crate::core::normalize::fold;
 
+    fn signature_of(f: &str) -> Signature {
+        signature(f, &[])
+    }
+
     fn df_of(texts: &[&str]) -> Df {
         let mut df = Df::default();
         for t in texts {
-            df.add(&signature(&fold(t)));
+            df.add(&signature(&fold(t), &[]));
         }
         df
     }
@@ -369,16 +512,16 @@ mod tests {
     #[test]
     fn same_work_worded_differently_scores_above_template_twins() {
         let df = df_of(&[A, B, C, "收到", "好的", "各位：今天下午5点前报送走访照片"]);
-        let ab = compare(&signature(&fold(B)), &signature(&fold(A)), &df);
-        let ac = compare(&signature(&fold(C)), &signature(&fold(A)), &df);
+        let ab = compare(&signature_of(&fold(B)), &signature_of(&fold(A)), &df);
+        let ac = compare(&signature_of(&fold(C)), &signature_of(&fold(A)), &df);
         assert!(ab.score > ac.score, "ab {ab:?} ac {ac:?}");
     }
 
     #[test]
     fn different_periods_are_penalised_and_explained() {
         let df = df_of(&[]);
-        let x = signature(&fold("请报送2月份文化活动统计表"));
-        let y = signature(&fold("请报送3月份文化活动统计表"));
+        let x = signature_of(&fold("请报送2月份文化活动统计表"));
+        let y = signature_of(&fold("请报送3月份文化活动统计表"));
         let v = compare(&x, &y, &df);
         assert!(
             v.reasons.iter().any(|r| r.contains("different periods")),
@@ -391,8 +534,8 @@ mod tests {
     #[test]
     fn shared_title_is_a_reason() {
         let df = df_of(&[]);
-        let x = signature(&fold("请点赞转发《云岭县工作要点》并截图"));
-        let y = signature(&fold("转发今日推文《云岭县工作要点》，截图发群"));
+        let x = signature_of(&fold("请点赞转发《云岭县工作要点》并截图"));
+        let y = signature_of(&fold("转发今日推文《云岭县工作要点》，截图发群"));
         let v = compare(&x, &y, &df);
         assert!(v.reasons.iter().any(|r| r.contains("same title")), "{v:?}");
     }
@@ -401,5 +544,29 @@ mod tests {
     fn salutation_is_not_work() {
         assert_eq!(strip_boilerplate("各村宣传联络员：明天交"), "明天交");
         assert_eq!(strip_boilerplate("【通知】各乡镇：请报"), "请报");
+    }
+}
+
+#[cfg(test)]
+mod deliverable_tests {
+    use super::*;
+    use crate::core::normalize::fold;
+
+    #[test]
+    fn same_deliverable_is_a_reason() {
+        let a = signature(
+            &fold("Site leads, please complete the site readiness checklist (room, tables)"),
+            &[],
+        );
+        let b = signature(
+            &fold("can you walk the gym and do the readiness checklist?"),
+            &[],
+        );
+        assert!(a.deliverables.contains("checklist"), "{:?}", a.deliverables);
+        let v = compare(&b, &a, &Df::default());
+        assert!(
+            v.reasons.iter().any(|r| r.contains("same deliverable")),
+            "{v:?}"
+        );
     }
 }

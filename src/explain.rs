@@ -1,0 +1,105 @@
+//! Plain-words explanations of the pipeline's decisions, for owners and admins.
+
+use crate::core::engine::{Engine, Link};
+use crate::model::{Assignees, MsgRef};
+use crate::render::deadline_text;
+use std::fmt::Write;
+
+fn link_line(engine: &Engine, l: &Link) -> String {
+    let text = engine
+        .tasks
+        .get(&l.to)
+        .map(|t| t.text.chars().take(60).collect::<String>())
+        .unwrap_or_default();
+    let title = engine
+        .groups
+        .get(&l.to.chat_id)
+        .map(|g| g.title.as_str())
+        .unwrap_or("?");
+    format!(
+        "{} [{}] score {:.2}: {}\n      “{}”",
+        l.to,
+        title,
+        l.score,
+        if l.reasons.is_empty() {
+            "nothing in common".to_string()
+        } else {
+            l.reasons.join("; ")
+        },
+        text.replace('\n', " ")
+    )
+}
+
+/// Why `m` was or was not a task, and was or was not merged.
+pub fn explain(engine: &Engine, m: MsgRef) -> String {
+    let mut out = String::new();
+    let Some(msg) = engine.messages.get(&m) else {
+        return format!("{m}: no such message in the log (or its group is not allow-listed)");
+    };
+    let _ = writeln!(
+        out,
+        "{m} sent {} by {}",
+        msg.sent.format("%Y-%m-%d %H:%M"),
+        engine
+            .people
+            .get(&msg.sender)
+            .map(|p| p.name.as_str())
+            .unwrap_or("?")
+    );
+    let _ = writeln!(out, "text: {}", msg.text.replace('\n', " "));
+    let Some(t) = engine.tasks.get(&m) else {
+        let _ = writeln!(
+            out,
+            "verdict: not a task (no request for action was recognised)"
+        );
+        return out;
+    };
+    let lang = engine.settings.lang;
+    let who = match &t.assignees {
+        Assignees::Group => "everyone in the group but the sender".to_string(),
+        Assignees::People(p) => p
+            .iter()
+            .map(|u| {
+                engine
+                    .people
+                    .get(u)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| u.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let _ = writeln!(
+        out,
+        "verdict: task (ask strength {}), due {}, for {who}",
+        t.task_score,
+        deadline_text(t.deadline, lang)
+    );
+    match &t.link {
+        Some(l) => {
+            let _ = writeln!(
+                out,
+                "merged into cluster c{} as the same work as:\n  {}",
+                t.cluster,
+                link_line(engine, l)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "a new piece of work (cluster c{}): no open ask scored {:.2} or more",
+                t.cluster, engine.settings.dedup.duplicate_threshold
+            );
+        }
+    }
+    if t.considered.len() > usize::from(t.link.is_some()) {
+        let _ = writeln!(
+            out,
+            "candidates weighed (open asks at the time, best first):"
+        );
+        for l in &t.considered {
+            let _ = writeln!(out, "  {}", link_line(engine, l));
+        }
+    }
+    out
+}
