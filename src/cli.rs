@@ -102,6 +102,8 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
     #[error("{0}")]
     BelowFloors(String),
+    #[error(transparent)]
+    Holidays(#[from] crate::holidays::HolidayError),
 }
 
 impl CliError {
@@ -109,7 +111,7 @@ impl CliError {
     /// internal failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Config(_) | CliError::Log(_) => 2,
+            CliError::Config(_) | CliError::Log(_) | CliError::Holidays(_) => 2,
             CliError::Eval(
                 EvalError::Log(_)
                 | EvalError::Label { .. }
@@ -213,7 +215,7 @@ fn fmt_of(f: OutFormat) -> Format {
 /// Run a parsed command line; the exit code on success.
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     let config = load_config(&cli.config)?;
-    let settings = Settings::from_config(&config);
+    let settings = Settings::from_config(&config)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {

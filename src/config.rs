@@ -27,6 +27,9 @@ pub struct Organisation {
     /// What 下班前 / EOD / COB means.
     #[serde(with = "hhmm")]
     pub workday_end: NaiveTime,
+    /// Holiday calendar (TOML, see config/holidays.toml); the bundled one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holidays: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +83,7 @@ impl Default for Organisation {
             tz: "Asia/Shanghai".into(),
             lang: Lang::Zh,
             workday_end: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
+            holidays: None,
         }
     }
 }

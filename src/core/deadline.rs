@@ -26,6 +26,7 @@
 //! matching is linear in the input: no backtracking blow-ups.
 
 use super::normalize::fold;
+use crate::holidays::Calendar;
 use crate::model::{Deadline, Lang};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use regex::Regex;
@@ -33,13 +34,15 @@ use std::sync::LazyLock;
 
 /// What the parser needs to know besides the text.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx {
+pub struct Ctx<'a> {
     /// The message's send time, organisation-local.
     pub sent: NaiveDateTime,
     pub workday_end: NaiveTime,
     pub lang: Lang,
     /// Read `16/10` as day/month (en-GB, en-AU) rather than month/day (en-US).
     pub day_first: bool,
+    /// Working days and holidays (节后第一个工作日, N个工作日内, 端午节前).
+    pub cal: &'a Calendar,
 }
 
 /// The deadline the text gives.
@@ -100,6 +103,8 @@ struct TimeM {
     start: usize,
     end: usize,
     spec: TimeSpec,
+    /// The time names its own day (今晚8点 is today, 明晚 tomorrow).
+    own_day: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -141,11 +146,11 @@ re!(
 );
 re!(
     R_FIRST_WORKDAY,
-    r"(元旦|春节|国庆节?|劳动节|五一|节|假)后第?1个工作日|(元旦|春节|国庆节?|劳动节|五一|节|假)后上班第?1天"
+    r"(元旦|春节|清明节?|国庆节?|劳动节|五一|端午节?|中秋节?|节|假)后(?:的)?第?1个工作日|(元旦|春节|清明节?|国庆节?|劳动节|五一|端午节?|中秋节?|节|假)后上班第?1天|(元旦|春节|清明节?|国庆节?|劳动节|五一|端午节?|中秋节?|节|假)后上班后?"
 );
 re!(
     R_HOLIDAY_BEFORE,
-    r"(元旦|国庆节?|劳动节|五一|三八节?|妇女节|christmas|new year'?s?(?: day)?)(?:节)?(前|之前|以前)?"
+    r"(元旦|春节|清明节?|国庆节?|劳动节|五一|端午节?|中秋节?|三八节?|妇女节|christmas|new year'?s?(?: day)?)(?:节)?(前|之前|以前|\b)?"
 );
 re!(
     R_ZH_CLOCK,
@@ -183,19 +188,20 @@ re!(
     R_AGO,
     r"(\d+)\s*个?(天|小时|分钟|周|星期|个月|月|年)(?:之|以)?前|\b\d+ (?:days?|hours?|minutes?|weeks?|months?) ago\b"
 );
+re!(R_EARLY, r"提前(\d+)分钟|(\d+) min(?:ute)?s? early");
 re!(
     R_SAME,
-    r"同上|与上条一致|与之前一致|与上次一致|时间不变|截止时间不变|时间同前|same deadline|same time as before|same due date|deadline unchanged"
+    r"同上|与上条一致|与之前一致|与上次一致|时间不变|截止时间不变|时间同前|为准|same deadline|same time as before|same due date|deadline unchanged"
 );
 
 /// Find the deadline of the ask in `text`.
-pub fn find(text: &str, ctx: &Ctx) -> Found {
+pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
     let folded = fold(text);
     find_folded(&folded, ctx)
 }
 
 /// As [`find`], on text already passed through [`fold`].
-pub fn find_folded(t: &str, ctx: &Ctx) -> Found {
+pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
     let cands = candidates(t, ctx);
     let forward = is_forward(t);
     let mut best: Option<Cand> = None;
@@ -285,21 +291,6 @@ fn this_week_friday(from: NaiveDate) -> NaiveDate {
     }
 }
 
-fn add_workdays(from: NaiveDate, n: i64) -> NaiveDate {
-    let mut d = from;
-    let mut left = n;
-    while left > 0 {
-        d = d.succ_opt().unwrap_or(d);
-        if d.weekday().num_days_from_monday() < 5 {
-            left -= 1;
-        }
-    }
-    d
-}
-
-fn first_workday_after(d: NaiveDate) -> NaiveDate {
-    add_workdays(d, 1)
-}
 
 fn prev_char(t: &str, at: usize) -> Option<char> {
     t[..at].chars().next_back()
@@ -310,7 +301,7 @@ fn next_char(t: &str, at: usize) -> Option<char> {
 }
 
 /// All date mentions, overlapping ones resolved in favour of the longer.
-fn dates(t: &str, ctx: &Ctx) -> Vec<DateM> {
+fn dates(t: &str, ctx: &Ctx<'_>) -> Vec<DateM> {
     let sent = ctx.sent.date();
     let mut out: Vec<DateM> = Vec::new();
     let mut push =
@@ -528,14 +519,11 @@ fn dates(t: &str, ctx: &Ctx) -> Vec<DateM> {
     }
     for c in R_FIRST_WORKDAY.captures_iter(t) {
         let Some(m) = c.get(0) else { continue };
-        let name = c.get(1).or(c.get(2)).map(|x| x.as_str()).unwrap_or("节");
-        let base = match name {
-            "元旦" => month_day(1, 1, sent),
-            "国庆" | "国庆节" => month_day(10, 7, sent),
-            "劳动节" | "五一" => month_day(5, 5, sent),
-            _ => None,
+        let name = c.get(1).or(c.get(2)).or(c.get(3)).map(|x| x.as_str()).unwrap_or("节");
+        let date = match name {
+            "节" | "假" => ctx.cal.after_break_first_workday(sent),
+            n => ctx.cal.first_workday_after_holiday(n, sent),
         };
-        let date = base.map(first_workday_after);
         push(m.start(), m.end(), date, false, true);
     }
     for c in R_HOLIDAY_BEFORE.captures_iter(t) {
@@ -543,13 +531,18 @@ fn dates(t: &str, ctx: &Ctx) -> Vec<DateM> {
         if c.get(2).is_none() {
             continue;
         }
+        if c.get(2).is_some_and(|g| g.as_str().is_empty()) && !c[1].is_ascii() {
+            continue;
+        }
+        // "Before X" is the calendar day before the holiday itself.
         let day = match &c[1] {
-            "元旦" => month_day(1, 1, sent),
-            "国庆" | "国庆节" => month_day(10, 1, sent),
-            "劳动节" | "五一" => month_day(5, 1, sent),
             "三八" | "三八节" | "妇女节" => month_day(3, 8, sent),
             s if s.starts_with("christmas") => month_day(12, 25, sent),
-            _ => month_day(1, 1, sent),
+            s if s.starts_with("new year") => month_day(1, 1, sent),
+            "元旦" => ctx.cal.holiday_day("元旦", sent).or_else(|| month_day(1, 1, sent)),
+            "国庆" | "国庆节" => ctx.cal.holiday_day("国庆", sent).or_else(|| month_day(10, 1, sent)),
+            "劳动节" | "五一" => ctx.cal.holiday_day("劳动节", sent).or_else(|| month_day(5, 1, sent)),
+            other => ctx.cal.holiday_day(other, sent),
         };
         push(
             m.start(),
@@ -603,7 +596,7 @@ fn pod_of(s: &str) -> Option<Pod> {
     })
 }
 
-fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
+fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
     let mut out = Vec::new();
     for c in R_ZH_CLOCK.captures_iter(t) {
         let Some(m) = c.get(0) else { continue };
@@ -655,10 +648,16 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
                 bare: pod.is_none() && h <= 12 && !(colon && h >= 10),
             }
         };
+        let own_day = match c.get(1).map(|p| p.as_str()) {
+            Some("今晚") => Some(0),
+            Some("明晚") => Some(1),
+            _ => None,
+        };
         out.push(TimeM {
             start: m.start(),
             end: m.end(),
             spec,
+            own_day,
         });
     }
     for m in R_ZH_POD.find_iter(t) {
@@ -669,6 +668,7 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
             start: m.start(),
             end: m.end(),
             spec: TimeSpec::PartOfDay,
+            own_day: None,
         });
     }
     for m in R_WORKDAY_END.find_iter(t) {
@@ -676,6 +676,7 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
             start: m.start(),
             end: m.end(),
             spec: TimeSpec::WorkdayEnd,
+            own_day: None,
         });
     }
     if ctx.lang == Lang::En || t.is_ascii() {
@@ -730,6 +731,7 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
                 start: m.start(),
                 end: m.end(),
                 spec,
+            own_day: None,
             });
         }
         for c in R_EN_BARE_HOUR.captures_iter(t) {
@@ -765,6 +767,7 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
                     pod: None,
                     bare: true,
                 },
+            own_day: None,
             });
         }
         for c in R_EN_POD.captures_iter(t) {
@@ -776,6 +779,7 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
                 start: m.start(),
                 end: m.end(),
                 spec: TimeSpec::PartOfDay,
+            own_day: None,
             });
         }
     }
@@ -787,6 +791,12 @@ fn times(t: &str, ctx: &Ctx) -> Vec<TimeM> {
 fn is_glue(gap: &str) -> bool {
     let g = gap.trim();
     if g.chars().count() > 8 {
+        return false;
+    }
+    // "(…this morning) by EOD": a closing paren first ends the clause.
+    let close = g.find([')', '）']);
+    let open = g.find(['(', '（']);
+    if close.is_some_and(|c| open.is_none_or(|o| c < o)) {
         return false;
     }
     let mut s = g.to_string();
@@ -801,7 +811,7 @@ fn is_glue(gap: &str) -> bool {
 }
 
 /// Resolve a time on a day (or, without a day, on its next occurrence).
-fn resolve(date: Option<NaiveDate>, spec: TimeSpec, ctx: &Ctx) -> Option<Deadline> {
+fn resolve(date: Option<NaiveDate>, spec: TimeSpec, ctx: &Ctx<'_>) -> Option<Deadline> {
     let sent = ctx.sent;
     match spec {
         TimeSpec::WorkdayEnd => {
@@ -864,7 +874,7 @@ fn ends_with_any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.ends_with(w))
 }
 
-fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx) -> i32 {
+fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
     let before: String = {
         let v: Vec<char> = t[..start].chars().rev().take(14).collect();
         v.into_iter().rev().collect()
@@ -910,7 +920,30 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     {
         s += 4;
     }
-    let after2: String = after.chars().take(10).collect();
+    // An enumeration ("8:00、20:00在群里签到") shares what follows it.
+    let window = if after.starts_with('、') || after.starts_with("和") { 16 } else { 10 };
+    // What follows within the same clause.
+    let after2: String = after.chars().take(window).take_while(|c| !"，,。；;\n".contains(*c)).collect();
+    // An arrival, assembly or sign-in time replaces the event's start.
+    let arrival = (after.starts_with('到') && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        || starts_with_any(after, &["集合", "到场", "到岗", "报到", "签到", "出发", "arrive", "check in"])
+        || ends_with_any(before, &["集合时间", "集合", "arrive by", "arrive at", "be there by", "check in by"]);
+    if arrival {
+        s += 5;
+    }
+    // A time the sender quotes from upstream ("县里周五要") yields to the one
+    // they set for their own readers.
+    if ["县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it"].iter().any(|w| before.contains(w)) {
+        s -= 3;
+    }
+    // "今天是…最后一天": the day itself is the deadline.
+    if after.starts_with('是') && ["最后1天", "最后一天", "截止日", "最后期限", "last day"].iter().any(|w| after_full.contains(w)) {
+        s += 10;
+    }
+    // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
+    if ends_with_any(before, &["改至", "改到", "延至", "顺延至", "推迟至", "推迟到", "延期至", "延期到", "调整为", "改为", "改成", "moved to", "pushed to", "extended to", "now"]) {
+        s += 4;
+    }
     if HAND_IN.iter().any(|w| after2.contains(w)) {
         s += 2;
     } else if MEETING.iter().any(|w| after2.contains(w)) {
@@ -967,7 +1000,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             "–",
             "和",
         ],
-    ) || before.ends_with("至")
+    ) || (before.ends_with("至") && !ends_with_any(before, &["改至", "延至", "顺延至", "推迟至", "延期至"]))
         || before.ends_with('-')
         || (after.starts_with('的') && !minute)
     {
@@ -980,6 +1013,15 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     ) {
         s -= 5;
     }
+    // 今日推文 / 今天的X name today's work, not a time to hand it in.
+    let span = &t[start..end];
+    if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
+        let next: String = after_full.chars().take(2).collect();
+        let timing = ["前", "之前", "内", "下班", "上午", "下午", "晚上", "中午", "完成", "报", "交", "发", "上传", "提交", "截止", "务必", "必须", "开始", "起", "要", "需", "请", "把", "将", "是", "全天", "就", "必", "一定", "，", ",", "。", " ", "(", "（"];
+        if next.chars().next().is_some_and(|c| !c.is_ascii()) && !timing.iter().any(|w| next.starts_with(w)) && !next.is_empty() {
+            s -= 6;
+        }
+    }
     // Past times are not deadlines of a new ask.
     if !d.is_pending_at(ctx.sent) {
         s -= 10;
@@ -987,7 +1029,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     s
 }
 
-fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
+fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
     let mut ds = dates(t, ctx);
     // Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep the explicit one.
     let mut i = 0;
@@ -996,6 +1038,13 @@ fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
         let gap = t[a.end..b.start].trim();
         if gap.is_empty() || gap == "(" || gap == "（" || gap == "," {
             let keep = if b.explicit && !a.explicit { b } else { a };
+            // 3月7日（周四）: the merged span takes the closing paren too.
+            let rest = &t[b.end..];
+            let b = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {
+                DateM { end: b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0), ..b }
+            } else {
+                b
+            };
             ds[i] = DateM {
                 start: a.start,
                 end: b.end,
@@ -1033,12 +1082,13 @@ fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
                 (d.start.min(tm.start), d.end.max(tm.end), Some(d.date))
             }
             None => {
-                let line_start = t[..tm.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-                let inherited = ds
-                    .iter()
-                    .rev()
-                    .find(|d| d.end <= tm.start && d.start >= line_start)
-                    .map(|d| d.date);
+                // The day the time names itself, else the last day named
+                // earlier in the same sentence.
+                let sentence_start = t[..tm.start].rfind(['\n', '。', '；', ';', '!', '！', '?', '？']).map(|p| p + 1).unwrap_or(0);
+                let inherited = match tm.own_day {
+                    Some(off) => Some(ctx.sent.date() + Duration::days(off)),
+                    None => ds.iter().rev().find(|d| d.end <= tm.start && d.start >= sentence_start).map(|d| d.date),
+                };
                 (tm.start, tm.end, inherited)
             }
         };
@@ -1093,7 +1143,7 @@ fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
             Deadline::Minute(ctx.sent + Duration::minutes(n))
         } else if unit.contains("工作日") || unit.contains("business") || unit.contains("working")
         {
-            Deadline::Day(add_workdays(ctx.sent.date(), n))
+            Deadline::Day(ctx.cal.add_workdays(ctx.sent.date(), n.clamp(0, 366) as u32))
         } else {
             Deadline::Day(ctx.sent.date() + Duration::days(n))
         };
@@ -1104,6 +1154,18 @@ fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
             score: 5,
         });
     }
+    // "提前10分钟到场": the meeting time before it, moved earlier, is the arrival time.
+    if let Some(c) = R_EARLY.captures(t)
+        && let Some(m) = c.get(0)
+    {
+        let mins: i64 = c.get(1).or(c.get(2)).and_then(|g| g.as_str().parse().ok()).unwrap_or(0);
+        if let Some(cand) = out.iter_mut().rev().find(|x| x.start < m.start() && matches!(x.deadline, Deadline::Minute(_))) {
+            if let Deadline::Minute(at) = cand.deadline {
+                cand.deadline = Deadline::Minute(at - Duration::minutes(mins));
+                cand.score += 3;
+            }
+        }
+    }
     out.sort_by_key(|c| c.start);
     out
 }
@@ -1112,23 +1174,27 @@ fn candidates(t: &str, ctx: &Ctx) -> Vec<Cand> {
 mod tests {
     use super::*;
 
-    fn ctx(sent: &str) -> Ctx {
+    static CAL: std::sync::LazyLock<crate::holidays::Calendar> =
+        std::sync::LazyLock::new(|| crate::holidays::Calendar::bundled().expect("bundled calendar parses"));
+
+    fn ctx(sent: &str) -> Ctx<'static> {
         Ctx {
             sent: NaiveDateTime::parse_from_str(sent, "%Y-%m-%dT%H:%M").expect("test time"),
             workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
             lang: Lang::Zh,
             day_first: false,
+            cal: &CAL,
         }
     }
 
-    fn en(sent: &str) -> Ctx {
+    fn en(sent: &str) -> Ctx<'static> {
         Ctx {
             lang: Lang::En,
             ..ctx(sent)
         }
     }
 
-    fn dl(text: &str, c: &Ctx) -> Option<String> {
+    fn dl(text: &str, c: &Ctx<'_>) -> Option<String> {
         find(text, c).deadline().map(|d| d.to_label())
     }
 
@@ -1307,5 +1373,28 @@ mod tests {
     #[test]
     fn pointer_to_earlier_time() {
         assert_eq!(find("报送时间与上条一致", &ctx(T)), Found::SameAsEarlier);
+    }
+
+    #[test]
+    fn holidays_and_working_days() {
+        let c = ctx(T);
+        assert_eq!(dl("端午节前报送", &c).as_deref(), Some("2024-06-09"));
+        assert_eq!(dl("端午节后第一个工作日交", &c).as_deref(), Some("2024-06-11"));
+        assert_eq!(dl("send it before Christmas", &en(T)).as_deref(), Some("2024-12-24"));
+        // 2024-09-29 (Sunday) is a swapped working day before the National Day break.
+        let fri = ctx("2024-09-27T10:00");
+        assert_eq!(dl("请3个工作日内反馈", &fri).as_deref(), Some("2024-10-08"));
+        assert_eq!(dl("please reply within 2 business days", &Ctx { lang: Lang::En, ..fri }).as_deref(), Some("2024-09-30"));
+        assert_eq!(dl("元旦后第一个工作日给我", &ctx("2023-12-27T14:00")).as_deref(), Some("2024-01-02"));
+    }
+
+    #[test]
+    fn last_day_and_reschedules() {
+        let c = ctx("2023-12-28T09:00");
+        assert_eq!(dl("今天是党费收缴最后一天，还有2个支部没交，请抓紧。", &c).as_deref(), Some("2023-12-28"));
+        let c = ctx("2024-06-19T17:05");
+        assert_eq!(dl("演练改至6月21日（周五）上午9:00，请准时参加", &c).as_deref(), Some("2024-06-21T09:00"));
+        assert_eq!(dl("演练改到周五上午9点，集合时间8点半不变。", &c).as_deref(), Some("2024-06-21T08:30"));
+        assert_eq!(dl("会议14:30准时开始，请参会人员提前10分钟到场签到。", &ctx("2024-03-07T14:00")).as_deref(), Some("2024-03-07T14:20"));
     }
 }

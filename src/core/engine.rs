@@ -7,6 +7,8 @@ use super::deadline::{Ctx, Found};
 use super::extract::{self, Input, Named};
 use super::matcher::{self, Df, Signature};
 use crate::config::{Config, ConflictConfig, DedupConfig};
+use crate::holidays::{Calendar, HolidayError};
+use std::sync::Arc;
 use crate::event::{Event, Mention};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime};
@@ -25,11 +27,18 @@ pub struct Settings {
     pub dedup: DedupConfig,
     pub allow_all: bool,
     pub allow: Vec<ChatId>,
+    pub calendar: Arc<Calendar>,
 }
 
 impl Settings {
-    pub fn from_config(cfg: &Config) -> Settings {
-        Settings {
+    /// Settings from a validated config; the holiday calendar is the bundled
+    /// one unless the config names a file.
+    pub fn from_config(cfg: &Config) -> Result<Settings, HolidayError> {
+        let calendar = match &cfg.organisation.holidays {
+            Some(p) => Calendar::load(p)?,
+            None => Calendar::bundled()?,
+        };
+        Ok(Settings {
             tz: cfg.tz(),
             lang: cfg.organisation.lang,
             workday_end: cfg.organisation.workday_end,
@@ -39,7 +48,8 @@ impl Settings {
             dedup: cfg.dedup.clone(),
             allow_all: cfg.groups.allow_all,
             allow: cfg.groups.allow.clone(),
-        }
+            calendar: Arc::new(calendar),
+        })
     }
 
     pub fn is_allowed(&self, chat: ChatId) -> bool {
@@ -218,12 +228,13 @@ impl Engine {
         self.members.get(&chat).is_some_and(|m| m.contains(&user))
     }
 
-    fn ctx(&self, sent: NaiveDateTime) -> Ctx {
+    fn ctx(&self, sent: NaiveDateTime) -> Ctx<'_> {
         Ctx {
             sent,
             workday_end: self.settings.workday_end,
             lang: self.settings.lang,
             day_first: self.settings.day_first(),
+            cal: &self.settings.calendar,
         }
     }
 
@@ -427,7 +438,7 @@ impl Engine {
         }
         let deadline = match ex.deadline {
             Found::Deadline(d) => Some(d),
-            Found::SameAsEarlier => self.earlier_deadline(src, sender, sent),
+            Found::SameAsEarlier => self.earlier_deadline(src, sender, sent, &sig),
             Found::None => None,
         };
         if let Some(t) = self.tasks.get_mut(&src) {
@@ -492,14 +503,15 @@ impl Engine {
 
     /// The deadline of the asker's previous task in the same chat, for
     /// "same time as before".
-    fn earlier_deadline(&self, src: MsgRef, sender: UserId, at: NaiveDateTime) -> Option<Deadline> {
+    fn earlier_deadline(&self, src: MsgRef, sender: UserId, at: NaiveDateTime, sig: &Signature) -> Option<Deadline> {
+        // The asker's earlier ask in this group that it points at: the most
+        // alike, then the most recent ("同上" follows what it refers to).
         self.tasks
             .values()
-            .filter(|t| {
-                t.src.chat_id == src.chat_id && t.sender == sender && t.sent <= at && t.src != src
-            })
-            .max_by_key(|t| (t.sent, t.src.message_id))
-            .and_then(|t| t.deadline)
+            .filter(|t| t.src.chat_id == src.chat_id && t.sender == sender && t.sent <= at && t.src != src && t.deadline.is_some())
+            .map(|t| (matcher::compare(sig, &t.sig, &self.df).score, t))
+            .max_by(|(a, x), (b, y)| a.total_cmp(b).then_with(|| (x.sent, x.src.message_id).cmp(&(y.sent, y.src.message_id))))
+            .and_then(|(_, t)| t.deadline)
     }
 
     /// Earlier tasks of still-open clusters, best first (at most five).

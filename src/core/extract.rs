@@ -442,7 +442,7 @@ fn is_vocative(f: &str, input: &Input<'_>) -> bool {
 }
 
 /// Decide whether the message asks for something, and for whom and by when.
-pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
+pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     let folded = fold(input.text);
     let f = folded.as_str();
     let deadline = deadline::find_folded(f, ctx);
@@ -509,7 +509,7 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx) -> Extraction {
     if contains_any(f, INVITE) && !contains_any(f, &["请", "务必", "must", "please"]) {
         score -= 4;
     }
-    if contains_any(f, THANKS) && !strong {
+    if contains_any(f, THANKS) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_))) {
         score -= 2;
     }
     if contains_any(f, EXHORT) {
@@ -570,13 +570,17 @@ mod tests {
     use crate::model::Lang;
     use chrono::{NaiveDateTime, NaiveTime};
 
-    fn ctx() -> Ctx {
+    static CAL: std::sync::LazyLock<crate::holidays::Calendar> =
+        std::sync::LazyLock::new(|| crate::holidays::Calendar::bundled().expect("bundled calendar parses"));
+
+    fn ctx() -> Ctx<'static> {
         Ctx {
             sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M")
                 .expect("time"),
             workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
             lang: Lang::Zh,
             day_first: false,
+            cal: &CAL,
         }
     }
 
