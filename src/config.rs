@@ -119,8 +119,8 @@ impl Default for ConflictConfig {
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
-            duplicate_threshold: 0.55,
-            maybe_threshold: 0.35,
+            duplicate_threshold: 0.35,
+            maybe_threshold: 0.2,
             pending_window_days: 14,
         }
     }

@@ -35,13 +35,14 @@ impl Replayer {
         }
     }
 
-    /// Emit the digest rounds due up to `now`.
-    fn advance_to(&mut self, now: NaiveDateTime) {
+    /// Emit the digest rounds due before `now` (`inclusive`: at `now` too).
+    /// An event stamped exactly at the digest time is in that digest.
+    fn advance_to(&mut self, now: NaiveDateTime, inclusive: bool) {
         let first = *self
             .next_digest
             .get_or_insert_with(|| now.date().and_time(self.engine.settings.digest_time));
         let mut next = first;
-        while next <= now {
+        while next < now || (inclusive && next == now) {
             self.digest_round(next);
             next += Duration::days(1);
         }
@@ -51,7 +52,7 @@ impl Replayer {
     pub fn feed(&mut self, ev: &Event) {
         if let Some(d) = ev.date() {
             let local = self.engine.settings.local(d);
-            self.advance_to(local);
+            self.advance_to(local, false);
         }
         for effect in self.engine.apply(ev) {
             match effect {
@@ -64,7 +65,7 @@ impl Replayer {
     pub fn finish(&mut self) {
         if let Some(last) = self.engine.last_seen {
             let end = (last.date() + Duration::days(1)).and_time(self.engine.settings.digest_time);
-            self.advance_to(end);
+            self.advance_to(end, true);
         }
     }
 }

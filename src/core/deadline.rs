@@ -108,11 +108,13 @@ struct TimeM {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Cand {
-    start: usize,
-    end: usize,
-    deadline: Deadline,
-    score: i32,
+pub struct Cand {
+    /// Byte span in the folded text.
+    pub start: usize,
+    pub end: usize,
+    pub deadline: Deadline,
+    /// How strongly it reads as the ask's deadline (negative: context only).
+    pub score: i32,
 }
 
 macro_rules! re {
@@ -198,6 +200,14 @@ re!(
 pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
     let folded = fold(text);
     find_folded(&folded, ctx)
+}
+
+/// Every time expression in `text`, resolved, with how strongly each reads
+/// as a deadline: for evaluating the parser on labelled time expressions.
+pub fn candidates_in(text: &str, ctx: &Ctx<'_>) -> (String, Vec<Cand>) {
+    let folded = fold(text);
+    let c = candidates(&folded, ctx);
+    (folded, c)
 }
 
 /// As [`find`], on text already passed through [`fold`].
@@ -290,7 +300,6 @@ fn this_week_friday(from: NaiveDate) -> NaiveDate {
         fri
     }
 }
-
 
 fn prev_char(t: &str, at: usize) -> Option<char> {
     t[..at].chars().next_back()
@@ -519,7 +528,12 @@ fn dates(t: &str, ctx: &Ctx<'_>) -> Vec<DateM> {
     }
     for c in R_FIRST_WORKDAY.captures_iter(t) {
         let Some(m) = c.get(0) else { continue };
-        let name = c.get(1).or(c.get(2)).or(c.get(3)).map(|x| x.as_str()).unwrap_or("节");
+        let name = c
+            .get(1)
+            .or(c.get(2))
+            .or(c.get(3))
+            .map(|x| x.as_str())
+            .unwrap_or("节");
         let date = match name {
             "节" | "假" => ctx.cal.after_break_first_workday(sent),
             n => ctx.cal.first_workday_after_holiday(n, sent),
@@ -539,9 +553,18 @@ fn dates(t: &str, ctx: &Ctx<'_>) -> Vec<DateM> {
             "三八" | "三八节" | "妇女节" => month_day(3, 8, sent),
             s if s.starts_with("christmas") => month_day(12, 25, sent),
             s if s.starts_with("new year") => month_day(1, 1, sent),
-            "元旦" => ctx.cal.holiday_day("元旦", sent).or_else(|| month_day(1, 1, sent)),
-            "国庆" | "国庆节" => ctx.cal.holiday_day("国庆", sent).or_else(|| month_day(10, 1, sent)),
-            "劳动节" | "五一" => ctx.cal.holiday_day("劳动节", sent).or_else(|| month_day(5, 1, sent)),
+            "元旦" => ctx
+                .cal
+                .holiday_day("元旦", sent)
+                .or_else(|| month_day(1, 1, sent)),
+            "国庆" | "国庆节" => ctx
+                .cal
+                .holiday_day("国庆", sent)
+                .or_else(|| month_day(10, 1, sent)),
+            "劳动节" | "五一" => ctx
+                .cal
+                .holiday_day("劳动节", sent)
+                .or_else(|| month_day(5, 1, sent)),
             other => ctx.cal.holiday_day(other, sent),
         };
         push(
@@ -731,7 +754,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
                 start: m.start(),
                 end: m.end(),
                 spec,
-            own_day: None,
+                own_day: None,
             });
         }
         for c in R_EN_BARE_HOUR.captures_iter(t) {
@@ -767,7 +790,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
                     pod: None,
                     bare: true,
                 },
-            own_day: None,
+                own_day: None,
             });
         }
         for c in R_EN_POD.captures_iter(t) {
@@ -779,7 +802,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
                 start: m.start(),
                 end: m.end(),
                 spec: TimeSpec::PartOfDay,
-            own_day: None,
+                own_day: None,
             });
         }
     }
@@ -921,27 +944,79 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         s += 4;
     }
     // An enumeration ("8:00、20:00在群里签到") shares what follows it.
-    let window = if after.starts_with('、') || after.starts_with("和") { 16 } else { 10 };
+    let window = if after.starts_with('、') || after.starts_with("和") {
+        16
+    } else {
+        10
+    };
     // What follows within the same clause.
-    let after2: String = after.chars().take(window).take_while(|c| !"，,。；;\n".contains(*c)).collect();
+    let after2: String = after
+        .chars()
+        .take(window)
+        .take_while(|c| !"，,。；;\n".contains(*c))
+        .collect();
     // An arrival, assembly or sign-in time replaces the event's start.
-    let arrival = (after.starts_with('到') && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
-        || starts_with_any(after, &["集合", "到场", "到岗", "报到", "签到", "出发", "arrive", "check in"])
-        || ends_with_any(before, &["集合时间", "集合", "arrive by", "arrive at", "be there by", "check in by"]);
+    let arrival = (after.starts_with('到')
+        && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        || starts_with_any(
+            after,
+            &[
+                "集合", "到场", "到岗", "报到", "签到", "出发", "arrive", "check in",
+            ],
+        )
+        || ends_with_any(
+            before,
+            &[
+                "集合时间",
+                "集合",
+                "arrive by",
+                "arrive at",
+                "be there by",
+                "check in by",
+            ],
+        );
     if arrival {
         s += 5;
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
-    if ["县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it"].iter().any(|w| before.contains(w)) {
+    if [
+        "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
+    {
         s -= 3;
     }
     // "今天是…最后一天": the day itself is the deadline.
-    if after.starts_with('是') && ["最后1天", "最后一天", "截止日", "最后期限", "last day"].iter().any(|w| after_full.contains(w)) {
+    if after.starts_with('是')
+        && ["最后1天", "最后一天", "截止日", "最后期限", "last day"]
+            .iter()
+            .any(|w| after_full.contains(w))
+    {
         s += 10;
     }
     // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
-    if ends_with_any(before, &["改至", "改到", "延至", "顺延至", "推迟至", "推迟到", "延期至", "延期到", "调整为", "改为", "改成", "moved to", "pushed to", "extended to", "now"]) {
+    if ends_with_any(
+        before,
+        &[
+            "改至",
+            "改到",
+            "延至",
+            "顺延至",
+            "推迟至",
+            "推迟到",
+            "延期至",
+            "延期到",
+            "调整为",
+            "改为",
+            "改成",
+            "moved to",
+            "pushed to",
+            "extended to",
+            "now",
+        ],
+    ) {
         s += 4;
     }
     if HAND_IN.iter().any(|w| after2.contains(w)) {
@@ -1000,7 +1075,8 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             "–",
             "和",
         ],
-    ) || (before.ends_with("至") && !ends_with_any(before, &["改至", "延至", "顺延至", "推迟至", "延期至"]))
+    ) || (before.ends_with("至")
+        && !ends_with_any(before, &["改至", "延至", "顺延至", "推迟至", "延期至"]))
         || before.ends_with('-')
         || (after.starts_with('的') && !minute)
     {
@@ -1017,8 +1093,15 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     let span = &t[start..end];
     if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
         let next: String = after_full.chars().take(2).collect();
-        let timing = ["前", "之前", "内", "下班", "上午", "下午", "晚上", "中午", "完成", "报", "交", "发", "上传", "提交", "截止", "务必", "必须", "开始", "起", "要", "需", "请", "把", "将", "是", "全天", "就", "必", "一定", "，", ",", "。", " ", "(", "（"];
-        if next.chars().next().is_some_and(|c| !c.is_ascii()) && !timing.iter().any(|w| next.starts_with(w)) && !next.is_empty() {
+        let timing = [
+            "前", "之前", "内", "下班", "上午", "下午", "晚上", "中午", "完成", "报", "交", "发",
+            "上传", "提交", "截止", "务必", "必须", "开始", "起", "要", "需", "请", "把", "将",
+            "是", "全天", "就", "必", "一定", "，", ",", "。", " ", "(", "（",
+        ];
+        if next.chars().next().is_some_and(|c| !c.is_ascii())
+            && !timing.iter().any(|w| next.starts_with(w))
+            && !next.is_empty()
+        {
             s -= 6;
         }
     }
@@ -1041,7 +1124,10 @@ fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
             // 3月7日（周四）: the merged span takes the closing paren too.
             let rest = &t[b.end..];
             let b = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {
-                DateM { end: b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0), ..b }
+                DateM {
+                    end: b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0),
+                    ..b
+                }
             } else {
                 b
             };
@@ -1084,10 +1170,17 @@ fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
             None => {
                 // The day the time names itself, else the last day named
                 // earlier in the same sentence.
-                let sentence_start = t[..tm.start].rfind(['\n', '。', '；', ';', '!', '！', '?', '？']).map(|p| p + 1).unwrap_or(0);
+                let sentence_start = t[..tm.start]
+                    .rfind(['\n', '。', '；', ';', '!', '！', '?', '？'])
+                    .map(|p| p + 1)
+                    .unwrap_or(0);
                 let inherited = match tm.own_day {
                     Some(off) => Some(ctx.sent.date() + Duration::days(off)),
-                    None => ds.iter().rev().find(|d| d.end <= tm.start && d.start >= sentence_start).map(|d| d.date),
+                    None => ds
+                        .iter()
+                        .rev()
+                        .find(|d| d.end <= tm.start && d.start >= sentence_start)
+                        .map(|d| d.date),
                 };
                 (tm.start, tm.end, inherited)
             }
@@ -1143,7 +1236,10 @@ fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
             Deadline::Minute(ctx.sent + Duration::minutes(n))
         } else if unit.contains("工作日") || unit.contains("business") || unit.contains("working")
         {
-            Deadline::Day(ctx.cal.add_workdays(ctx.sent.date(), n.clamp(0, 366) as u32))
+            Deadline::Day(
+                ctx.cal
+                    .add_workdays(ctx.sent.date(), n.clamp(0, 366) as u32),
+            )
         } else {
             Deadline::Day(ctx.sent.date() + Duration::days(n))
         };
@@ -1158,8 +1254,16 @@ fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
     if let Some(c) = R_EARLY.captures(t)
         && let Some(m) = c.get(0)
     {
-        let mins: i64 = c.get(1).or(c.get(2)).and_then(|g| g.as_str().parse().ok()).unwrap_or(0);
-        if let Some(cand) = out.iter_mut().rev().find(|x| x.start < m.start() && matches!(x.deadline, Deadline::Minute(_))) {
+        let mins: i64 = c
+            .get(1)
+            .or(c.get(2))
+            .and_then(|g| g.as_str().parse().ok())
+            .unwrap_or(0);
+        if let Some(cand) = out
+            .iter_mut()
+            .rev()
+            .find(|x| x.start < m.start() && matches!(x.deadline, Deadline::Minute(_)))
+        {
             if let Deadline::Minute(at) = cand.deadline {
                 cand.deadline = Deadline::Minute(at - Duration::minutes(mins));
                 cand.score += 3;
@@ -1174,8 +1278,9 @@ fn candidates(t: &str, ctx: &Ctx<'_>) -> Vec<Cand> {
 mod tests {
     use super::*;
 
-    static CAL: std::sync::LazyLock<crate::holidays::Calendar> =
-        std::sync::LazyLock::new(|| crate::holidays::Calendar::bundled().expect("bundled calendar parses"));
+    static CAL: std::sync::LazyLock<crate::holidays::Calendar> = std::sync::LazyLock::new(|| {
+        crate::holidays::Calendar::bundled().expect("bundled calendar parses")
+    });
 
     fn ctx(sent: &str) -> Ctx<'static> {
         Ctx {
@@ -1379,22 +1484,57 @@ mod tests {
     fn holidays_and_working_days() {
         let c = ctx(T);
         assert_eq!(dl("端午节前报送", &c).as_deref(), Some("2024-06-09"));
-        assert_eq!(dl("端午节后第一个工作日交", &c).as_deref(), Some("2024-06-11"));
-        assert_eq!(dl("send it before Christmas", &en(T)).as_deref(), Some("2024-12-24"));
+        assert_eq!(
+            dl("端午节后第一个工作日交", &c).as_deref(),
+            Some("2024-06-11")
+        );
+        assert_eq!(
+            dl("send it before Christmas", &en(T)).as_deref(),
+            Some("2024-12-24")
+        );
         // 2024-09-29 (Sunday) is a swapped working day before the National Day break.
         let fri = ctx("2024-09-27T10:00");
         assert_eq!(dl("请3个工作日内反馈", &fri).as_deref(), Some("2024-10-08"));
-        assert_eq!(dl("please reply within 2 business days", &Ctx { lang: Lang::En, ..fri }).as_deref(), Some("2024-09-30"));
-        assert_eq!(dl("元旦后第一个工作日给我", &ctx("2023-12-27T14:00")).as_deref(), Some("2024-01-02"));
+        assert_eq!(
+            dl(
+                "please reply within 2 business days",
+                &Ctx {
+                    lang: Lang::En,
+                    ..fri
+                }
+            )
+            .as_deref(),
+            Some("2024-09-30")
+        );
+        assert_eq!(
+            dl("元旦后第一个工作日给我", &ctx("2023-12-27T14:00")).as_deref(),
+            Some("2024-01-02")
+        );
     }
 
     #[test]
     fn last_day_and_reschedules() {
         let c = ctx("2023-12-28T09:00");
-        assert_eq!(dl("今天是党费收缴最后一天，还有2个支部没交，请抓紧。", &c).as_deref(), Some("2023-12-28"));
+        assert_eq!(
+            dl("今天是党费收缴最后一天，还有2个支部没交，请抓紧。", &c).as_deref(),
+            Some("2023-12-28")
+        );
         let c = ctx("2024-06-19T17:05");
-        assert_eq!(dl("演练改至6月21日（周五）上午9:00，请准时参加", &c).as_deref(), Some("2024-06-21T09:00"));
-        assert_eq!(dl("演练改到周五上午9点，集合时间8点半不变。", &c).as_deref(), Some("2024-06-21T08:30"));
-        assert_eq!(dl("会议14:30准时开始，请参会人员提前10分钟到场签到。", &ctx("2024-03-07T14:00")).as_deref(), Some("2024-03-07T14:20"));
+        assert_eq!(
+            dl("演练改至6月21日（周五）上午9:00，请准时参加", &c).as_deref(),
+            Some("2024-06-21T09:00")
+        );
+        assert_eq!(
+            dl("演练改到周五上午9点，集合时间8点半不变。", &c).as_deref(),
+            Some("2024-06-21T08:30")
+        );
+        assert_eq!(
+            dl(
+                "会议14:30准时开始，请参会人员提前10分钟到场签到。",
+                &ctx("2024-03-07T14:00")
+            )
+            .as_deref(),
+            Some("2024-03-07T14:20")
+        );
     }
 }

@@ -7,13 +7,13 @@ use super::deadline::{Ctx, Found};
 use super::extract::{self, Input, Named};
 use super::matcher::{self, Df, Signature};
 use crate::config::{Config, ConflictConfig, DedupConfig};
-use crate::holidays::{Calendar, HolidayError};
-use std::sync::Arc;
 use crate::event::{Event, Mention};
+use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Settings the core needs, taken from the config and the log's `scenario`.
 #[derive(Debug, Clone)]
@@ -503,14 +503,29 @@ impl Engine {
 
     /// The deadline of the asker's previous task in the same chat, for
     /// "same time as before".
-    fn earlier_deadline(&self, src: MsgRef, sender: UserId, at: NaiveDateTime, sig: &Signature) -> Option<Deadline> {
+    fn earlier_deadline(
+        &self,
+        src: MsgRef,
+        sender: UserId,
+        at: NaiveDateTime,
+        sig: &Signature,
+    ) -> Option<Deadline> {
         // The asker's earlier ask in this group that it points at: the most
         // alike, then the most recent ("同上" follows what it refers to).
         self.tasks
             .values()
-            .filter(|t| t.src.chat_id == src.chat_id && t.sender == sender && t.sent <= at && t.src != src && t.deadline.is_some())
+            .filter(|t| {
+                t.src.chat_id == src.chat_id
+                    && t.sender == sender
+                    && t.sent <= at
+                    && t.src != src
+                    && t.deadline.is_some()
+            })
             .map(|t| (matcher::compare(sig, &t.sig, &self.df).score, t))
-            .max_by(|(a, x), (b, y)| a.total_cmp(b).then_with(|| (x.sent, x.src.message_id).cmp(&(y.sent, y.src.message_id))))
+            .max_by(|(a, x), (b, y)| {
+                a.total_cmp(b)
+                    .then_with(|| (x.sent, x.src.message_id).cmp(&(y.sent, y.src.message_id)))
+            })
             .and_then(|(_, t)| t.deadline)
     }
 

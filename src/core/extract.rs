@@ -509,7 +509,10 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if contains_any(f, INVITE) && !contains_any(f, &["请", "务必", "must", "please"]) {
         score -= 4;
     }
-    if contains_any(f, THANKS) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_))) {
+    if contains_any(f, THANKS)
+        && !strong
+        && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
+    {
         score -= 2;
     }
     if contains_any(f, EXHORT) {
@@ -570,8 +573,9 @@ mod tests {
     use crate::model::Lang;
     use chrono::{NaiveDateTime, NaiveTime};
 
-    static CAL: std::sync::LazyLock<crate::holidays::Calendar> =
-        std::sync::LazyLock::new(|| crate::holidays::Calendar::bundled().expect("bundled calendar parses"));
+    static CAL: std::sync::LazyLock<crate::holidays::Calendar> = std::sync::LazyLock::new(|| {
+        crate::holidays::Calendar::bundled().expect("bundled calendar parses")
+    });
 
     fn ctx() -> Ctx<'static> {
         Ctx {

@@ -44,15 +44,7 @@ impl Df {
 
     pub fn weight(&self, term: u64) -> f64 {
         let df = self.counts.get(&term).copied().unwrap_or(0) as f64;
-        match std::env::var("OD_W").as_deref() {
-            Ok("uniform") => 1.0,
-            Ok("sqrt") => ((self.docs as f64 + 2.0) / (df + 1.0))
-                .ln()
-                .max(0.05)
-                .sqrt(),
-            Ok("damp") => 1.0 / (1.0 + (df / (self.docs as f64 + 1.0)) * 10.0),
-            _ => ((self.docs as f64 + 2.0) / (df + 1.0)).ln().max(0.05),
-        }
+        ((self.docs as f64 + 2.0) / (df + 1.0)).ln().max(0.05)
     }
 }
 
@@ -93,6 +85,47 @@ static DELIVERABLE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+/// Words that name the same thing, each group mapped to its first member.
+const SYNONYM_GROUPS: &[&[&str]] = &[
+    &["燃气", "液化气", "煤气", "天然气"],
+    &["餐饮", "饭店", "饭馆", "餐馆", "餐厅", "饭庄"],
+    &["排查", "检查", "巡查", "自查", "摸排"],
+    &["台账", "排查表", "检查表", "记录表"],
+    &["照片", "相片", "图片"],
+    &["截图", "截屏"],
+    &["值班表", "排班表"],
+    &["总结", "小结"],
+    &["名单", "花名册"],
+    &["推文", "文章"],
+    &["absence", "absenteeism"],
+    &["photo", "picture", "pic"],
+];
+
+static SYNONYMS: LazyLock<Regex> = LazyLock::new(|| {
+    let mut words: Vec<&str> = SYNONYM_GROUPS
+        .iter()
+        .flat_map(|g| g.iter().copied())
+        .collect();
+    // Longest first, so 排查表 wins over 排查.
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    Regex::new(
+        &words
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|"),
+    )
+    .expect("valid regex")
+});
+
+fn canonical_synonym(w: &str) -> &'static str {
+    SYNONYM_GROUPS
+        .iter()
+        .find(|g| g.contains(&w))
+        .map(|g| g[0])
+        .unwrap_or("")
+}
+
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
 });
@@ -239,9 +272,10 @@ fn stem(w: &str) -> &str {
 
 /// The readable terms of a text, for explanations and hashing alike.
 pub fn terms(folded: &str, names: &[String]) -> Vec<String> {
-    let mut body = BOILERPLATE
-        .replace_all(strip_boilerplate(folded), " ")
-        .into_owned();
+    let body = SYNONYMS.replace_all(strip_boilerplate(folded), |c: &regex::Captures<'_>| {
+        canonical_synonym(&c[0]).to_string()
+    });
+    let mut body = BOILERPLATE.replace_all(&body, " ").into_owned();
     // People's names say who is asked, not what.
     for n in names {
         if body.contains(n.as_str()) {
@@ -409,16 +443,7 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
     let mut score = if wa > 0.0 && wb > 0.0 {
         let containment = shared / wa.min(wb);
         let dice = 2.0 * shared / (wa + wb);
-        let k: f64 = std::env::var("OD_K")
-            .ok()
-            .and_then(|x| x.parse().ok())
-            .unwrap_or(0.0);
-        let abs = if k > 0.0 {
-            1.0 - (-shared / k).exp()
-        } else {
-            0.0
-        };
-        (0.5 * containment + 0.5 * dice).max(abs)
+        0.5 * containment + 0.5 * dice
     } else {
         0.0
     };
@@ -447,11 +472,12 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
             .collect::<BTreeSet<_>>()
     };
     let (dn, dold) = (specific(&new.deliverables), specific(&old.deliverables));
-    if let Some(d) = dn.intersection(&dold).next()
-        && score >= 0.1
-    {
-        score += 0.1;
-        reasons.push(format!("same deliverable ({d})"));
+    let same_deliverable = dn.intersection(&dold).next();
+    if let Some(d) = same_deliverable {
+        if score >= 0.1 {
+            score += 0.1;
+            reasons.push(format!("same deliverable ({d})"));
+        }
     } else if !dn.is_empty() && !dold.is_empty() {
         score -= 0.25;
         reasons.push(format!(

@@ -1,0 +1,264 @@
+//! The binary end to end: replay, eval, demo, bad input.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_onedigest"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .output()
+        .expect("the onedigest binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared development corpus, beside the repository (as in CI).
+fn scenarios() -> Vec<PathBuf> {
+    let dir = repo().join("../shared/corpus/scenarios");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: the tests need ../shared beside the repository",
+                dir.display()
+            )
+        })
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no scenarios in {}", dir.display());
+    v
+}
+
+fn replay_json(log: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["replay", "--json"];
+    args.extend_from_slice(extra);
+    let log = log.to_str().expect("utf-8 path");
+    args.push(log);
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "replay {log} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("replay --json prints one JSON document")
+}
+
+fn strip_labels(src: &Path, dst: &Path) {
+    let text = std::fs::read_to_string(src).expect("read scenario");
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let mut v: Value = serde_json::from_str(line).expect("scenario line is JSON");
+        if let Some(o) = v.as_object_mut() {
+            o.remove("label");
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    std::fs::write(dst, out).expect("write stripped log");
+}
+
+#[test]
+fn replay_emits_the_contract_for_every_dev_scenario() {
+    for log in scenarios() {
+        let v = replay_json(&log, &[]);
+        let tasks = v["tasks"].as_array().expect("tasks array");
+        assert!(tasks.len() > 10, "{}: too few tasks", log.display());
+        for t in tasks {
+            assert!(t["chat_id"].is_i64() && t["message_id"].is_i64());
+            assert!(t["cluster"].is_string());
+            let a = &t["assignees"];
+            assert!(a == "group" || a.is_array(), "{a}");
+            match &t["deadline"] {
+                Value::Null => {}
+                Value::String(s) => assert!(s.len() == 10 || s.len() == 16, "deadline {s}"),
+                other => panic!("deadline {other}"),
+            }
+        }
+        for w in v["warnings"].as_array().expect("warnings array") {
+            assert!(
+                w["to"].is_i64()
+                    && !w["duplicate_of"]
+                        .as_array()
+                        .expect("duplicate_of")
+                        .is_empty()
+            );
+        }
+        let digests = v["digests"].as_array().expect("digests array");
+        assert!(!digests.is_empty());
+        for d in digests {
+            let at = d["at"].as_str().expect("at");
+            assert!(at.ends_with("T07:30"), "digest time {at}");
+            // One item per cluster: no cluster split across two items.
+            let items = d["items"].as_array().expect("items");
+            let mut clusters: Vec<&str> = items
+                .iter()
+                .map(|i| i["cluster"].as_str().expect("cluster"))
+                .collect();
+            let n = clusters.len();
+            clusters.sort();
+            clusters.dedup();
+            assert_eq!(n, clusters.len(), "a cluster split across items in {at}");
+            for i in items {
+                assert!(!i["sources"].as_array().expect("sources").is_empty());
+                assert!(i["conflict"].is_boolean());
+            }
+        }
+    }
+}
+
+#[test]
+fn labels_are_never_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut logs = scenarios();
+    logs.push(repo().join("data/demo-org.jsonl"));
+    for log in logs {
+        let stripped = dir.path().join("stripped.jsonl");
+        strip_labels(&log, &stripped);
+        assert_eq!(
+            replay_json(&log, &[]),
+            replay_json(&stripped, &[]),
+            "{}: labels changed the output",
+            log.display()
+        );
+    }
+}
+
+#[test]
+fn digests_are_complete_on_every_dev_scenario() {
+    let mut args = vec!["eval".to_string(), "--json".to_string()];
+    args.extend(scenarios().iter().map(|p| p.display().to_string()));
+    let out = bin().args(&args).output().expect("eval runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("eval --json");
+    for f in v["files"].as_array().expect("files") {
+        let c = f["scores"]["digest_completeness"]
+            .as_f64()
+            .expect("completeness");
+        assert!(c >= 0.9, "{}: digest completeness {c}", f["file"]);
+        assert!(
+            f["counts"]["digest_total"].as_u64().expect("total") > 50,
+            "{}: too few digest checks",
+            f["file"]
+        );
+    }
+}
+
+#[test]
+fn journal_is_idempotent_across_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    let db = db.to_str().expect("utf-8");
+    let log = repo().join("data/demo-org.jsonl");
+    let first = replay_json(&log, &["--db", db]);
+    let again = replay_json(&log, &["--db", db]);
+    assert_eq!(
+        first, again,
+        "replaying the same log twice into one journal must change nothing"
+    );
+    // An empty log rebuilds everything from what the journal holds.
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    assert_eq!(first, replay_json(&empty, &["--db", db]));
+}
+
+#[test]
+fn a_bad_log_is_rejected_whole_with_every_line_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    let db = db.to_str().expect("utf-8");
+    let good = repo().join("data/demo-org.jsonl");
+    let before = replay_json(&good, &["--db", db]);
+    let bad = dir.path().join("bad.jsonl");
+    let text = std::fs::read_to_string(&good).expect("read");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines.push(r#"{"type":"message","chat_id":-1009900000001,"message_id":999999,"sender_id":5001,"date":"2025-04-09T09:00:00+08:00","text":"新消息"}"#.into());
+    lines[3] = "{not json".into();
+    lines[5] = r#"{"type":"group","title":"no chat id"}"#.into();
+    std::fs::write(&bad, lines.join("\n")).expect("write");
+    let out = run(&["replay", "--json", "--db", db, bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.jsonl:4:"), "{err}");
+    assert!(
+        err.contains("bad.jsonl:6:") && err.contains("chat_id"),
+        "{err}"
+    );
+    // Nothing from the bad file reached the journal.
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    assert_eq!(before, replay_json(&empty, &["--db", db]));
+}
+
+#[test]
+fn a_bad_config_names_the_field_and_the_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[organisation]\ntz = \"Asia/Shangai\"\n").expect("write");
+    let out = run(&["--config", cfg.to_str().expect("utf-8"), "demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("organisation.tz") && err.contains("Asia/Shanghai"),
+        "{err}"
+    );
+    let out = run(&[
+        "--config",
+        dir.path().join("missing.toml").to_str().expect("utf-8"),
+        "demo",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+}
+
+#[test]
+fn demo_prints_digests_and_warnings() {
+    let out = run(&["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("digests at 2025-04-07 07:30"), "{text}");
+    assert!(
+        text.contains("重复任务提醒"),
+        "no owner warning in the demo"
+    );
+    assert!(text.contains("截止时间不一致"), "no conflict in the demo");
+    assert!(
+        text.contains("今天没有待办事项"),
+        "a person with nothing due gets a line, not silence"
+    );
+    let html = run(&["demo", "--format", "html"]);
+    assert!(String::from_utf8_lossy(&html.stdout).contains("<a href=\"https://t.me/c/"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [
+        vec!["--help"],
+        vec!["demo", "--help"],
+        vec!["replay", "--help"],
+        vec!["eval", "--help"],
+        vec!["explain", "--help"],
+    ] {
+        let out = run(&cmd);
+        assert!(out.status.success(), "{cmd:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{cmd:?}"
+        );
+    }
+}

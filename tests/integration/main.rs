@@ -1,0 +1,4 @@
+//! The one integration test binary: the CLI end to end (and, with the live
+//! bot, a fake Bot API server).
+
+mod cli;
