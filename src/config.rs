@@ -7,7 +7,7 @@ use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub organisation: Organisation,
@@ -122,19 +122,6 @@ impl Default for DedupConfig {
             duplicate_threshold: 0.35,
             maybe_threshold: 0.2,
             pending_window_days: 14,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            organisation: Organisation::default(),
-            digest: DigestConfig::default(),
-            groups: GroupsConfig::default(),
-            admins: AdminsConfig::default(),
-            conflicts: ConflictConfig::default(),
-            dedup: DedupConfig::default(),
         }
     }
 }

@@ -172,3 +172,232 @@ impl Contract {
         }
     }
 }
+
+#[cfg(test)]
+mod props {
+    //! Properties over generated logs: the security and never-hide rules hold
+    //! whatever the traffic.
+    use super::*;
+    use crate::config::Config;
+    use crate::event::Mention;
+    use crate::model::{ChatId, MsgRef, UserId};
+    use chrono::{DateTime, FixedOffset};
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    const ASKS: &[&str] = &[
+        "请各村今天下午5点前报送学雷锋活动照片",
+        "各位：明天中午12点前把值班表发我",
+        "再次提醒：值班表今天下班前交",
+        "请于周五前完成网络学院学习并截图发群里",
+        "转发：各村周三中午12点前报我汇总",
+        "收到",
+        "好的👍",
+        "请尽快把台账补交",
+        "Please send me the consent counts by 5pm today",
+        "Reminder: the checklist is due tomorrow by noon",
+        "明天上午9点开会，请准时参加",
+        "我下午把表发您",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Msg {
+            group: usize,
+            sender: usize,
+            text: usize,
+            mention: Option<usize>,
+            minutes: i64,
+        },
+        Join {
+            group: usize,
+            person: usize,
+            minutes: i64,
+        },
+        Leave {
+            group: usize,
+            person: usize,
+            minutes: i64,
+        },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (0..3usize, 0..6usize, 0..ASKS.len(), proptest::option::of(0..6usize), 1..600i64)
+                .prop_map(|(group, sender, text, mention, minutes)| Step::Msg { group, sender, text, mention, minutes }),
+            1 => (0..3usize, 0..6usize, 1..600i64).prop_map(|(group, person, minutes)| Step::Join { group, person, minutes }),
+            1 => (0..3usize, 0..6usize, 1..600i64).prop_map(|(group, person, minutes)| Step::Leave { group, person, minutes }),
+        ]
+    }
+
+    fn build(members: &[Vec<bool>], steps: &[Step]) -> Vec<Event> {
+        let tz = FixedOffset::east_opt(8 * 3600).expect("offset");
+        let mut t: DateTime<FixedOffset> =
+            DateTime::parse_from_rfc3339("2024-03-04T08:00:00+08:00").expect("date");
+        let _ = tz;
+        let person = |i: usize| UserId(100 + i as i64);
+        let chat = |g: usize| ChatId(-1009000000001 - g as i64);
+        let mut evs = vec![Event::Scenario {
+            name: None,
+            lang: crate::model::Lang::Zh,
+            tz: "Asia/Shanghai".into(),
+            workday_end: chrono::NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
+        }];
+        for i in 0..6 {
+            evs.push(Event::Person {
+                user_id: person(i),
+                name: format!("人员{i}"),
+                username: Some(format!("user{i}")),
+            });
+        }
+        for (g, group_members) in members.iter().enumerate().take(3) {
+            evs.push(Event::Group {
+                chat_id: chat(g),
+                title: format!("工作群{g}"),
+                owner_id: Some(person(g)),
+            });
+            for (i, m) in group_members.iter().enumerate() {
+                if *m || i == g {
+                    evs.push(Event::Member {
+                        chat_id: chat(g),
+                        user_id: person(i),
+                        date: None,
+                    });
+                }
+            }
+        }
+        for (n, s) in steps.iter().enumerate() {
+            match s {
+                Step::Msg {
+                    group,
+                    sender,
+                    text,
+                    mention,
+                    minutes,
+                } => {
+                    t += chrono::Duration::minutes(*minutes);
+                    let body = ASKS[*text].to_string();
+                    let (text, mentions) = match mention {
+                        Some(m) => (
+                            format!("@user{m} {body}"),
+                            vec![Mention {
+                                user_id: Some(person(*m)),
+                                offset: 0,
+                                length: 6,
+                            }],
+                        ),
+                        None => (body, vec![]),
+                    };
+                    evs.push(Event::Message {
+                        chat_id: chat(*group),
+                        message_id: n as i64 + 1,
+                        sender_id: person(*sender),
+                        date: t,
+                        text,
+                        reply_to_message_id: None,
+                        mentions,
+                    });
+                }
+                Step::Join {
+                    group,
+                    person: p,
+                    minutes,
+                } => {
+                    t += chrono::Duration::minutes(*minutes);
+                    evs.push(Event::Member {
+                        chat_id: chat(*group),
+                        user_id: person(*p),
+                        date: Some(t),
+                    });
+                }
+                Step::Leave {
+                    group,
+                    person: p,
+                    minutes,
+                } => {
+                    t += chrono::Duration::minutes(*minutes);
+                    evs.push(Event::MemberLeft {
+                        chat_id: chat(*group),
+                        user_id: person(*p),
+                        date: Some(t),
+                    });
+                }
+            }
+        }
+        evs
+    }
+
+    /// Membership at a moment, straight from the events.
+    fn members_at(
+        evs: &[Event],
+        settings: &Settings,
+        at: chrono::NaiveDateTime,
+    ) -> BTreeSet<(ChatId, UserId)> {
+        let mut m = BTreeSet::new();
+        for e in evs {
+            if e.date().is_some_and(|d| settings.local(d) > at) {
+                break;
+            }
+            match e {
+                Event::Member {
+                    chat_id, user_id, ..
+                } => {
+                    m.insert((*chat_id, *user_id));
+                }
+                Event::MemberLeft {
+                    chat_id, user_id, ..
+                } => {
+                    m.remove(&(*chat_id, *user_id));
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn digests_show_only_members_groups_and_hide_no_task(
+            members in proptest::collection::vec(proptest::collection::vec(any::<bool>(), 6), 3),
+            steps in proptest::collection::vec(step(), 1..40),
+            threshold in 0.0f64..1.0,
+        ) {
+            let mut cfg = Config::default();
+            // Whatever the rules say, nothing may be hidden or leaked.
+            cfg.dedup.duplicate_threshold = threshold;
+            cfg.dedup.maybe_threshold = threshold / 2.0;
+            let settings = Settings::from_config(&cfg).expect("settings");
+            let evs = build(&members, &steps);
+            let r = run(&evs, settings.clone());
+            let window = settings.dedup.pending_window_days;
+            for d in &r.digests {
+                let m = members_at(&evs, &settings, d.at);
+                let mut clusters = BTreeSet::new();
+                let mut seen: BTreeMap<MsgRef, usize> = BTreeMap::new();
+                for item in &d.items {
+                    prop_assert!(clusters.insert(item.cluster), "cluster {} split across items", item.cluster);
+                    for s in &item.sources {
+                        prop_assert!(m.contains(&(s.msg.chat_id, d.user)), "{} sees {} from a group they are not in", d.user, s.msg);
+                        *seen.entry(s.msg).or_default() += 1;
+                    }
+                }
+                // Every pending task addressed to the reader is in exactly one item
+                // (no edits in these logs, so the final tasks are the tasks then).
+                for t in r.engine.tasks.values() {
+                    if t.sent > d.at || !t.is_pending_at(d.at, window) || !m.contains(&(t.src.chat_id, d.user)) {
+                        continue;
+                    }
+                    let addressed = match &t.assignees {
+                        crate::model::Assignees::Group => t.sender != d.user,
+                        crate::model::Assignees::People(p) => p.contains(&d.user),
+                    };
+                    if addressed {
+                        prop_assert_eq!(seen.get(&t.src).copied(), Some(1), "{} missing from {}'s digest", t.src, d.user);
+                    }
+                }
+            }
+        }
+    }
+}

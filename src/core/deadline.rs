@@ -747,7 +747,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
                     h,
                     m: mi,
                     pod: None,
-                    bare: h <= 12 && h < 10,
+                    bare: h < 10,
                 }
             };
             out.push(TimeM {

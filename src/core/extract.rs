@@ -417,9 +417,7 @@ fn starts_with_word(s: &str, words: &[&str]) -> bool {
 
 /// Does the message open by addressing a member ("罗强 你…", "Priya, …")?
 fn is_vocative(f: &str, input: &Input<'_>) -> bool {
-    let head = f.trim_start_matches(|c: char| {
-        c == '@' || c.is_whitespace() || !c.is_alphanumeric() && c != '@'
-    });
+    let head = f.trim_start_matches(|c: char| c.is_whitespace() || !c.is_alphanumeric());
     input
         .members
         .iter()
