@@ -73,13 +73,32 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         mentions: Vec<Mention>,
     },
+    /// A person's verdict on a pair of asks ("not a duplicate" / "same task"),
+    /// from a warning's buttons or an admin's /notdup. Honoured at once.
+    Feedback {
+        task: MsgRef,
+        other: MsgRef,
+        same: bool,
+        by: UserId,
+        date: DateTime<FixedOffset>,
+    },
+    /// A person marked a digest item done: it leaves their later digests.
+    /// `task` is any source message of the item.
+    Done {
+        user_id: UserId,
+        task: MsgRef,
+        date: DateTime<FixedOffset>,
+    },
 }
 
 impl Event {
     /// When the event happened, where it says.
     pub fn date(&self) -> Option<DateTime<FixedOffset>> {
         match self {
-            Event::Message { date, .. } | Event::Edit { date, .. } => Some(*date),
+            Event::Message { date, .. }
+            | Event::Edit { date, .. }
+            | Event::Feedback { date, .. }
+            | Event::Done { date, .. } => Some(*date),
             Event::Member { date, .. } | Event::MemberLeft { date, .. } => *date,
             _ => None,
         }

@@ -116,7 +116,8 @@ pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
             .iter()
             .filter(|t| engine.is_assigned(t, user))
             .collect();
-        if mine.is_empty() {
+        // Marked done by the reader: gone from their later digests.
+        if mine.is_empty() || tasks.iter().any(|t| engine.is_done(user, t.src)) {
             continue;
         }
         let pending: Vec<&&&Task> = mine

@@ -197,6 +197,10 @@ pub struct Engine {
     pub messages: HashMap<MsgRef, Message>,
     pub tasks: BTreeMap<MsgRef, Task>,
     df: Df,
+    /// People's verdicts on pairs of asks: true = same work, false = never merge.
+    verdicts: BTreeMap<(MsgRef, MsgRef), bool>,
+    /// Items people marked done, by (person, a source of the item).
+    done: BTreeSet<(UserId, MsgRef)>,
     /// Folded names and usernames of everyone known: removed from match terms.
     name_words: Vec<String>,
     next_cluster: u64,
@@ -214,6 +218,8 @@ impl Engine {
             messages: HashMap::new(),
             tasks: BTreeMap::new(),
             df: Df::default(),
+            verdicts: BTreeMap::new(),
+            done: BTreeSet::new(),
             name_words: Vec::new(),
             next_cluster: 1,
             last_seen: None,
@@ -359,7 +365,80 @@ impl Engine {
                 }
                 self.consider(src, sent, false)
             }
+            Event::Feedback {
+                task, other, same, ..
+            } => {
+                self.feedback(*task, *other, *same);
+                vec![]
+            }
+            Event::Done { user_id, task, .. } => {
+                self.done.insert((*user_id, *task));
+                vec![]
+            }
         }
+    }
+
+    /// Honour a person's verdict on two asks at once: "different" splits the
+    /// later one (and what was merged into it) out of the shared cluster and
+    /// keeps them apart from then on; "same" merges the two clusters.
+    fn feedback(&mut self, a: MsgRef, b: MsgRef, same: bool) {
+        let key = if a <= b { (a, b) } else { (b, a) };
+        self.verdicts.insert(key, same);
+        let (Some(ta), Some(tb)) = (self.tasks.get(&a), self.tasks.get(&b)) else {
+            return;
+        };
+        let (ca, cb) = (ta.cluster, tb.cluster);
+        if same {
+            if ca != cb {
+                for t in self.tasks.values_mut().filter(|t| t.cluster == cb) {
+                    t.cluster = ca;
+                }
+            }
+            return;
+        }
+        if ca != cb {
+            return;
+        }
+        // Move the later ask and the asks linked to it into a new cluster.
+        let later = if (ta.sent, a) >= (tb.sent, b) { a } else { b };
+        let fresh = self.next_cluster;
+        self.next_cluster += 1;
+        let mut moving = vec![later];
+        let mut i = 0;
+        while i < moving.len() {
+            let from = moving[i];
+            let linked: Vec<MsgRef> = self
+                .tasks
+                .values()
+                .filter(|t| {
+                    t.cluster == ca
+                        && t.link.as_ref().is_some_and(|l| l.to == from)
+                        && !moving.contains(&t.src)
+                })
+                .map(|t| t.src)
+                .collect();
+            moving.extend(linked);
+            i += 1;
+        }
+        for m in moving {
+            if let Some(t) = self.tasks.get_mut(&m) {
+                t.cluster = fresh;
+                if t.src == later {
+                    t.link = None;
+                }
+            }
+        }
+    }
+
+    /// The people's verdict on a pair, if any.
+    pub fn verdict(&self, a: MsgRef, b: MsgRef) -> Option<bool> {
+        let key = if a <= b { (a, b) } else { (b, a) };
+        self.verdicts.get(&key).copied()
+    }
+
+    /// Has `user` marked the item holding `task` done?
+    pub fn is_done(&self, user: UserId, task: MsgRef) -> bool {
+        self.done.contains(&(user, task))
     }
 
     /// Resolve mention entities to users: `text_mention` carries the id, a
@@ -566,6 +645,21 @@ impl Engine {
     /// Content similarity, then what the relation between the two asks says.
     fn judge(&self, p: &Probe<'_>, old: &Task) -> matcher::Verdict {
         let mut v = matcher::compare(p.sig, &old.sig, &self.df);
+        match self.verdict(p.src, old.src) {
+            Some(false) => {
+                v.score = 0.0;
+                v.reasons
+                    .insert(0, "a person said these are different tasks".into());
+                return v;
+            }
+            Some(true) => {
+                v.score = 1.0;
+                v.reasons
+                    .insert(0, "a person said these are the same task".into());
+                return v;
+            }
+            None => {}
+        }
         if p.reply_to == Some(old.src) {
             v.score = v.score.max(0.9);
             v.reasons.insert(0, "a reply to the earlier ask".into());
@@ -672,5 +766,105 @@ impl Engine {
     /// Everyone who is a member of any group, in id order.
     pub fn all_members(&self) -> BTreeSet<UserId> {
         self.members.values().flatten().copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::digest;
+
+    fn ev(json: &str) -> Event {
+        serde_json::from_str(json).expect("valid test event")
+    }
+
+    fn engine() -> Engine {
+        let mut e = Engine::new(Settings::from_config(&Config::default()).expect("settings"));
+        for j in [
+            r#"{"type":"person","user_id":1,"name":"周敏"}"#,
+            r#"{"type":"person","user_id":2,"name":"王磊"}"#,
+            r#"{"type":"person","user_id":3,"name":"李娜"}"#,
+            r#"{"type":"group","chat_id":-1001,"title":"县委宣传部群","owner_id":1}"#,
+            r#"{"type":"group","chat_id":-1002,"title":"镇宣传办群","owner_id":3}"#,
+            r#"{"type":"member","chat_id":-1001,"user_id":1}"#,
+            r#"{"type":"member","chat_id":-1001,"user_id":2}"#,
+            r#"{"type":"member","chat_id":-1002,"user_id":3}"#,
+            r#"{"type":"member","chat_id":-1002,"user_id":2}"#,
+            r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#,
+            r#"{"type":"message","chat_id":-1002,"message_id":20,"sender_id":3,"date":"2024-03-04T10:00:00+08:00","text":"各村：学雷锋志愿服务活动信息和照片请明天下午5点前报我。"}"#,
+        ] {
+            e.apply(&ev(j));
+        }
+        e
+    }
+
+    const A: MsgRef = MsgRef {
+        chat_id: ChatId(-1001),
+        message_id: 10,
+    };
+    const B: MsgRef = MsgRef {
+        chat_id: ChatId(-1002),
+        message_id: 20,
+    };
+
+    fn at() -> NaiveDateTime {
+        NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("time")
+    }
+
+    #[test]
+    fn the_same_ask_from_two_offices_is_one_item_with_both_sources() {
+        let e = engine();
+        assert_eq!(
+            e.tasks[&A].cluster, e.tasks[&B].cluster,
+            "{:?}",
+            e.tasks[&B].considered
+        );
+        let d = digest::build(&e, UserId(2), at());
+        assert_eq!(d.items.len(), 1);
+        assert_eq!(d.items[0].sources.len(), 2);
+        assert!(d.items[0].conflict, "3/6 12:00 and 3/5 17:00 differ");
+    }
+
+    #[test]
+    fn a_never_merge_verdict_is_honoured_at_once_and_same_merges_back() {
+        let mut e = engine();
+        e.apply(&ev(r#"{"type":"feedback","task":{"chat_id":-1002,"message_id":20},"other":{"chat_id":-1001,"message_id":10},"same":false,"by":3,"date":"2024-03-04T10:05:00+08:00"}"#));
+        assert_ne!(e.tasks[&A].cluster, e.tasks[&B].cluster);
+        assert_eq!(
+            digest::build(&e, UserId(2), at()).items.len(),
+            2,
+            "both asks still shown, apart"
+        );
+        // A later chaser that looks like both cannot bring them back together
+        // through the pair the person separated.
+        assert_eq!(e.verdict(A, B), Some(false));
+        e.apply(&ev(r#"{"type":"feedback","task":{"chat_id":-1002,"message_id":20},"other":{"chat_id":-1001,"message_id":10},"same":true,"by":3,"date":"2024-03-04T10:06:00+08:00"}"#));
+        assert_eq!(e.tasks[&A].cluster, e.tasks[&B].cluster);
+    }
+
+    #[test]
+    fn done_hides_the_item_for_that_person_only() {
+        let mut e = engine();
+        e.apply(&ev(r#"{"type":"member","chat_id":-1002,"user_id":1}"#));
+        e.apply(&ev(r#"{"type":"done","user_id":2,"task":{"chat_id":-1002,"message_id":20},"date":"2024-03-04T11:00:00+08:00"}"#));
+        assert!(digest::build(&e, UserId(2), at()).items.is_empty());
+        assert_eq!(digest::build(&e, UserId(1), at()).items.len(), 1);
+    }
+
+    #[test]
+    fn an_owner_is_warned_when_another_office_already_asked() {
+        let mut e = engine();
+        e.apply(&ev(
+            r#"{"type":"group","chat_id":-1003,"title":"县文旅局群","owner_id":4}"#,
+        ));
+        e.apply(&ev(r#"{"type":"member","chat_id":-1003,"user_id":4}"#));
+        e.apply(&ev(r#"{"type":"member","chat_id":-1003,"user_id":2}"#));
+        let fx = e.apply(&ev(r#"{"type":"message","chat_id":-1003,"message_id":30,"sender_id":4,"date":"2024-03-04T11:00:00+08:00","text":"各文化站：学雷锋志愿服务活动开展情况（文字+照片）3月6日前报送。"}"#));
+        let Some(Effect::Warning(w)) = fx.first() else {
+            panic!("no warning: {fx:?}")
+        };
+        assert_eq!(w.to, UserId(4));
+        assert!(w.duplicate_of.contains(&A));
+        assert!(!w.reasons.is_empty());
     }
 }
