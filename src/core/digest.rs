@@ -104,8 +104,13 @@ pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
     let overdue_for = Duration::days(s.overdue_days as i64);
     // Visible asks, by cluster: only from the reader's groups, only sent by now.
     let mut clusters: BTreeMap<u64, Vec<&Task>> = BTreeMap::new();
-    for t in engine.tasks.values() {
-        if t.sent <= at && engine.is_member(t.src.chat_id, user) {
+    let chats = engine
+        .members
+        .iter()
+        .filter(|(_, m)| m.contains(&user))
+        .map(|(c, _)| *c);
+    for chat in chats {
+        for t in engine.chat_tasks(chat).filter(|t| t.sent <= at) {
             clusters.entry(t.cluster).or_default().push(t);
         }
     }

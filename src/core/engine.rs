@@ -201,6 +201,13 @@ pub struct Engine {
     verdicts: BTreeMap<(MsgRef, MsgRef), bool>,
     /// Items people marked done, by (person, a source of the item).
     done: BTreeSet<(UserId, MsgRef)>,
+    /// Retrieval index: every task ever asked, by number, and for each match
+    /// term the tasks holding it (oldest first).
+    arena: Vec<MsgRef>,
+    postings: HashMap<u64, Vec<u32>>,
+    /// Cluster → its asks; chat → its asks (oldest first).
+    clusters: HashMap<u64, Vec<MsgRef>>,
+    by_chat: HashMap<ChatId, Vec<MsgRef>>,
     /// Folded names and usernames of everyone known: removed from match terms.
     name_words: Vec<String>,
     next_cluster: u64,
@@ -220,6 +227,10 @@ impl Engine {
             df: Df::default(),
             verdicts: BTreeMap::new(),
             done: BTreeSet::new(),
+            arena: Vec::new(),
+            postings: HashMap::new(),
+            clusters: HashMap::new(),
+            by_chat: HashMap::new(),
             name_words: Vec::new(),
             next_cluster: 1,
             last_seen: None,
@@ -390,9 +401,13 @@ impl Engine {
         let (ca, cb) = (ta.cluster, tb.cluster);
         if same {
             if ca != cb {
-                for t in self.tasks.values_mut().filter(|t| t.cluster == cb) {
-                    t.cluster = ca;
+                let moved = self.clusters.remove(&cb).unwrap_or_default();
+                for m in &moved {
+                    if let Some(t) = self.tasks.get_mut(m) {
+                        t.cluster = ca;
+                    }
                 }
+                self.clusters.entry(ca).or_default().extend(moved);
             }
             return;
         }
@@ -403,31 +418,37 @@ impl Engine {
         let later = if (ta.sent, a) >= (tb.sent, b) { a } else { b };
         let fresh = self.next_cluster;
         self.next_cluster += 1;
+        let members = self.clusters.get(&ca).cloned().unwrap_or_default();
         let mut moving = vec![later];
         let mut i = 0;
         while i < moving.len() {
             let from = moving[i];
-            let linked: Vec<MsgRef> = self
-                .tasks
-                .values()
-                .filter(|t| {
-                    t.cluster == ca
-                        && t.link.as_ref().is_some_and(|l| l.to == from)
-                        && !moving.contains(&t.src)
+            let linked: Vec<MsgRef> = members
+                .iter()
+                .filter(|m| {
+                    !moving.contains(m)
+                        && self
+                            .tasks
+                            .get(m)
+                            .is_some_and(|t| t.link.as_ref().is_some_and(|l| l.to == from))
                 })
-                .map(|t| t.src)
+                .copied()
                 .collect();
             moving.extend(linked);
             i += 1;
         }
-        for m in moving {
-            if let Some(t) = self.tasks.get_mut(&m) {
+        for m in &moving {
+            if let Some(t) = self.tasks.get_mut(m) {
                 t.cluster = fresh;
                 if t.src == later {
                     t.link = None;
                 }
             }
         }
+        if let Some(v) = self.clusters.get_mut(&ca) {
+            v.retain(|m| !moving.contains(m));
+        }
+        self.clusters.insert(fresh, moving);
     }
 
     /// The people's verdict on a pair, if any.
@@ -512,7 +533,14 @@ impl Engine {
             || (reply_task.is_some_and(|r| self.tasks.get(&r).is_some_and(|t| t.sender == sender))
                 && ex.task_score >= 2);
         if !is_task {
-            self.tasks.remove(&src);
+            if let Some(t) = self.tasks.remove(&src)
+                && let Some(v) = self.clusters.get_mut(&t.cluster)
+            {
+                v.retain(|m| *m != src);
+            }
+            if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
+                v.retain(|m| *m != src);
+            }
             return vec![];
         }
         let deadline = match ex.deadline {
@@ -521,7 +549,17 @@ impl Engine {
             Found::None => None,
         };
         if let Some(t) = self.tasks.get_mut(&src) {
-            // An edit of a task keeps its place in its cluster.
+            // An edit of a task keeps its place in its cluster; its new terms
+            // join the index (stale ones are harmless: candidates are rescored).
+            if let Some(i) = self.arena.iter().rposition(|m| *m == src) {
+                for term in sig
+                    .terms
+                    .iter()
+                    .filter(|x| t.sig.terms.binary_search(x).is_err())
+                {
+                    self.postings.entry(*term).or_default().push(i as u32);
+                }
+            }
             t.text = text;
             t.deadline = deadline;
             t.assignees = ex.assignees;
@@ -573,6 +611,13 @@ impl Engine {
             task_score: ex.task_score,
             considered,
         };
+        let id = self.arena.len() as u32;
+        self.arena.push(src);
+        for term in &task.sig.terms {
+            self.postings.entry(*term).or_default().push(id);
+        }
+        self.clusters.entry(cluster).or_default().push(src);
+        self.by_chat.entry(src.chat_id).or_default().push(src);
         self.tasks.insert(src, task);
         if !new {
             return vec![];
@@ -591,15 +636,8 @@ impl Engine {
     ) -> Option<Deadline> {
         // The asker's earlier ask in this group that it points at: the most
         // alike, then the most recent ("同上" follows what it refers to).
-        self.tasks
-            .values()
-            .filter(|t| {
-                t.src.chat_id == src.chat_id
-                    && t.sender == sender
-                    && t.sent <= at
-                    && t.src != src
-                    && t.deadline.is_some()
-            })
+        self.chat_tasks(src.chat_id)
+            .filter(|t| t.sender == sender && t.sent <= at && t.src != src && t.deadline.is_some())
             .map(|t| (matcher::compare(sig, &t.sig, &self.df).score, t))
             .max_by(|(a, x), (b, y)| {
                 a.total_cmp(b)
@@ -608,80 +646,138 @@ impl Engine {
             .and_then(|(_, t)| t.deadline)
     }
 
-    /// Earlier tasks of still-open clusters, best first (at most five).
-    fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
-        let open: BTreeSet<u64> = self
-            .tasks
-            .values()
-            .filter(|t| {
-                t.src != p.src && t.sent <= p.at && t.is_open_for_matching(p.at, p.src.chat_id)
-            })
-            .map(|t| t.cluster)
+    /// Tasks worth scoring for a new ask: those sharing its rarest terms
+    /// (most recent first), its reply target, and the asker's recent asks in
+    /// the same group. An index, not a scan: the cost does not grow with the
+    /// number of tasks, only with how common the new ask's words are.
+    fn retrieve(&self, p: &Probe<'_>) -> Vec<MsgRef> {
+        const QUERY_TERMS: usize = 16;
+        const PER_TERM: usize = 256;
+        const TOO_COMMON: usize = 50_000;
+        let mut terms: Vec<(u32, u64)> = p
+            .sig
+            .terms
+            .iter()
+            .map(|t| (self.df.count(*t), *t))
             .collect();
-        let mut all: Vec<Link> = Vec::new();
-        for (r, t) in &self.tasks {
-            if *r == p.src || !open.contains(&t.cluster) || t.sent > p.at {
+        terms.sort_unstable();
+        let mut ids: Vec<u32> = Vec::new();
+        // The rarest terms that some earlier task shares (a term only this
+        // message has retrieves nothing).
+        for post in terms
+            .iter()
+            .filter_map(|(_, t)| self.postings.get(t))
+            .filter(|post| post.len() <= TOO_COMMON)
+            .take(QUERY_TERMS)
+        {
+            ids.extend(post.iter().rev().take(PER_TERM));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out: Vec<MsgRef> = ids
+            .into_iter()
+            .filter_map(|i| self.arena.get(i as usize).copied())
+            .collect();
+        if let Some(r) = p.reply_to {
+            out.push(r);
+        }
+        if let Some(v) = self.by_chat.get(&p.src.chat_id) {
+            out.extend(v.iter().rev().take(10));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Is any ask of the cluster still open for `chat` at `at`?
+    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId, except: MsgRef) -> bool {
+        self.clusters.get(&cluster).is_some_and(|ms| {
+            ms.iter().any(|m| {
+                *m != except
+                    && self
+                        .tasks
+                        .get(m)
+                        .is_some_and(|t| t.sent <= at && t.is_open_for_matching(at, chat))
+            })
+        })
+    }
+
+    /// Earlier asks of still-open clusters, best first (at most three); the
+    /// best carries its reasons.
+    fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
+        let mut open: HashMap<u64, bool> = HashMap::new();
+        let mut scored: Vec<(f64, NaiveDateTime, MsgRef)> = Vec::new();
+        for r in self.retrieve(p) {
+            let Some(t) = self.tasks.get(&r) else {
+                continue;
+            };
+            if r == p.src || t.sent > p.at {
                 continue;
             }
-            let v = self.judge(p, t);
-            all.push(Link {
-                to: *r,
-                score: v.score.clamp(0.0, 1.0),
-                reasons: v.reasons,
-            });
+            let is_open = *open
+                .entry(t.cluster)
+                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id, p.src));
+            if !is_open {
+                continue;
+            }
+            scored.push((self.judge(p, t, false).score.clamp(0.0, 1.0), t.sent, r));
         }
         // Best first; ties go to the most recent ask.
-        all.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                let ta = self.tasks.get(&a.to).map(|t| t.sent);
-                let tb = self.tasks.get(&b.to).map(|t| t.sent);
-                tb.cmp(&ta)
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+        scored
+            .into_iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, (score, _, to))| {
+                let reasons = match (i, self.tasks.get(&to)) {
+                    (0, Some(t)) => self.judge(p, t, true).reasons,
+                    _ => Vec::new(),
+                };
+                Link { to, score, reasons }
             })
-        });
-        all.truncate(5);
-        all
+            .collect()
     }
 
     /// Content similarity, then what the relation between the two asks says.
-    fn judge(&self, p: &Probe<'_>, old: &Task) -> matcher::Verdict {
-        let mut v = matcher::compare(p.sig, &old.sig, &self.df);
+    fn judge(&self, p: &Probe<'_>, old: &Task, explain: bool) -> matcher::Verdict {
+        let mut v = matcher::compare_with(p.sig, &old.sig, &self.df, explain);
         match self.verdict(p.src, old.src) {
             Some(false) => {
                 v.score = 0.0;
-                v.reasons
-                    .insert(0, "a person said these are different tasks".into());
+                v.note_first(explain, "a person said these are different tasks");
                 return v;
             }
             Some(true) => {
                 v.score = 1.0;
-                v.reasons
-                    .insert(0, "a person said these are the same task".into());
+                v.note_first(explain, "a person said these are the same task");
                 return v;
             }
             None => {}
         }
         if p.reply_to == Some(old.src) {
             v.score = v.score.max(0.9);
-            v.reasons.insert(0, "a reply to the earlier ask".into());
+            v.note_first(explain, "a reply to the earlier ask");
         }
         // Who asked whom only counts once the work itself looks alike:
         // one asker posts many different tasks in one group.
         let alike = v.score >= 0.15;
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
             v.score += 0.1;
-            v.reasons.push("same asker in the same group".into());
+            v.note(explain, "same asker in the same group");
         } else if alike && old.src.chat_id != p.src.chat_id && self.is_assigned(old, p.sender) {
             // Relaying down: the sender was asked this in the other group.
             v.score += 0.15;
-            v.reasons
-                .push("the sender received the earlier ask and is passing it on".into());
+            v.note(
+                explain,
+                "the sender received the earlier ask and is passing it on",
+            );
         }
         if let (Assignees::People(a), Assignees::People(b)) = (p.assignees, &old.assignees)
             && a.iter().all(|x| !b.contains(x))
         {
             // Parallel asks of different people ("石桥村的也一样") are separate work.
             v.score -= 0.4;
-            v.reasons.push("asked of different people".into());
+            v.note(explain, "asked of different people");
         }
         if let (Some(Deadline::Minute(a)), Some(Deadline::Minute(b))) = (p.deadline, old.deadline)
             && a.time() == b.time()
@@ -689,23 +785,47 @@ impl Engine {
             && !p.reschedules
         {
             v.score -= 0.5;
-            v.reasons
-                .push("same time on another day: another instance of recurring work".into());
+            v.note(
+                explain,
+                "same time on another day: another instance of recurring work",
+            );
         }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
             && (a.date() - b.date()).num_days().abs() > 5
         {
             v.score -= 0.2;
-            v.reasons.push("deadlines far apart".into());
+            v.note(explain, "deadlines far apart");
         }
         v
     }
 
     /// A cluster is pending while any of its asks is.
     pub fn cluster_pending_at(&self, cluster: u64, at: NaiveDateTime, window: i64) -> bool {
-        self.tasks
-            .values()
-            .any(|t| t.cluster == cluster && t.sent <= at && t.is_pending_at(at, window))
+        self.clusters.get(&cluster).is_some_and(|ms| {
+            ms.iter().any(|m| {
+                self.tasks
+                    .get(m)
+                    .is_some_and(|t| t.sent <= at && t.is_pending_at(at, window))
+            })
+        })
+    }
+
+    /// The asks of a cluster.
+    pub fn cluster_members(&self, cluster: u64) -> impl Iterator<Item = &Task> {
+        self.clusters
+            .get(&cluster)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| self.tasks.get(m))
+    }
+
+    /// The asks posted in a chat, oldest first.
+    pub fn chat_tasks(&self, chat: ChatId) -> impl Iterator<Item = &Task> {
+        self.by_chat
+            .get(&chat)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| self.tasks.get(m))
     }
 
     fn warnings(
@@ -731,11 +851,9 @@ impl Engine {
         // Earlier pending asks in other groups the sender is not in: a relay
         // by someone who received the ask is no news to them.
         let others: Vec<MsgRef> = self
-            .tasks
-            .values()
+            .cluster_members(cluster)
             .filter(|t| {
-                t.cluster == cluster
-                    && t.src != src
+                t.src != src
                     && t.src.chat_id != src.chat_id
                     && t.is_pending_at(at, window)
                     && !self.is_member(t.src.chat_id, sender)

@@ -34,7 +34,42 @@ pub struct Df {
     pub counts: HashMap<u64, u32>,
 }
 
+impl Verdict {
+    /// Add a reason when explaining.
+    pub fn note(&mut self, explain: bool, reason: impl Into<String>) {
+        if explain {
+            self.reasons.push(reason.into());
+        }
+    }
+
+    /// Add a reason in front when explaining.
+    pub fn note_first(&mut self, explain: bool, reason: impl Into<String>) {
+        if explain {
+            self.reasons.insert(0, reason.into());
+        }
+    }
+}
+
+/// Reasons, collected only when asked for.
+struct Reasons {
+    on: bool,
+    list: Vec<String>,
+}
+
+impl Reasons {
+    fn push(&mut self, f: impl FnOnce() -> String) {
+        if self.on {
+            self.list.push(f());
+        }
+    }
+}
+
 impl Df {
+    /// In how many messages seen so far a term occurs.
+    pub fn count(&self, term: u64) -> u32 {
+        self.counts.get(&term).copied().unwrap_or(0)
+    }
+
     pub fn add(&mut self, sig: &Signature) {
         self.docs += 1;
         for t in &sig.terms {
@@ -420,9 +455,18 @@ fn weight_sum(terms: &[u64], df: &Df) -> f64 {
     terms.iter().map(|t| df.weight(*t)).sum()
 }
 
-/// Score how likely `new` is the same work as `old`.
+/// Score how likely `new` is the same work as `old`, with reasons.
 pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
-    let mut reasons = Vec::new();
+    compare_with(new, old, df, true)
+}
+
+/// As [`compare`]; `explain = false` skips writing the reasons (the hot path
+/// scores many candidates and explains only the best).
+pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) -> Verdict {
+    let mut reasons = Reasons {
+        on: explain,
+        list: Vec::new(),
+    };
     let (mut i, mut j) = (0, 0);
     let mut shared = 0.0;
     let mut nshared = 0;
@@ -448,10 +492,7 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
         0.0
     };
     if nshared > 0 {
-        reasons.push(format!(
-            "{nshared} key terms in common (similarity {:.2})",
-            score
-        ));
+        reasons.push(|| format!("{nshared} key terms in common (similarity {:.2})", score));
     }
     let same_title = new.quoted.iter().find(|q| {
         old.quoted
@@ -460,10 +501,10 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
     });
     if let Some(q) = same_title {
         score += 0.3;
-        reasons.push(format!("same title “{q}”"));
+        reasons.push(|| format!("same title “{q}”"));
     } else if !new.quoted.is_empty() && !old.quoted.is_empty() {
         score -= 0.2;
-        reasons.push("different titles".to_string());
+        reasons.push(|| "different titles".to_string());
     }
     let specific = |d: &BTreeSet<&'static str>| {
         d.iter()
@@ -476,27 +517,31 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
     if let Some(d) = same_deliverable {
         if score >= 0.1 {
             score += 0.1;
-            reasons.push(format!("same deliverable ({d})"));
+            reasons.push(|| format!("same deliverable ({d})"));
         }
     } else if !dn.is_empty() && !dold.is_empty() {
         score -= 0.25;
-        reasons.push(format!(
-            "different deliverables ({} vs {})",
-            dn.iter().copied().collect::<Vec<_>>().join("/"),
-            dold.iter().copied().collect::<Vec<_>>().join("/")
-        ));
+        reasons.push(|| {
+            format!(
+                "different deliverables ({} vs {})",
+                dn.iter().copied().collect::<Vec<_>>().join("/"),
+                dold.iter().copied().collect::<Vec<_>>().join("/")
+            )
+        });
     }
     if !new.periods.is_empty() && !old.periods.is_empty() && new.periods.is_disjoint(&old.periods) {
         score -= 0.6;
-        reasons.push(format!(
-            "different periods ({} vs {})",
-            new.periods.iter().cloned().collect::<Vec<_>>().join("/"),
-            old.periods.iter().cloned().collect::<Vec<_>>().join("/")
-        ));
+        reasons.push(|| {
+            format!(
+                "different periods ({} vs {})",
+                new.periods.iter().cloned().collect::<Vec<_>>().join("/"),
+                old.periods.iter().cloned().collect::<Vec<_>>().join("/")
+            )
+        });
     }
     Verdict {
         score: score.clamp(0.0, 1.0),
-        reasons,
+        reasons: reasons.list,
     }
 }
 

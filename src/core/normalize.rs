@@ -20,6 +20,32 @@ pub fn fold(text: &str) -> String {
             '兩' => '两',
             '個' => '个',
             '內' => '内',
+            '這' => '这',
+            '節' => '节',
+            '誕' => '诞',
+            '聖' => '圣',
+            '慶' => '庆',
+            '國' => '国',
+            '陽' => '阳',
+            '農' => '农',
+            '曆' | '歷' => '历',
+            '臘' => '腊',
+            '當' => '当',
+            '鐘' => '钟',
+            '頭' => '头',
+            '兒' => '儿',
+            '婦' => '妇',
+            '勞' => '劳',
+            '動' => '动',
+            '軍' => '军',
+            '萬' => '万',
+            '間' => '间',
+            '從' => '从',
+            '來' => '来',
+            '為' => '为',
+            '聽' => '听',
+            '晝' => '昼',
+            '\u{00B7}' | '\u{30FB}' => '·',
             '—' | '–' | '〜' => '-',
             '\u{2236}' => ':',
             _ => c,
@@ -46,7 +72,14 @@ fn digit(c: char) -> Option<u32> {
 }
 
 fn is_numeral(c: char) -> bool {
-    digit(c).is_some() || c == '十' || c == '百'
+    digit(c).is_some() || matches!(c, '十' | '百' | '千' | '廿' | '卅')
+}
+
+/// A run with a place word (十, 百, 千, 廿, 卅) is read by value; one without
+/// (二〇二四, 九零) digit by digit.
+fn positional(run: &[char]) -> bool {
+    run.iter()
+        .any(|c| matches!(c, '十' | '百' | '千' | '廿' | '卅'))
 }
 
 /// Characters after which a run of Chinese numerals is a count or a date
@@ -54,23 +87,14 @@ fn is_numeral(c: char) -> bool {
 fn is_unit(c: char) -> bool {
     matches!(
         c,
-        '年' | '月' | '日' | '号' | '点' | '时' | '分' | '个' | '小' | '天' | '周' | '刻'
+        '年' | '月' | '日' | '号' | '点' | '时' | '分' | '个' | '小' | '天' | '周' | '刻' | '秒'
     )
 }
 
 /// The value of a numeral run like 十二, 二十三, 一百零五; year-style runs
 /// (二〇二四) are read digit by digit.
 fn numeral_value(run: &[char]) -> Option<String> {
-    if run.iter().any(|&c| c == '〇' || c == '零') && !run.contains(&'十') && !run.contains(&'百')
-    {
-        return Some(
-            run.iter()
-                .filter_map(|&c| digit(c))
-                .map(|d| char::from_digit(d, 10).unwrap_or('0'))
-                .collect(),
-        );
-    }
-    if run.len() >= 3 && !run.contains(&'十') && !run.contains(&'百') {
+    if !positional(run) {
         return Some(
             run.iter()
                 .filter_map(|&c| digit(c))
@@ -88,6 +112,18 @@ fn numeral_value(run: &[char]) -> Option<String> {
             }
             '百' => {
                 total += cur.max(1) * 100;
+                cur = 0;
+            }
+            '千' => {
+                total += cur.max(1) * 1000;
+                cur = 0;
+            }
+            '廿' => {
+                total += 20;
+                cur = 0;
+            }
+            '卅' => {
+                total += 30;
                 cur = 0;
             }
             _ => cur = digit(c)?,
@@ -118,7 +154,14 @@ fn convert_numerals(s: &str) -> String {
             // 一刻 / 三刻 stay literal: quarter hours are read by the deadline parser.
             let quarter = next == Some('刻');
             let after_hour = matches!(prev, Some('点' | '时')) && next != Some('刻');
-            let convert = !weekday && !quarter && (next.is_some_and(is_unit) || after_hour);
+            // 八月十五 / 初八 / 廿二: the day of a (lunar) month, unless a
+            // counter follows (三月一次).
+            let day_of_month = matches!(prev, Some('月' | '初'))
+                && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
+            let lone_day = run[0] == '廿' || run[0] == '卅';
+            let convert = !weekday
+                && !quarter
+                && (next.is_some_and(is_unit) || after_hour || day_of_month || lone_day);
             match (convert, numeral_value(run)) {
                 (true, Some(v)) => out.push_str(&v),
                 _ => out.extend(run.iter()),
@@ -149,6 +192,12 @@ mod tests {
         assert_eq!(fold("二十三号"), "23号");
         assert_eq!(fold("三个工作日内"), "3个工作日内");
         assert_eq!(fold("五点三十"), "5点30");
+        assert_eq!(fold("两千零四年八月十五"), "2004年8月15");
+        assert_eq!(fold("九零年"), "90年");
+        assert_eq!(fold("五月廿二"), "5月22");
+        assert_eq!(fold("腊月初十"), "腊月初10");
+        assert_eq!(fold("三月一次"), "3月一次");
+        assert_eq!(fold("下個月廿號"), "下个月20号");
     }
 
     #[test]
