@@ -88,7 +88,7 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             let _ = writeln!(
                 out,
                 "a new piece of work (cluster c{}): no open ask scored {:.2} or more",
-                t.cluster, engine.settings.dedup.duplicate_threshold
+                t.cluster, engine.settings.rules.threshold_for(m.chat_id)
             );
         }
     }

@@ -364,14 +364,15 @@ mod props {
             steps in proptest::collection::vec(step(), 1..40),
             threshold in 0.0f64..1.0,
         ) {
-            let mut cfg = Config::default();
+            let mut settings = Settings::from_config(&Config::default()).expect("settings");
             // Whatever the rules say, nothing may be hidden or leaked.
-            cfg.dedup.duplicate_threshold = threshold;
-            cfg.dedup.maybe_threshold = threshold / 2.0;
-            let settings = Settings::from_config(&cfg).expect("settings");
+            let mut rules = (*settings.rules).clone();
+            rules.duplicate = threshold;
+            rules.maybe = threshold / 2.0;
+            settings.rules = std::sync::Arc::new(rules);
             let evs = build(&members, &steps);
             let r = run(&evs, settings.clone());
-            let window = settings.dedup.pending_window_days;
+            let window = settings.rules.undated_days;
             for d in &r.digests {
                 let m = members_at(&evs, &settings, d.at);
                 let mut clusters = BTreeSet::new();

@@ -100,7 +100,7 @@ fn source(engine: &Engine, t: &Task, user: UserId) -> Source {
 /// The digest of `user` at `at`.
 pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
     let s = &engine.settings;
-    let window = s.dedup.pending_window_days;
+    let window = s.rules.undated_days;
     let overdue_for = Duration::days(s.overdue_days as i64);
     // Visible asks, by cluster: only from the reader's groups, only sent by now.
     let mut clusters: BTreeMap<u64, Vec<&Task>> = BTreeMap::new();

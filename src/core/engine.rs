@@ -6,7 +6,8 @@
 use super::deadline::{Ctx, Found};
 use super::extract::{self, Input, Named};
 use super::matcher::{self, Df, Signature};
-use crate::config::{Config, ConflictConfig, DedupConfig};
+use super::rules::{Rules, RulesError};
+use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
@@ -14,6 +15,15 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+
+/// Why the settings could not be made from a config.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Holidays(#[from] HolidayError),
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+}
 
 /// Settings the core needs, taken from the config and the log's `scenario`.
 #[derive(Debug, Clone)]
@@ -24,7 +34,8 @@ pub struct Settings {
     pub digest_time: NaiveTime,
     pub overdue_days: u32,
     pub conflicts: ConflictConfig,
-    pub dedup: DedupConfig,
+    /// The dedup rules in force.
+    pub rules: Arc<Rules>,
     pub allow_all: bool,
     pub allow: Vec<ChatId>,
     pub calendar: Arc<Calendar>,
@@ -33,10 +44,14 @@ pub struct Settings {
 impl Settings {
     /// Settings from a validated config; the holiday calendar is the bundled
     /// one unless the config names a file.
-    pub fn from_config(cfg: &Config) -> Result<Settings, HolidayError> {
+    pub fn from_config(cfg: &Config) -> Result<Settings, SettingsError> {
         let calendar = match &cfg.organisation.holidays {
             Some(p) => Calendar::load(p)?,
             None => Calendar::bundled()?,
+        };
+        let rules = match &cfg.dedup.rules {
+            Some(p) => Rules::load(p)?,
+            None => Rules::bundled()?,
         };
         Ok(Settings {
             tz: cfg.tz(),
@@ -45,7 +60,7 @@ impl Settings {
             digest_time: cfg.digest.time,
             overdue_days: cfg.digest.overdue_days,
             conflicts: cfg.conflicts.clone(),
-            dedup: cfg.dedup.clone(),
+            rules: Arc::new(rules),
             allow_all: cfg.groups.allow_all,
             allow: cfg.groups.allow.clone(),
             calendar: Arc::new(calendar),
@@ -121,12 +136,12 @@ impl Task {
     /// undated ones (chasers, soft asks) through the next day, so that
     /// today's check-in does not swallow tomorrow's.
     /// An undated ask keeps its work open only in its own group.
-    pub fn is_open_for_matching(&self, now: NaiveDateTime, chat: ChatId) -> bool {
+    pub fn is_open_for_matching(&self, now: NaiveDateTime, chat: ChatId, undated_days: i64) -> bool {
         match self.deadline {
             Some(d) => d.is_pending_at(now),
             None => {
                 chat == self.src.chat_id
-                    && now < (self.sent.date() + Duration::days(2)).and_time(NaiveTime::MIN)
+                    && now < (self.sent.date() + Duration::days(1 + undated_days)).and_time(NaiveTime::MIN)
             }
         }
     }
@@ -517,7 +532,7 @@ impl Engine {
                 .is_some_and(|g| g.owner == Some(msg.sender)),
         };
         let ex = extract::extract(&input, &self.ctx(at));
-        let sig = matcher::signature(&ex.folded, &self.name_words);
+        let sig = matcher::signature(&ex.folded, &self.name_words, &self.settings.rules);
         let (sender, sent, text, reply_to) = (msg.sender, msg.sent, msg.text.clone(), msg.reply_to);
         if new {
             self.df.add(&sig);
@@ -580,7 +595,8 @@ impl Engine {
         let considered = self.best_match(&probe);
         let best = considered.first().cloned();
         let maybe = best.clone();
-        let threshold = self.settings.dedup.duplicate_threshold;
+        let rules = &self.settings.rules;
+        let threshold = if rules.merges_in(src.chat_id) { rules.threshold_for(src.chat_id) } else { f64::INFINITY };
         let (cluster, link) = match best {
             Some(l) if l.score >= threshold => (
                 self.tasks.get(&l.to).map(|t| t.cluster).unwrap_or(0),
@@ -593,7 +609,7 @@ impl Engine {
             }
         };
         let maybe = if link.is_none() {
-            maybe.filter(|m| m.score >= self.settings.dedup.maybe_threshold)
+            maybe.filter(|m| m.score >= self.settings.rules.maybe)
         } else {
             None
         };
@@ -697,7 +713,7 @@ impl Engine {
                     && self
                         .tasks
                         .get(m)
-                        .is_some_and(|t| t.sent <= at && t.is_open_for_matching(at, chat))
+                        .is_some_and(|t| t.sent <= at && t.is_open_for_matching(at, chat, self.settings.rules.undated_match_days))
             })
         })
     }
@@ -753,6 +769,15 @@ impl Engine {
                 return v;
             }
             None => {}
+        }
+        let rules = &self.settings.rules;
+        if (!rules.never_merge.is_empty() || !rules.always_merge.is_empty())
+            && let Some(new_text) = self.messages.get(&p.src).map(|m| super::normalize::fold(&m.text))
+            && let Some((same, why)) = rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
+        {
+            v.score = if same { 1.0 } else { 0.0 };
+            v.note_first(explain, why);
+            return v;
         }
         if p.reply_to == Some(old.src) {
             v.score = v.score.max(0.9);
@@ -839,7 +864,7 @@ impl Engine {
         let Some(owner) = self.groups.get(&src.chat_id).and_then(|g| g.owner) else {
             return vec![];
         };
-        let window = self.settings.dedup.pending_window_days;
+        let window = self.settings.rules.undated_days;
         let (l, is_maybe) = match (link, maybe) {
             (Some(l), _) => (l, false),
             (None, Some(m)) => (m, true),

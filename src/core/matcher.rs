@@ -10,6 +10,7 @@
 //!
 //! Pure: signatures and document frequencies in, a verdict out.
 
+use super::rules::Rules;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -24,7 +25,8 @@ pub struct Signature {
     /// Periods the work covers ("3月", "上旬", "2023年度", "q1").
     pub periods: BTreeSet<String>,
     /// What is to be handed in (值班表, 台账, 截图, "checklist"…).
-    pub deliverables: BTreeSet<&'static str>,
+    /// Only the specific kinds: generic ones (photos, data) tell nothing apart.
+    pub deliverables: BTreeSet<String>,
 }
 
 /// Document frequencies of terms over the messages seen so far.
@@ -98,180 +100,10 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})月份|(\d{1,2})月(上旬|中旬|下旬)|(\d{4})年度?|(第?[1-4一二三四]季度|q[1-4])|(上|本|下)(周|月)(?:的|度)?|\b(last|this|next) (week|month)'?s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b")
         .expect("valid regex")
 });
-/// Boilerplate of work-group asks: who is addressed, how to hand in, when,
-/// reminders and courtesy. Removed before terms are taken, so that two
-/// different asks in one template do not look alike.
-static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"各位同志|各位|同志们|大家|全体|各(?:村|乡镇|单位|部门|办|支部|网格员|社区|站|文化站|科室|组)|",
-        r"请于|请在|请各|请大家|请|麻烦|再次提醒|提醒|抓紧|尽快|务必|截止时间|截止日期|截止|之前|以前|",
-        r"今天|明天|后天|今日|明日|今晚|明早|上午|下午|晚上|中午|早上|下班|周[一二三四五六日天]|星期[一二三四五六日天]|",
-        r"还没交的|没交的|还没交|还没报|还没发|还差|还有|已交的不用再交|不用重复报|已报的|谢谢|辛苦|通知|转发了|收到|一下|",
-        r"前报送|前上报|前提交|前报|前交|前发|报送|上报|提交|填报|报我|发我|给我|发群里|发本群|群里|本群|按时|准时|及时|",
-        r"\d+[年月日号点时分:.]?\d*|\bhttps?://\S+"
-    ))
-    .expect("valid regex")
-});
-static DELIVERABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"值班表|排班表|值班安排|统计表|自查表|登记表|调查表|汇总表|自评分表|评分表|花名册|台账|名单|截图|总结|计划|方案|年报|月报|周报|学时|党费|回执|",
-        r"警示牌|佐证材料|述职|报告|照片|数据|模板|标语|时间表|考勤|签到|演练|会议|培训|转移|",
-        r"\bchecklists?\b|\breports?\b|\bsurveys?\b|\blogs?\b|\bcounts?\b|\bnames\b|\bplans?\b|\bphotos?\b|\bscreenshots?\b|\bline ?lists?\b|\brefresher\b|\btraining\b|\bcheck ?in\b|\bconsent\b"
-    ))
-    .expect("valid regex")
-});
-/// Words that name the same thing, each group mapped to its first member.
-const SYNONYM_GROUPS: &[&[&str]] = &[
-    &["燃气", "液化气", "煤气", "天然气"],
-    &["餐饮", "饭店", "饭馆", "餐馆", "餐厅", "饭庄"],
-    &["排查", "检查", "巡查", "自查", "摸排"],
-    &["台账", "排查表", "检查表", "记录表"],
-    &["照片", "相片", "图片"],
-    &["截图", "截屏"],
-    &["值班表", "排班表"],
-    &["总结", "小结"],
-    &["名单", "花名册"],
-    &["推文", "文章"],
-    &["absence", "absenteeism"],
-    &["photo", "picture", "pic"],
-];
-
-static SYNONYMS: LazyLock<Regex> = LazyLock::new(|| {
-    let mut words: Vec<&str> = SYNONYM_GROUPS
-        .iter()
-        .flat_map(|g| g.iter().copied())
-        .collect();
-    // Longest first, so 排查表 wins over 排查.
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    Regex::new(
-        &words
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect::<Vec<_>>()
-            .join("|"),
-    )
-    .expect("valid regex")
-});
-
-fn canonical_synonym(w: &str) -> &'static str {
-    SYNONYM_GROUPS
-        .iter()
-        .find(|g| g.contains(&w))
-        .map(|g| g[0])
-        .unwrap_or("")
-}
-
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
 });
 
-/// Words that carry no work: salutations, request and time boilerplate.
-const STOP_EN: &[&str] = &[
-    "the",
-    "and",
-    "for",
-    "you",
-    "your",
-    "please",
-    "pls",
-    "this",
-    "that",
-    "with",
-    "from",
-    "have",
-    "has",
-    "are",
-    "was",
-    "will",
-    "all",
-    "our",
-    "can",
-    "could",
-    "would",
-    "get",
-    "send",
-    "due",
-    "today",
-    "tomorrow",
-    "by",
-    "before",
-    "after",
-    "reminder",
-    "still",
-    "need",
-    "needs",
-    "need",
-    "thanks",
-    "thank",
-    "here",
-    "there",
-    "them",
-    "they",
-    "it's",
-    "its",
-    "into",
-    "out",
-    "not",
-    "yet",
-    "just",
-    "also",
-    "again",
-    "eod",
-    "cob",
-    "noon",
-    "am",
-    "pm",
-    "a.m",
-    "p.m",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "week",
-    "morning",
-    "afternoon",
-    "latest",
-    "missing",
-    "make",
-    "sure",
-    "one",
-    "each",
-    "any",
-    "who",
-    "what",
-    "when",
-    "which",
-    "their",
-    "his",
-    "her",
-    "him",
-    "she",
-    "we're",
-    "i'm",
-    "i'll",
-    "don't",
-    "me",
-    "my",
-    "so",
-    "if",
-    "be",
-    "on",
-    "in",
-    "of",
-    "to",
-    "at",
-    "or",
-    "an",
-    "is",
-    "do",
-    "up",
-    "as",
-    "no",
-    "yes",
-];
 
 fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
@@ -306,11 +138,9 @@ fn stem(w: &str) -> &str {
 }
 
 /// The readable terms of a text, for explanations and hashing alike.
-pub fn terms(folded: &str, names: &[String]) -> Vec<String> {
-    let body = SYNONYMS.replace_all(strip_boilerplate(folded), |c: &regex::Captures<'_>| {
-        canonical_synonym(&c[0]).to_string()
-    });
-    let mut body = BOILERPLATE.replace_all(&body, " ").into_owned();
+pub fn terms(folded: &str, names: &[String], rules: &Rules) -> Vec<String> {
+    let body = rules.canonical(strip_boilerplate(folded));
+    let mut body = rules.strip(&body).into_owned();
     // People's names say who is asked, not what.
     for n in names {
         if body.contains(n.as_str()) {
@@ -338,21 +168,21 @@ pub fn terms(folded: &str, names: &[String]) -> Vec<String> {
         if c.is_ascii_alphabetic() || (c == '\'' && !word.is_empty()) {
             word.push(c);
         } else {
-            if word.len() >= 3 && !STOP_EN.contains(&word.as_str()) {
+            if word.len() >= 3 && !rules.is_stop_word(&word) {
                 out.push(stem(&word).to_string());
             }
             word.clear();
         }
     }
     flush(&mut run, &mut out);
-    if word.len() >= 3 && !STOP_EN.contains(&word.as_str()) {
+    if word.len() >= 3 && !rules.is_stop_word(&word) {
         out.push(stem(&word).to_string());
     }
     out
 }
 
-pub fn signature(folded: &str, names: &[String]) -> Signature {
-    let mut hashes: Vec<u64> = terms(folded, names)
+pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
+    let mut hashes: Vec<u64> = terms(folded, names, rules)
         .iter()
         .map(|t| fnv(t.as_bytes()))
         .collect();
@@ -376,10 +206,7 @@ pub fn signature(folded: &str, names: &[String]) -> Signature {
                 .to_string()
         })
         .collect();
-    let deliverables = DELIVERABLE
-        .find_iter(folded)
-        .map(|m| canonical_deliverable(m.as_str()))
-        .collect();
+    let deliverables = rules.deliverables(folded).into_iter().filter(|(_, generic)| !generic).map(|(k, _)| k).collect();
     Signature {
         terms: hashes,
         quoted,
@@ -387,69 +214,6 @@ pub fn signature(folded: &str, names: &[String]) -> Signature {
         deliverables,
     }
 }
-
-/// One name per kind of deliverable.
-fn canonical_deliverable(s: &str) -> &'static str {
-    let s = s.trim();
-    match s {
-        "值班表" | "排班表" | "值班安排" => "值班表",
-        "自评分表" | "评分表" => "自评分表",
-        "checklist" | "checklists" => "checklist",
-        "report" | "reports" => "report",
-        "survey" | "surveys" => "survey",
-        "log" | "logs" => "log",
-        "count" | "counts" => "count",
-        "plan" | "plans" => "plan",
-        "photo" | "photos" | "照片" => "photo",
-        "screenshot" | "screenshots" | "截图" => "screenshot",
-        "check in" | "checkin" | "签到" => "check-in",
-        "training" | "培训" | "refresher" => "training",
-        "names" | "名单" => "names",
-        "line list" | "linelist" | "line lists" => "line list",
-        "consent" => "consent",
-        _ => DELIVERABLE_NAMES
-            .iter()
-            .find(|n| **n == s)
-            .copied()
-            .unwrap_or("other"),
-    }
-}
-
-const DELIVERABLE_NAMES: &[&str] = &[
-    "统计表",
-    "自查表",
-    "登记表",
-    "调查表",
-    "汇总表",
-    "花名册",
-    "台账",
-    "总结",
-    "计划",
-    "方案",
-    "年报",
-    "月报",
-    "周报",
-    "学时",
-    "党费",
-    "回执",
-    "警示牌",
-    "佐证材料",
-    "述职",
-    "报告",
-    "数据",
-    "模板",
-    "标语",
-    "时间表",
-    "考勤",
-    "演练",
-    "会议",
-    "转移",
-];
-
-/// Deliverables too generic to tell two asks apart.
-const GENERIC_DELIVERABLES: &[&str] = &[
-    "photo", "数据", "模板", "报告", "report", "other", "names", "count",
-];
 
 fn weight_sum(terms: &[u64], df: &Df) -> f64 {
     terms.iter().map(|t| df.weight(*t)).sum()
@@ -506,13 +270,7 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         score -= 0.2;
         reasons.push(|| "different titles".to_string());
     }
-    let specific = |d: &BTreeSet<&'static str>| {
-        d.iter()
-            .filter(|x| !GENERIC_DELIVERABLES.contains(x))
-            .copied()
-            .collect::<BTreeSet<_>>()
-    };
-    let (dn, dold) = (specific(&new.deliverables), specific(&old.deliverables));
+    let (dn, dold) = (&new.deliverables, &old.deliverables);
     let same_deliverable = dn.intersection(&dold).next();
     if let Some(d) = same_deliverable {
         if score >= 0.1 {
@@ -524,8 +282,8 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         reasons.push(|| {
             format!(
                 "different deliverables ({} vs {})",
-                dn.iter().copied().collect::<Vec<_>>().join("/"),
-                dold.iter().copied().collect::<Vec<_>>().join("/")
+                dn.iter().cloned().collect::<Vec<_>>().join("/"),
+                dold.iter().cloned().collect::<Vec<_>>().join("/")
             )
         });
     }
@@ -546,9 +304,9 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
 }
 
 /// The shared terms of two texts, rarest first, for explanations.
-pub fn shared_terms(a: &str, b: &str, names: &[String], df: &Df, limit: usize) -> Vec<String> {
-    let tb: BTreeSet<String> = terms(b, names).into_iter().collect();
-    let mut shared: Vec<(f64, String)> = terms(a, names)
+pub fn shared_terms(a: &str, b: &str, names: &[String], rules: &Rules, df: &Df, limit: usize) -> Vec<String> {
+    let tb: BTreeSet<String> = terms(b, names, rules).into_iter().collect();
+    let mut shared: Vec<(f64, String)> = terms(a, names, rules)
         .into_iter()
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -564,14 +322,16 @@ mod tests {
     use super::*;
     use crate::core::normalize::fold;
 
+    static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(|| Rules::bundled().expect("bundled rules"));
+
     fn signature_of(f: &str) -> Signature {
-        signature(f, &[])
+        signature(f, &[], &RULES)
     }
 
     fn df_of(texts: &[&str]) -> Df {
         let mut df = Df::default();
         for t in texts {
-            df.add(&signature(&fold(t), &[]));
+            df.add(&signature(&fold(t), &[], &RULES));
         }
         df
     }
@@ -625,13 +385,16 @@ mod deliverable_tests {
 
     #[test]
     fn same_deliverable_is_a_reason() {
+        let rules = Rules::bundled().expect("bundled rules");
         let a = signature(
             &fold("Site leads, please complete the site readiness checklist (room, tables)"),
             &[],
+            &rules,
         );
         let b = signature(
             &fold("can you walk the gym and do the readiness checklist?"),
             &[],
+            &rules,
         );
         assert!(a.deliverables.contains("checklist"), "{:?}", a.deliverables);
         let v = compare(&b, &a, &Df::default());

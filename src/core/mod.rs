@@ -7,3 +7,4 @@ pub mod engine;
 pub mod extract;
 pub mod matcher;
 pub mod normalize;
+pub mod rules;

@@ -1,0 +1,135 @@
+//! `onedigest rules test`: replay recorded logs under the rules in force and
+//! under a candidate rules file, and show what would change before an admin
+//! switches the new rules on.
+
+use crate::core::engine::Settings;
+use crate::core::rules::Rules;
+use crate::eval::{self, EvalError};
+use crate::event;
+use crate::model::MsgRef;
+use crate::replay::{self, Replayer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What changes in one log.
+#[derive(Debug, Default)]
+pub struct LogDiff {
+    pub file: String,
+    /// Pairs of asks the candidate rules merge and the current ones keep apart.
+    pub merge: Vec<(MsgRef, MsgRef)>,
+    /// Pairs the current rules merge and the candidate rules keep apart.
+    pub split: Vec<(MsgRef, MsgRef)>,
+    /// Labeled logs: (current, candidate) duplicate P/R/F1.
+    pub scores: Option<([f64; 3], [f64; 3])>,
+}
+
+fn pairs(r: &Replayer) -> BTreeSet<(MsgRef, MsgRef)> {
+    let mut by: BTreeMap<u64, Vec<MsgRef>> = BTreeMap::new();
+    for t in r.engine.tasks.values() {
+        by.entry(t.cluster).or_default().push(t.src);
+    }
+    let mut out = BTreeSet::new();
+    for v in by.values_mut() {
+        v.sort();
+        for i in 0..v.len() {
+            for j in i + 1..v.len() {
+                out.insert((v[i], v[j]));
+            }
+        }
+    }
+    out
+}
+
+fn is_labeled(text: &str) -> bool {
+    text.lines().any(|l| l.contains("\"label\""))
+}
+
+/// Compare the rules in force (`current`) with `candidate` on one log.
+pub fn diff_log(path: &Path, current: &Settings, candidate: &Settings) -> Result<LogDiff, EvalError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io { file: file.clone(), source })?;
+    let events = event::parse_log(&file, &text)?;
+    let a = replay::run(&events, current.clone());
+    let b = replay::run(&events, candidate.clone());
+    let (pa, pb) = (pairs(&a), pairs(&b));
+    let scores = if is_labeled(&text) {
+        let s = |st: &Settings| -> Result<[f64; 3], EvalError> {
+            let r = eval::eval_file(path, st)?;
+            Ok([r.scores.dup_precision, r.scores.dup_recall, r.scores.dup_f1])
+        };
+        Some((s(current)?, s(candidate)?))
+    } else {
+        None
+    };
+    Ok(LogDiff { file, merge: pb.difference(&pa).copied().collect(), split: pa.difference(&pb).copied().collect(), scores })
+}
+
+/// Settings identical to `base` but for the rules.
+pub fn with_rules(base: &Settings, rules: Rules) -> Settings {
+    let mut s = base.clone();
+    s.rules = Arc::new(rules);
+    s
+}
+
+fn snippet(r: &Replayer, m: MsgRef) -> String {
+    r.engine.tasks.get(&m).map(|t| t.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(40).collect()).unwrap_or_default()
+}
+
+/// A readable report; `limit` pair lines per kind and log.
+pub fn report(diffs: &[LogDiff], current: &Settings, limit: usize) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let _ = writeln!(out, "{}: {} pairs would now merge, {} would now split", d.file, d.merge.len(), d.split.len());
+        if let Some((a, b)) = d.scores {
+            let _ = writeln!(
+                out,
+                "  duplicates P/R/F1: {:.3}/{:.3}/{:.3} now → {:.3}/{:.3}/{:.3} with the new rules",
+                a[0], a[1], a[2], b[0], b[1], b[2]
+            );
+        }
+        if d.merge.is_empty() && d.split.is_empty() {
+            continue;
+        }
+        // The texts, for reading the pairs.
+        let events = event::read_log(Path::new(&d.file)).unwrap_or_default();
+        let r = replay::run(&events, current.clone());
+        for (label, list) in [("merge", &d.merge), ("split", &d.split)] {
+            for (x, y) in list.iter().take(limit) {
+                let _ = writeln!(out, "  would now {label}: {x} “{}” ~ {y} “{}”", snippet(&r, *x), snippet(&r, *y));
+            }
+            if list.len() > limit {
+                let _ = writeln!(out, "  … and {} more to {label}", list.len() - limit);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_stricter_threshold_shows_the_splits_and_a_looser_one_the_merges() {
+        let base = Settings::from_config(&Config::default()).expect("settings");
+        let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-org.jsonl");
+        let mut strict = (*base.rules).clone();
+        strict.duplicate = 0.99;
+        strict.maybe = 0.5;
+        let d = diff_log(&log, &base, &with_rules(&base, strict)).expect("diff");
+        assert!(d.merge.is_empty());
+        assert!(!d.split.is_empty(), "the demo has merges that a 0.99 threshold undoes");
+        let (now, new) = d.scores.expect("the demo is labeled");
+        assert!(new[1] < now[1], "recall falls with a stricter threshold");
+        let mut loose = (*base.rules).clone();
+        loose.duplicate = 0.05;
+        loose.maybe = 0.0;
+        let d = diff_log(&log, &base, &with_rules(&base, loose)).expect("diff");
+        assert!(!d.merge.is_empty() && d.split.is_empty());
+        let text = report(&[d], &base, 3);
+        assert!(text.contains("would now merge"), "{text}");
+    }
+}
