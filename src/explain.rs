@@ -1,33 +1,22 @@
 //! Plain-words explanations of the pipeline's decisions, for owners and admins.
 
 use crate::core::engine::{Engine, Link};
+use crate::core::matcher::{Reason, reasons_text};
 use crate::model::{Assignees, MsgRef};
 use crate::render::deadline_text;
 use std::fmt::Write;
 
-fn link_line(engine: &Engine, l: &Link) -> String {
-    let text = engine
-        .tasks
-        .get(&l.to)
-        .map(|t| t.text.chars().take(60).collect::<String>())
-        .unwrap_or_default();
-    let title = engine
-        .groups
-        .get(&l.to.chat_id)
-        .map(|g| g.title.as_str())
-        .unwrap_or("?");
-    format!(
-        "{} [{}] score {:.2}: {}\n      “{}”",
-        l.to,
-        title,
-        l.score,
-        if l.reasons.is_empty() {
-            "nothing in common".to_string()
-        } else {
-            l.reasons.join("; ")
-        },
-        text.replace('\n', " ")
-    )
+fn link_line(engine: &Engine, from: MsgRef, l: &Link) -> String {
+    let text = engine.tasks.get(&l.to).map(|t| t.text.chars().take(60).collect::<String>()).unwrap_or_default();
+    let title = engine.groups.get(&l.to.chat_id).map(|g| g.title.as_str()).unwrap_or("?");
+    let lang = engine.settings.lang;
+    let mut reasons = l.reasons.clone();
+    let words = engine.shared_words(from, l.to, 6);
+    if !words.is_empty() {
+        reasons.push(Reason::Words(words));
+    }
+    let why = if reasons.is_empty() { "nothing in common".to_string() } else { reasons_text(&reasons, lang) };
+    format!("{} [{}] score {:.2}: {}\n      “{}”", l.to, title, l.score, why, text.replace('\n', " "))
 }
 
 /// Why `m` was or was not a task, and was or was not merged.
@@ -81,7 +70,7 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
                 out,
                 "merged into cluster c{} as the same work as:\n  {}",
                 t.cluster,
-                link_line(engine, l)
+                link_line(engine, m, l)
             );
         }
         None => {
@@ -98,7 +87,7 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             "candidates weighed (open asks at the time, best first):"
         );
         for l in &t.considered {
-            let _ = writeln!(out, "  {}", link_line(engine, l));
+            let _ = writeln!(out, "  {}", link_line(engine, m, l));
         }
     }
     out

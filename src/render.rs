@@ -210,7 +210,7 @@ pub fn warning(engine: &Engine, w: &Warning, lang: Lang, f: Format) -> String {
             });
         }
     }
-    let reasons = esc(&w.reasons.join("; "), f);
+    let reasons = esc(&crate::core::matcher::reasons_text(&w.reasons, lang), f);
     match (lang, w.maybe) {
         (Lang::Zh, false) => format!(
             "⚠ 重复任务提醒：你在「{new_group}」发布的任务，已在{}要求过且仍未截止。可考虑直接引用原通知。\n依据：{reasons}（把握 {:.0}%）",

@@ -88,6 +88,21 @@ pub struct Person {
     pub username: Option<String>,
 }
 
+impl Person {
+    /// The folded forms a text may name them by (full name, first name,
+    /// username): removed from match terms, since they say who is asked.
+    pub fn name_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for w in std::iter::once(self.name.as_str()).chain(self.name.split_whitespace()).chain(self.username.as_deref()) {
+            let w = super::normalize::fold(w);
+            if w.chars().count() >= 2 && !out.contains(&w) {
+                out.push(w);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub id: ChatId,
@@ -109,7 +124,7 @@ pub struct Message {
 pub struct Link {
     pub to: MsgRef,
     pub score: f64,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<matcher::Reason>,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +170,33 @@ impl Task {
     }
 }
 
+/// Until when a cluster takes new asks: its latest dated deadline, and per
+/// group its latest undated ask's window.
+#[derive(Debug, Clone, Default)]
+struct OpenUntil {
+    dated: Option<NaiveDateTime>,
+    undated: Vec<(ChatId, NaiveDateTime)>,
+}
+
+impl OpenUntil {
+    fn add(&mut self, t: &Task, undated_match_days: i64) {
+        match t.deadline {
+            Some(d) => self.dated = Some(self.dated.map_or(d.expires_at(), |x| x.max(d.expires_at()))),
+            None => {
+                let until = (t.sent.date() + Duration::days(1 + undated_match_days)).and_time(NaiveTime::MIN);
+                match self.undated.iter_mut().find(|(c, _)| *c == t.src.chat_id) {
+                    Some((_, u)) => *u = (*u).max(until),
+                    None => self.undated.push((t.src.chat_id, until)),
+                }
+            }
+        }
+    }
+
+    fn is_open(&self, at: NaiveDateTime, chat: ChatId) -> bool {
+        self.dated.is_some_and(|d| at < d) || self.undated.iter().any(|(c, u)| *c == chat && at < *u)
+    }
+}
+
 /// The new task being matched.
 struct Probe<'a> {
     src: MsgRef,
@@ -193,7 +235,7 @@ pub struct Warning {
     pub task: MsgRef,
     pub duplicate_of: Vec<MsgRef>,
     pub score: f64,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<matcher::Reason>,
     /// Only "maybe related": asked as a question, never merged.
     pub maybe: bool,
 }
@@ -222,9 +264,10 @@ pub struct Engine {
     postings: HashMap<u64, Vec<u32>>,
     /// Cluster → its asks; chat → its asks (oldest first).
     clusters: HashMap<u64, Vec<MsgRef>>,
+    /// Until when each cluster is open for new asks: kept up to date so that
+    /// matching never walks a whole (possibly huge) cluster.
+    open_until: HashMap<u64, OpenUntil>,
     by_chat: HashMap<ChatId, Vec<MsgRef>>,
-    /// Folded names and usernames of everyone known: removed from match terms.
-    name_words: Vec<String>,
     next_cluster: u64,
     /// The latest event date seen, local.
     pub last_seen: Option<NaiveDateTime>,
@@ -245,8 +288,8 @@ impl Engine {
             arena: Vec::new(),
             postings: HashMap::new(),
             clusters: HashMap::new(),
+            open_until: HashMap::new(),
             by_chat: HashMap::new(),
-            name_words: Vec::new(),
             next_cluster: 1,
             last_seen: None,
         }
@@ -423,6 +466,8 @@ impl Engine {
                     }
                 }
                 self.clusters.entry(ca).or_default().extend(moved);
+                self.open_until.remove(&cb);
+                self.refresh_open(ca);
             }
             return;
         }
@@ -464,6 +509,8 @@ impl Engine {
             v.retain(|m| !moving.contains(m));
         }
         self.clusters.insert(fresh, moving);
+        self.refresh_open(ca);
+        self.refresh_open(fresh);
     }
 
     /// The people's verdict on a pair, if any.
@@ -532,7 +579,10 @@ impl Engine {
                 .is_some_and(|g| g.owner == Some(msg.sender)),
         };
         let ex = extract::extract(&input, &self.ctx(at));
-        let sig = matcher::signature(&ex.folded, &self.name_words, &self.settings.rules);
+        // People's names stay in the terms: a chaser naming the same person
+        // as an open ask is (weak) evidence of the same work, and skipping the
+        // name scan keeps matching fast in large groups.
+        let sig = matcher::signature(&ex.folded, &[], &self.settings.rules);
         let (sender, sent, text, reply_to) = (msg.sender, msg.sent, msg.text.clone(), msg.reply_to);
         if new {
             self.df.add(&sig);
@@ -548,10 +598,11 @@ impl Engine {
             || (reply_task.is_some_and(|r| self.tasks.get(&r).is_some_and(|t| t.sender == sender))
                 && ex.task_score >= 2);
         if !is_task {
-            if let Some(t) = self.tasks.remove(&src)
-                && let Some(v) = self.clusters.get_mut(&t.cluster)
-            {
-                v.retain(|m| *m != src);
+            if let Some(t) = self.tasks.remove(&src) {
+                if let Some(v) = self.clusters.get_mut(&t.cluster) {
+                    v.retain(|m| *m != src);
+                }
+                self.refresh_open(t.cluster);
             }
             if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
                 v.retain(|m| *m != src);
@@ -580,6 +631,8 @@ impl Engine {
             t.assignees = ex.assignees;
             t.sig = sig;
             t.task_score = ex.task_score;
+            let c = t.cluster;
+            self.refresh_open(c);
             return vec![];
         }
         let probe = Probe {
@@ -633,6 +686,7 @@ impl Engine {
             self.postings.entry(*term).or_default().push(id);
         }
         self.clusters.entry(cluster).or_default().push(src);
+        self.open_until.entry(cluster).or_default().add(&task, self.settings.rules.undated_match_days);
         self.by_chat.entry(src.chat_id).or_default().push(src);
         self.tasks.insert(src, task);
         if !new {
@@ -706,16 +760,21 @@ impl Engine {
     }
 
     /// Is any ask of the cluster still open for `chat` at `at`?
-    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId, except: MsgRef) -> bool {
-        self.clusters.get(&cluster).is_some_and(|ms| {
-            ms.iter().any(|m| {
-                *m != except
-                    && self
-                        .tasks
-                        .get(m)
-                        .is_some_and(|t| t.sent <= at && t.is_open_for_matching(at, chat, self.settings.rules.undated_match_days))
-            })
-        })
+    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId) -> bool {
+        self.open_until.get(&cluster).is_some_and(|o| o.is_open(at, chat))
+    }
+
+    /// Recompute a cluster's open window from its members (after edits and
+    /// people's verdicts; new asks update it incrementally).
+    fn refresh_open(&mut self, cluster: u64) {
+        let days = self.settings.rules.undated_match_days;
+        let mut o = OpenUntil::default();
+        for m in self.clusters.get(&cluster).into_iter().flatten() {
+            if let Some(t) = self.tasks.get(m) {
+                o.add(t, days);
+            }
+        }
+        self.open_until.insert(cluster, o);
     }
 
     /// Earlier asks of still-open clusters, best first (at most three); the
@@ -732,7 +791,7 @@ impl Engine {
             }
             let is_open = *open
                 .entry(t.cluster)
-                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id, p.src));
+                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id));
             if !is_open {
                 continue;
             }
@@ -760,12 +819,12 @@ impl Engine {
         match self.verdict(p.src, old.src) {
             Some(false) => {
                 v.score = 0.0;
-                v.note_first(explain, "a person said these are different tasks");
+                v.note_first(explain, matcher::Reason::PersonSaid { same: false });
                 return v;
             }
             Some(true) => {
                 v.score = 1.0;
-                v.note_first(explain, "a person said these are the same task");
+                v.note_first(explain, matcher::Reason::PersonSaid { same: true });
                 return v;
             }
             None => {}
@@ -773,28 +832,28 @@ impl Engine {
         let rules = &self.settings.rules;
         if (!rules.never_merge.is_empty() || !rules.always_merge.is_empty())
             && let Some(new_text) = self.messages.get(&p.src).map(|m| super::normalize::fold(&m.text))
-            && let Some((same, why)) = rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
+            && let Some((same, pair)) = rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
         {
             v.score = if same { 1.0 } else { 0.0 };
-            v.note_first(explain, why);
+            v.note_first(explain, matcher::Reason::Rule { same, a: pair.a.clone(), b: pair.b.clone() });
             return v;
         }
         if p.reply_to == Some(old.src) {
             v.score = v.score.max(0.9);
-            v.note_first(explain, "a reply to the earlier ask");
+            v.note_first(explain, matcher::Reason::Reply);
         }
         // Who asked whom only counts once the work itself looks alike:
         // one asker posts many different tasks in one group.
         let alike = v.score >= 0.15;
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
             v.score += 0.1;
-            v.note(explain, "same asker in the same group");
+            v.note(explain, matcher::Reason::SameAsker);
         } else if alike && old.src.chat_id != p.src.chat_id && self.is_assigned(old, p.sender) {
             // Relaying down: the sender was asked this in the other group.
             v.score += 0.15;
             v.note(
                 explain,
-                "the sender received the earlier ask and is passing it on",
+                matcher::Reason::Relay,
             );
         }
         if let (Assignees::People(a), Assignees::People(b)) = (p.assignees, &old.assignees)
@@ -802,7 +861,7 @@ impl Engine {
         {
             // Parallel asks of different people ("石桥村的也一样") are separate work.
             v.score -= 0.4;
-            v.note(explain, "asked of different people");
+            v.note(explain, matcher::Reason::DifferentPeople);
         }
         if let (Some(Deadline::Minute(a)), Some(Deadline::Minute(b))) = (p.deadline, old.deadline)
             && a.time() == b.time()
@@ -812,14 +871,14 @@ impl Engine {
             v.score -= 0.5;
             v.note(
                 explain,
-                "same time on another day: another instance of recurring work",
+                matcher::Reason::AnotherInstance,
             );
         }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
             && (a.date() - b.date()).num_days().abs() > 5
         {
             v.score -= 0.2;
-            v.note(explain, "deadlines far apart");
+            v.note(explain, matcher::Reason::DeadlinesFarApart);
         }
         v
     }
@@ -875,8 +934,14 @@ impl Engine {
         };
         // Earlier pending asks in other groups the sender is not in: a relay
         // by someone who received the ask is no news to them.
+        // The most recent asks suffice: a warning names where it was asked
+        // lately, and a huge cluster must not make every message slow.
         let others: Vec<MsgRef> = self
-            .cluster_members(cluster)
+            .clusters
+            .get(&cluster)
+            .into_iter()
+            .flat_map(|ms| ms.iter().rev().take(64))
+            .filter_map(|m| self.tasks.get(m))
             .filter(|t| {
                 t.src != src
                     && t.src.chat_id != src.chat_id
@@ -888,14 +953,45 @@ impl Engine {
         if others.is_empty() {
             return vec![];
         }
+        let mut reasons = l.reasons;
+        let words = self.shared_words(src, l.to, 5);
+        if !words.is_empty() {
+            reasons.push(matcher::Reason::Words(words));
+        }
         vec![Effect::Warning(Warning {
             to: owner,
             task: src,
             duplicate_of: others,
             score: l.score,
-            reasons: l.reasons,
+            reasons,
             maybe: is_maybe,
         })]
+    }
+
+    /// Name words of the members of these chats, longest first (a full name
+    /// before its first name).
+    fn names_in(&self, chats: &[ChatId]) -> Vec<String> {
+        let mut out: Vec<String> = chats
+            .iter()
+            .filter_map(|c| self.members.get(c))
+            .flatten()
+            .filter_map(|u| self.people.get(u))
+            .flat_map(Person::name_words)
+            .collect();
+        out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        out.dedup();
+        out
+    }
+
+    /// The rarest words two asks share, for explanations.
+    pub fn shared_words(&self, a: MsgRef, b: MsgRef, limit: usize) -> Vec<String> {
+        let text = |m: MsgRef| self.messages.get(&m).map(|x| super::normalize::fold(&x.text));
+        match (text(a), text(b)) {
+            (Some(x), Some(y)) => {
+                matcher::shared_terms(&x, &y, &self.names_in(&[a.chat_id, b.chat_id]), &self.settings.rules, &self.df, limit)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Is `user` asked to do `task`?

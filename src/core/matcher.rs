@@ -36,18 +36,99 @@ pub struct Df {
     pub counts: HashMap<u64, u32>,
 }
 
+/// One reason behind a verdict, rendered in the organisation's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// How much of the work's wording the two asks share.
+    Similar { shared: usize, similarity: f64 },
+    /// The words they share (added when a warning or explanation is made).
+    Words(Vec<String>),
+    SameTitle(String),
+    DifferentTitles,
+    SameDeliverable(String),
+    DifferentDeliverables(Vec<String>, Vec<String>),
+    DifferentPeriods(Vec<String>, Vec<String>),
+    Reply,
+    SameAsker,
+    Relay,
+    DifferentPeople,
+    AnotherInstance,
+    DeadlinesFarApart,
+    PersonSaid { same: bool },
+    /// A never/always-merge rule fired: (same?, a, b).
+    Rule { same: bool, a: String, b: String },
+}
+
+impl Reason {
+    /// The reason in plain words.
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::model::Lang::{En, Zh};
+        match (self, lang) {
+            (Reason::Similar { shared, similarity }, Zh) => format!("工作内容有{shared}处相同（相似度{:.0}%）", similarity * 100.0),
+            (Reason::Similar { shared, similarity }, En) => format!("{shared} key terms in common (similarity {:.0}%)", similarity * 100.0),
+            (Reason::Words(w), Zh) => format!("共同的词：{}", w.join("、")),
+            (Reason::Words(w), En) => format!("words in common: {}", w.join(", ")),
+            (Reason::SameTitle(t), Zh) => format!("同一标题“{t}”"),
+            (Reason::SameTitle(t), En) => format!("same title “{t}”"),
+            (Reason::DifferentTitles, Zh) => "标题不同".into(),
+            (Reason::DifferentTitles, En) => "different titles".into(),
+            (Reason::SameDeliverable(d), Zh) => format!("要交的是同一样东西（{d}）"),
+            (Reason::SameDeliverable(d), En) => format!("same deliverable ({d})"),
+            (Reason::DifferentDeliverables(a, b), Zh) => format!("要交的东西不同（{} / {}）", a.join("、"), b.join("、")),
+            (Reason::DifferentDeliverables(a, b), En) => format!("different deliverables ({} vs {})", a.join("/"), b.join("/")),
+            (Reason::DifferentPeriods(a, b), Zh) => format!("时期不同（{} / {}）", a.join("、"), b.join("、")),
+            (Reason::DifferentPeriods(a, b), En) => format!("different periods ({} vs {})", a.join("/"), b.join("/")),
+            (Reason::Reply, Zh) => "是对原通知的回复".into(),
+            (Reason::Reply, En) => "a reply to the earlier ask".into(),
+            (Reason::SameAsker, Zh) => "同一人在同一群里再次要求".into(),
+            (Reason::SameAsker, En) => "same asker in the same group".into(),
+            (Reason::Relay, Zh) => "发布人在另一个群收到过这项要求，是在转发".into(),
+            (Reason::Relay, En) => "the sender received the earlier ask and is passing it on".into(),
+            (Reason::DifferentPeople, Zh) => "要求的是不同的人".into(),
+            (Reason::DifferentPeople, En) => "asked of different people".into(),
+            (Reason::AnotherInstance, Zh) => "同一时刻、不同日期：是周期性工作的另一次".into(),
+            (Reason::AnotherInstance, En) => "same time on another day: another instance of recurring work".into(),
+            (Reason::DeadlinesFarApart, Zh) => "截止时间相差太远".into(),
+            (Reason::DeadlinesFarApart, En) => "deadlines far apart".into(),
+            (Reason::PersonSaid { same: true }, Zh) => "有人确认过是同一项任务".into(),
+            (Reason::PersonSaid { same: true }, En) => "a person said these are the same task".into(),
+            (Reason::PersonSaid { same: false }, Zh) => "有人确认过不是同一项任务".into(),
+            (Reason::PersonSaid { same: false }, En) => "a person said these are different tasks".into(),
+            (Reason::Rule { same: true, a, b }, Zh) => format!("规则：“{a}”与“{b}”总是合并"),
+            (Reason::Rule { same: true, a, b }, En) => format!("rule: always merge “{a}” with “{b}”"),
+            (Reason::Rule { same: false, a, b }, Zh) => format!("规则：“{a}”与“{b}”从不合并"),
+            (Reason::Rule { same: false, a, b }, En) => format!("rule: never merge “{a}” with “{b}”"),
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::model::Lang::En))
+    }
+}
+
+/// Reasons in one language, joined.
+pub fn reasons_text(reasons: &[Reason], lang: crate::model::Lang) -> String {
+    let sep = match lang {
+        crate::model::Lang::Zh => "；",
+        crate::model::Lang::En => "; ",
+    };
+    reasons.iter().map(|r| r.text(lang)).collect::<Vec<_>>().join(sep)
+}
+
 impl Verdict {
     /// Add a reason when explaining.
-    pub fn note(&mut self, explain: bool, reason: impl Into<String>) {
+    pub fn note(&mut self, explain: bool, reason: Reason) {
         if explain {
-            self.reasons.push(reason.into());
+            self.reasons.push(reason);
         }
     }
 
     /// Add a reason in front when explaining.
-    pub fn note_first(&mut self, explain: bool, reason: impl Into<String>) {
+    pub fn note_first(&mut self, explain: bool, reason: Reason) {
         if explain {
-            self.reasons.insert(0, reason.into());
+            self.reasons.insert(0, reason);
         }
     }
 }
@@ -55,11 +136,11 @@ impl Verdict {
 /// Reasons, collected only when asked for.
 struct Reasons {
     on: bool,
-    list: Vec<String>,
+    list: Vec<Reason>,
 }
 
 impl Reasons {
-    fn push(&mut self, f: impl FnOnce() -> String) {
+    fn push(&mut self, f: impl FnOnce() -> Reason) {
         if self.on {
             self.list.push(f());
         }
@@ -89,7 +170,7 @@ impl Df {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub score: f64,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -256,7 +337,7 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         0.0
     };
     if nshared > 0 {
-        reasons.push(|| format!("{nshared} key terms in common (similarity {:.2})", score));
+        reasons.push(|| Reason::Similar { shared: nshared, similarity: score });
     }
     let same_title = new.quoted.iter().find(|q| {
         old.quoted
@@ -265,37 +346,25 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
     });
     if let Some(q) = same_title {
         score += 0.3;
-        reasons.push(|| format!("same title “{q}”"));
+        reasons.push(|| Reason::SameTitle(q.clone()));
     } else if !new.quoted.is_empty() && !old.quoted.is_empty() {
         score -= 0.2;
-        reasons.push(|| "different titles".to_string());
+        reasons.push(|| Reason::DifferentTitles);
     }
     let (dn, dold) = (&new.deliverables, &old.deliverables);
     let same_deliverable = dn.intersection(&dold).next();
     if let Some(d) = same_deliverable {
         if score >= 0.1 {
             score += 0.1;
-            reasons.push(|| format!("same deliverable ({d})"));
+            reasons.push(|| Reason::SameDeliverable(d.clone()));
         }
     } else if !dn.is_empty() && !dold.is_empty() {
         score -= 0.25;
-        reasons.push(|| {
-            format!(
-                "different deliverables ({} vs {})",
-                dn.iter().cloned().collect::<Vec<_>>().join("/"),
-                dold.iter().cloned().collect::<Vec<_>>().join("/")
-            )
-        });
+        reasons.push(|| Reason::DifferentDeliverables(dn.iter().cloned().collect(), dold.iter().cloned().collect()));
     }
     if !new.periods.is_empty() && !old.periods.is_empty() && new.periods.is_disjoint(&old.periods) {
         score -= 0.6;
-        reasons.push(|| {
-            format!(
-                "different periods ({} vs {})",
-                new.periods.iter().cloned().collect::<Vec<_>>().join("/"),
-                old.periods.iter().cloned().collect::<Vec<_>>().join("/")
-            )
-        });
+        reasons.push(|| Reason::DifferentPeriods(new.periods.iter().cloned().collect(), old.periods.iter().cloned().collect()));
     }
     Verdict {
         score: score.clamp(0.0, 1.0),
@@ -306,15 +375,46 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
 /// The shared terms of two texts, rarest first, for explanations.
 pub fn shared_terms(a: &str, b: &str, names: &[String], rules: &Rules, df: &Df, limit: usize) -> Vec<String> {
     let tb: BTreeSet<String> = terms(b, names, rules).into_iter().collect();
-    let mut shared: Vec<(f64, String)> = terms(a, names, rules)
-        .into_iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|t| tb.contains(t))
-        .map(|t| (df.weight(fnv(t.as_bytes())), t))
-        .collect();
-    shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
-    shared.into_iter().take(limit).map(|(_, t)| t).collect()
+    let ta: Vec<String> = terms(a, names, rules);
+    // Join overlapping shared bigrams back into phrases (背街+街小+小巷 →
+    // 背街小巷), in the order they occur; English words stay whole.
+    let mut phrases: Vec<(f64, String)> = Vec::new();
+    let mut cur = String::new();
+    let mut weight = 0.0;
+    let mut last: Option<&str> = None;
+    for t in &ta {
+        let shared = tb.contains(t);
+        let han = t.chars().count() == 2 && t.chars().all(is_han);
+        let continues = shared && han && last.is_some_and(|l| l.chars().nth(1) == t.chars().next());
+        if continues {
+            cur.extend(t.chars().skip(1));
+            weight += df.weight(fnv(t.as_bytes()));
+        } else {
+            if !cur.is_empty() {
+                phrases.push((weight, std::mem::take(&mut cur)));
+            }
+            weight = 0.0;
+            if shared {
+                cur = t.clone();
+                weight = df.weight(fnv(t.as_bytes()));
+            }
+        }
+        last = if shared && han { Some(t.as_str()) } else { None };
+    }
+    if !cur.is_empty() {
+        phrases.push((weight, cur));
+    }
+    phrases.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, p) in phrases {
+        if !out.iter().any(|o| o.contains(&p)) {
+            out.push(p);
+        }
+        if out.len() == limit {
+            break;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -355,7 +455,7 @@ mod tests {
         let y = signature_of(&fold("请报送3月份文化活动统计表"));
         let v = compare(&x, &y, &df);
         assert!(
-            v.reasons.iter().any(|r| r.contains("different periods")),
+            v.reasons.iter().any(|r| matches!(r, Reason::DifferentPeriods(..))),
             "{v:?}"
         );
         let same = compare(&x, &x, &df);
@@ -368,7 +468,20 @@ mod tests {
         let x = signature_of(&fold("请点赞转发《云岭县工作要点》并截图"));
         let y = signature_of(&fold("转发今日推文《云岭县工作要点》，截图发群"));
         let v = compare(&x, &y, &df);
-        assert!(v.reasons.iter().any(|r| r.contains("same title")), "{v:?}");
+        assert!(v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))), "{v:?}");
+    }
+
+    #[test]
+    fn shared_words_are_whole_phrases_in_plain_words() {
+        let a = fold("各村：请明天下班前把背街小巷乱堆放清理一遍");
+        let b = fold("各社区今天下班前把责任片区背街小巷的乱堆放清理干净");
+        let words = shared_terms(&a, &b, &[], &RULES, &Df::default(), 5);
+        assert!(words.contains(&"背街小巷".to_string()), "{words:?}");
+        assert!(words.iter().any(|w| w.contains("乱堆放")), "{words:?}");
+        let zh = reasons_text(&[Reason::Words(words.clone()), Reason::Relay], crate::model::Lang::Zh);
+        assert!(zh.starts_with("共同的词：") && zh.contains("转发"), "{zh}");
+        let en = reasons_text(&[Reason::DifferentPeriods(vec!["2月份".into()], vec!["3月份".into()])], crate::model::Lang::En);
+        assert_eq!(en, "different periods (2月份 vs 3月份)");
     }
 
     #[test]
@@ -399,7 +512,7 @@ mod deliverable_tests {
         assert!(a.deliverables.contains("checklist"), "{:?}", a.deliverables);
         let v = compare(&b, &a, &Df::default());
         assert!(
-            v.reasons.iter().any(|r| r.contains("same deliverable")),
+            v.reasons.iter().any(|r| matches!(r, Reason::SameDeliverable(_))),
             "{v:?}"
         );
     }

@@ -279,12 +279,12 @@ impl Rules {
 
     /// What the term-pair rules say about two texts: Some(false) never
     /// merge, Some(true) always merge, with the rule in words.
-    pub fn pair_rule(&self, a: &str, b: &str) -> Option<(bool, String)> {
-        let hit = |p: &TermPair| (a.contains(&p.a) && b.contains(&p.b)) || (a.contains(&p.b) && b.contains(&p.a));
-        if let Some(p) = self.never_merge.iter().find(|p| hit(p)) {
-            return Some((false, format!("rule: never merge “{}” with “{}”", p.a, p.b)));
+    pub fn pair_rule(&self, a: &str, b: &str) -> Option<(bool, &TermPair)> {
+        let hit = |p: &&TermPair| (a.contains(&p.a) && b.contains(&p.b)) || (a.contains(&p.b) && b.contains(&p.a));
+        if let Some(p) = self.never_merge.iter().find(hit) {
+            return Some((false, p));
         }
-        self.always_merge.iter().find(|p| hit(p)).map(|p| (true, format!("rule: always merge “{}” with “{}”", p.a, p.b)))
+        self.always_merge.iter().find(hit).map(|p| (true, p))
     }
 }
 
