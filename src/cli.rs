@@ -70,6 +70,11 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
+    /// Dedup rules: check a rules file, or test it on recorded logs.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
     /// Score the pipeline on labeled scenarios (files or folders of *.jsonl).
     Eval {
         #[arg(required = true)]
@@ -83,6 +88,42 @@ pub enum Command {
         /// List every miss (task, deadline, duplicate, digest).
         #[arg(long)]
         verbose: bool,
+    },
+    /// Score the time-expression parser on third-party labelled corpora
+    /// (files or folders of *.jsonl; format in their README): per file, the
+    /// share of labelled spans found and resolved correctly.
+    EvalTime {
+        /// Corpus files or folders [default: ../shared/corpus/time].
+        paths: Vec<PathBuf>,
+        /// Fail (exit 1) when a file's accuracy falls below its floor in this TOML file.
+        #[arg(long, value_name = "FILE")]
+        floors: Option<PathBuf>,
+        /// List every miss with what the parser found instead.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Run the live Telegram bot: read the allowed groups, journal every
+    /// update before acknowledging it, send each person's digest at their
+    /// digest time and each owner's duplicate warnings. Needs TELOXIDE_TOKEN.
+    Run(crate::bot::RunArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Validate a rules file (exit 2 with the line and field if it is wrong).
+    Check { rules: PathBuf },
+    /// Replay logs under the rules in force and under FILE, and print which
+    /// pairs of asks would now merge or split (with P/R/F1 for labeled logs).
+    Test {
+        /// The candidate rules file.
+        #[arg(long, value_name = "FILE")]
+        rules: PathBuf,
+        /// Event logs or folders of them (labels, if present, give scores).
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// Pair lines to print per kind and log.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
 }
 
@@ -103,7 +144,9 @@ pub enum CliError {
     #[error("{0}")]
     BelowFloors(String),
     #[error(transparent)]
-    Holidays(#[from] crate::holidays::HolidayError),
+    Settings(#[from] crate::core::engine::SettingsError),
+    #[error(transparent)]
+    TimeEval(#[from] crate::timeeval::TimeEvalError),
 }
 
 impl CliError {
@@ -111,7 +154,10 @@ impl CliError {
     /// internal failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Config(_) | CliError::Log(_) | CliError::Holidays(_) => 2,
+            CliError::Config(_)
+            | CliError::Log(_)
+            | CliError::Settings(_)
+            | CliError::TimeEval(_) => 2,
             CliError::Eval(
                 EvalError::Log(_)
                 | EvalError::Label { .. }
@@ -219,6 +265,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
+        Command::Run(args) => Ok(crate::bot::run_cli(args, config, cli.config.clone())),
         Command::Demo { format } => {
             let events = event::parse_log("data/demo-org.jsonl", DEMO_LOG)?;
             let r = journal_and_replay(&events, None, settings)?;
@@ -257,6 +304,21 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 message_id,
             };
             writeln!(out, "{}", crate::explain::explain(&r.engine, m))?;
+            Ok(0)
+        }
+        Command::Rules { action: RulesAction::Check { rules } } => {
+            let r = crate::core::rules::Rules::load(&rules).map_err(crate::core::engine::SettingsError::from)?;
+            writeln!(out, "{}: valid (duplicate ≥ {}, maybe ≥ {})", rules.display(), r.duplicate, r.maybe)?;
+            Ok(0)
+        }
+        Command::Rules { action: RulesAction::Test { rules, logs, limit } } => {
+            let candidate = crate::core::rules::Rules::load(&rules).map_err(crate::core::engine::SettingsError::from)?;
+            let candidate = crate::rulestest::with_rules(&settings, candidate);
+            let mut diffs = Vec::new();
+            for log in eval::expand(&logs)? {
+                diffs.push(crate::rulestest::diff_log(&log, &settings, &candidate)?);
+            }
+            write!(out, "{}", crate::rulestest::report(&diffs, &settings, limit))?;
             Ok(0)
         }
         Command::Eval {
@@ -324,7 +386,80 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             }
             Ok(0)
         }
+        Command::EvalTime {
+            paths,
+            floors,
+            verbose,
+        } => eval_time(paths, floors, verbose, &settings.calendar, &mut out),
     }
+}
+
+/// `eval-time`: per-file share of labelled time spans resolved correctly.
+fn eval_time(
+    paths: Vec<PathBuf>,
+    floors: Option<PathBuf>,
+    verbose: bool,
+    cal: &crate::holidays::Calendar,
+    out: &mut impl Write,
+) -> Result<u8, CliError> {
+    use crate::timeeval;
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(timeeval::DEFAULT_PATH)]
+    } else {
+        paths
+    };
+    let mut reports = Vec::new();
+    for f in timeeval::expand(&paths)? {
+        reports.push(timeeval::eval_file(&f, cal)?);
+    }
+    writeln!(
+        out,
+        "{:<24} {:>6} {:>7} {:>10} {:>8}",
+        "file", "spans", "correct", "none found", "accuracy"
+    )?;
+    for r in &reports {
+        let name = std::path::Path::new(&r.file)
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:<24} {:>6} {:>7} {:>10} {:>8.3}",
+            name, r.spans, r.correct, r.not_found, r.accuracy
+        )?;
+        let cats: Vec<String> = timeeval::categories(r)
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        if !cats.is_empty() {
+            writeln!(out, "    misses: {}", cats.join(", "))?;
+        }
+    }
+    if verbose {
+        for r in &reports {
+            for m in &r.misses {
+                writeln!(
+                    out,
+                    "{}: [{}] {} | span {:?} ({}) expected {} got [{}]",
+                    r.file,
+                    m.category,
+                    m.text,
+                    m.span,
+                    m.kind,
+                    m.expected,
+                    m.got.join(", ")
+                )?;
+            }
+        }
+    }
+    if let Some(p) = floors {
+        let below = timeeval::Floors::load(&p)?.check(&reports);
+        if !below.is_empty() {
+            return Err(CliError::BelowFloors(below.join("\n")));
+        }
+        writeln!(out, "all files at or above the floors in {}", p.display())?;
+    }
+    Ok(0)
 }
 
 fn line(out: &mut impl Write, name: &str, s: &eval::Scores) -> Result<(), CliError> {

@@ -16,6 +16,7 @@ pub struct Config {
     pub admins: AdminsConfig,
     pub conflicts: ConflictConfig,
     pub dedup: DedupConfig,
+    pub bot: BotConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,15 +67,14 @@ pub struct ConflictConfig {
     pub short_notice_minutes: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct DedupConfig {
-    /// Score at or above which a task joins an earlier pending one.
-    pub duplicate_threshold: f64,
-    /// Score at or above which the pair is only "maybe related" (never merged).
-    pub maybe_threshold: f64,
-    /// How long an undated task counts as pending.
-    pub pending_window_days: i64,
+    /// The dedup rules file (thresholds, synonyms, boilerplate, deliverables,
+    /// group overrides, never/always-merge pairs); the bundled
+    /// `config/rules.toml` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<std::path::PathBuf>,
 }
 
 impl Default for Organisation {
@@ -116,12 +116,72 @@ impl Default for ConflictConfig {
     }
 }
 
-impl Default for DedupConfig {
+/// The live bot (`onedigest run`). The token is never here: it comes from
+/// the `TELOXIDE_TOKEN` environment variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BotConfig {
+    /// Where the journal, outbox and people registry live (created if missing).
+    pub state_dir: std::path::PathBuf,
+    /// Another Bot API server (a local `telegram-bot-api`); `TELOXIDE_API_URL`
+    /// and `--api-url` take precedence. Telegram's own when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// `polling` (long polling, the default) or `webhook`.
+    pub mode: BotMode,
+    /// Webhook mode: the public HTTPS URL Telegram posts updates to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    /// Webhook mode: the local address the webhook server listens on.
+    pub webhook_listen: String,
+    /// Health (`/healthz`) and Prometheus (`/metrics`) endpoint; "" turns it off.
+    pub metrics_addr: String,
+    /// Long-polling timeout (seconds) of each getUpdates call.
+    pub poll_timeout_secs: u64,
+    /// Messages per second overall (Telegram allows about 30).
+    pub messages_per_second: u32,
+    /// Least time between two messages to one chat (Telegram: 1 s).
+    pub per_chat_interval_ms: u64,
+    /// Send requests in flight at once.
+    pub max_in_flight: usize,
+    /// Backoff after a 5xx or network error, doubling up to `retry_max_ms`.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    /// A message is given up on after this many failed attempts (429s not counted).
+    pub max_send_attempts: u32,
+    /// How often the digest schedule is checked.
+    pub scheduler_tick_ms: u64,
+    /// After start-up, wait this long (for the backlog of updates) before
+    /// sending digests whose time passed while the bot was down.
+    pub catch_up_delay_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BotMode {
+    #[default]
+    Polling,
+    Webhook,
+}
+
+impl Default for BotConfig {
     fn default() -> Self {
-        DedupConfig {
-            duplicate_threshold: 0.35,
-            maybe_threshold: 0.2,
-            pending_window_days: 14,
+        BotConfig {
+            state_dir: "onedigest-state".into(),
+            api_url: None,
+            mode: BotMode::Polling,
+            webhook_url: None,
+            webhook_listen: "127.0.0.1:8443".into(),
+            metrics_addr: "127.0.0.1:9464".into(),
+            poll_timeout_secs: 30,
+            messages_per_second: 30,
+            per_chat_interval_ms: 1000,
+            max_in_flight: 16,
+            retry_base_ms: 1000,
+            retry_max_ms: 60_000,
+            max_send_attempts: 10,
+            scheduler_tick_ms: 15_000,
+            catch_up_delay_secs: 10,
         }
     }
 }
@@ -191,25 +251,6 @@ impl Config {
                 ),
             ));
         }
-        let d = &self.dedup;
-        if !(0.0..=1.0).contains(&d.duplicate_threshold) {
-            return Err(bad(
-                "dedup.duplicate_threshold",
-                "must be between 0.0 and 1.0".into(),
-            ));
-        }
-        if !(0.0..=d.duplicate_threshold).contains(&d.maybe_threshold) {
-            return Err(bad(
-                "dedup.maybe_threshold",
-                "must be between 0.0 and dedup.duplicate_threshold".into(),
-            ));
-        }
-        if d.pending_window_days < 1 {
-            return Err(bad(
-                "dedup.pending_window_days",
-                "must be at least 1 (days an undated task stays pending)".into(),
-            ));
-        }
         let c = &self.conflicts;
         if c.pileup_count < 2 {
             return Err(bad(
@@ -221,6 +262,48 @@ impl Config {
             return Err(bad(
                 "conflicts.pileup_window_minutes",
                 "windows must be positive numbers of minutes".into(),
+            ));
+        }
+        let b = &self.bot;
+        if b.messages_per_second < 1 {
+            return Err(bad(
+                "bot.messages_per_second",
+                "must be at least 1 (Telegram allows about 30)".into(),
+            ));
+        }
+        if b.max_in_flight < 1 || b.max_send_attempts < 1 || b.scheduler_tick_ms < 1 {
+            return Err(bad(
+                "bot.max_in_flight",
+                "bot.max_in_flight, bot.max_send_attempts and bot.scheduler_tick_ms must be at least 1".into(),
+            ));
+        }
+        if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(bad(
+                "bot.webhook_listen",
+                format!(
+                    "`{}` is not an address; write it as \"127.0.0.1:8443\"",
+                    b.webhook_listen
+                ),
+            ));
+        }
+        if !b.metrics_addr.is_empty() && b.metrics_addr.parse::<std::net::SocketAddr>().is_err() {
+            return Err(bad(
+                "bot.metrics_addr",
+                format!(
+                    "`{}` is not an address; write it as \"127.0.0.1:9464\", or \"\" to turn it off",
+                    b.metrics_addr
+                ),
+            ));
+        }
+        if b.mode == BotMode::Webhook
+            && !b
+                .webhook_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        {
+            return Err(bad(
+                "bot.webhook_url",
+                "webhook mode needs the public https:// URL Telegram will post updates to".into(),
             ));
         }
         if !self.groups.allow_all && self.groups.allow.is_empty() {
@@ -310,11 +393,10 @@ mod tests {
     }
 
     #[test]
-    fn thresholds_are_range_checked() {
-        let text = "[dedup]\nduplicate_threshold = 0.5\nmaybe_threshold = 0.7\n";
-        let msg = Config::parse("c.toml", text)
-            .expect_err("rejects")
-            .to_string();
-        assert!(msg.contains("dedup.maybe_threshold"), "{msg}");
+    fn a_missing_rules_file_is_named() {
+        let text = "[dedup]\nrules = \"nowhere/rules.toml\"\n";
+        let cfg = Config::parse("c.toml", text).expect("syntax is fine");
+        let err = crate::core::engine::Settings::from_config(&cfg).expect_err("missing file");
+        assert!(err.to_string().contains("nowhere/rules.toml"), "{err}");
     }
 }

@@ -106,6 +106,12 @@ impl Journal {
         Ok(())
     }
 
+    /// The underlying store, for the live bot's own trees (outbox, people)
+    /// kept beside the journal so that one flush makes all of them durable.
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
     pub fn len(&self) -> usize {
         self.events.len()
     }

@@ -3,6 +3,7 @@
 //! Functional core ([`core`]: extract, match, conflicts, digest; pure, the
 //! clock is an argument), imperative shell (journal, replay driver, CLI).
 
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod core;
@@ -14,3 +15,5 @@ pub mod journal;
 pub mod model;
 pub mod render;
 pub mod replay;
+pub mod rulestest;
+pub mod timeeval;

@@ -11,7 +11,7 @@ use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -175,7 +175,8 @@ impl Task {
 #[derive(Debug, Clone, Default)]
 struct OpenUntil {
     dated: Option<NaiveDateTime>,
-    undated: Vec<(ChatId, NaiveDateTime)>,
+    /// Per group: the day of its latest undated ask and until when it is open.
+    undated: Vec<(ChatId, NaiveDate, NaiveDateTime)>,
 }
 
 impl OpenUntil {
@@ -184,16 +185,22 @@ impl OpenUntil {
             Some(d) => self.dated = Some(self.dated.map_or(d.expires_at(), |x| x.max(d.expires_at()))),
             None => {
                 let until = (t.sent.date() + Duration::days(1 + undated_match_days)).and_time(NaiveTime::MIN);
-                match self.undated.iter_mut().find(|(c, _)| *c == t.src.chat_id) {
-                    Some((_, u)) => *u = (*u).max(until),
-                    None => self.undated.push((t.src.chat_id, until)),
+                match self.undated.iter_mut().find(|(c, _, _)| *c == t.src.chat_id) {
+                    Some((_, day, u)) => {
+                        *day = (*day).max(t.sent.date());
+                        *u = (*u).max(until);
+                    }
+                    None => self.undated.push((t.src.chat_id, t.sent.date(), until)),
                 }
             }
         }
     }
 
-    fn is_open(&self, at: NaiveDateTime, chat: ChatId) -> bool {
-        self.dated.is_some_and(|d| at < d) || self.undated.iter().any(|(c, u)| *c == chat && at < *u)
+    /// Open for a new ask in `chat`: a dated ask not yet due; an undated ask
+    /// in the same group through its window, or in another group that day.
+    fn is_open(&self, at: NaiveDateTime, chat: ChatId, dated_only: bool) -> bool {
+        self.dated.is_some_and(|d| at < d)
+            || (!dated_only && self.undated.iter().any(|(c, day, u)| if *c == chat { at < *u } else { at.date() == *day }))
     }
 }
 
@@ -208,7 +215,13 @@ struct Probe<'a> {
     assignees: &'a Assignees,
     /// The text moves a time (延期, 改到, "moved to"): same work, new time.
     reschedules: bool,
+    /// A make-up ask after a deadline passed (补交, "missed … send it by"):
+    /// only dated asks still open count.
+    makeup: bool,
 }
+
+/// Words that ask anew for what an expired ask did not get.
+const MAKEUP: &[&str] = &["补交", "补报", "补上", "补发", "漏报", "make up", "missed"];
 
 /// Words that move an earlier ask's time.
 const RESCHEDULE: &[&str] = &[
@@ -644,6 +657,7 @@ impl Engine {
             deadline,
             assignees: &ex.assignees,
             reschedules: RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
+            makeup: MAKEUP.iter().any(|w| ex.folded.contains(w)),
         };
         let considered = self.best_match(&probe);
         let best = considered.first().cloned();
@@ -760,8 +774,8 @@ impl Engine {
     }
 
     /// Is any ask of the cluster still open for `chat` at `at`?
-    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId) -> bool {
-        self.open_until.get(&cluster).is_some_and(|o| o.is_open(at, chat))
+    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId, dated_only: bool) -> bool {
+        self.open_until.get(&cluster).is_some_and(|o| o.is_open(at, chat, dated_only))
     }
 
     /// Recompute a cluster's open window from its members (after edits and
@@ -791,11 +805,12 @@ impl Engine {
             }
             let is_open = *open
                 .entry(t.cluster)
-                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id));
+                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id, p.makeup));
             if !is_open {
                 continue;
             }
-            scored.push((self.judge(p, t, false).score.clamp(0.0, 1.0), t.sent, r));
+            let score = self.judge(p, t, false).score;
+            scored.push((score.clamp(0.0, 1.0), t.sent, r));
         }
         // Best first; ties go to the most recent ask.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
@@ -805,7 +820,10 @@ impl Engine {
             .enumerate()
             .map(|(i, (score, _, to))| {
                 let reasons = match (i, self.tasks.get(&to)) {
-                    (0, Some(t)) => self.judge(p, t, true).reasons,
+                    (0, Some(t)) => {
+                        let r = self.judge(p, t, true).reasons;
+                        r
+                    }
                     _ => Vec::new(),
                 };
                 Link { to, score, reasons }
@@ -904,7 +922,7 @@ impl Engine {
     }
 
     /// The asks posted in a chat, oldest first.
-    pub fn chat_tasks(&self, chat: ChatId) -> impl Iterator<Item = &Task> {
+    pub fn chat_tasks(&self, chat: ChatId) -> impl DoubleEndedIterator<Item = &Task> {
         self.by_chat
             .get(&chat)
             .into_iter()

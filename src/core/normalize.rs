@@ -45,6 +45,45 @@ pub fn fold(text: &str) -> String {
             '為' => '为',
             '聽' => '听',
             '晝' => '昼',
+            '東' => '东',
+            '復' => '复',
+            '現' => '现',
+            '尋' => '寻',
+            '穌' => '稣',
+            '難' => '难',
+            '體' => '体',
+            '樹' => '树',
+            '靈' => '灵',
+            '臨' => '临',
+            '紀' => '纪',
+            '費' => '费',
+            '權' => '权',
+            '獨' => '独',
+            '歸' => '归',
+            '設' => '设',
+            '齋' => '斋',
+            '開' => '开',
+            '門' => '门',
+            '會' => '会',
+            '猶' => '犹',
+            '圖' => '图',
+            '衛' => '卫',
+            '寶' => '宝',
+            '薩' => '萨',
+            '蘭' => '兰',
+            '勝' => '胜',
+            '誦' => '诵',
+            '經' => '经',
+            '轉' => '转',
+            '麗' => '丽',
+            '灑' => '洒',
+            '紅' => '红',
+            '歡' => '欢',
+            '爾' => '尔',
+            '龐' => '庞',
+            '豐' => '丰',
+            '餅' => '饼',
+            '黃' => '黄',
             '\u{00B7}' | '\u{30FB}' => '·',
             '—' | '–' | '〜' => '-',
             '\u{2236}' => ':',
@@ -52,7 +91,11 @@ pub fn fold(text: &str) -> String {
         };
         out.push(c.to_ascii_lowercase());
     }
-    convert_numerals(&out)
+    if out.chars().any(is_numeral) {
+        convert_numerals(&out)
+    } else {
+        out
+    }
 }
 
 fn digit(c: char) -> Option<u32> {
@@ -158,10 +201,12 @@ fn convert_numerals(s: &str) -> String {
             // counter follows (三月一次).
             let day_of_month = matches!(prev, Some('月' | '初'))
                 && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
-            let lone_day = run[0] == '廿' || run[0] == '卅';
+            // 廿二 / 卅 without 日 or 号 mark a lunar day: left for the parser.
+            let lunar_day = (run[0] == '廿' || run[0] == '卅') && !next.is_some_and(is_unit);
             let convert = !weekday
                 && !quarter
-                && (next.is_some_and(is_unit) || after_hour || day_of_month || lone_day);
+                && !lunar_day
+                && (next.is_some_and(is_unit) || after_hour || day_of_month);
             match (convert, numeral_value(run)) {
                 (true, Some(v)) => out.push_str(&v),
                 _ => out.extend(run.iter()),
@@ -194,7 +239,7 @@ mod tests {
         assert_eq!(fold("五点三十"), "5点30");
         assert_eq!(fold("两千零四年八月十五"), "2004年8月15");
         assert_eq!(fold("九零年"), "90年");
-        assert_eq!(fold("五月廿二"), "5月22");
+        assert_eq!(fold("五月廿二"), "5月廿二");
         assert_eq!(fold("腊月初十"), "腊月初10");
         assert_eq!(fold("三月一次"), "3月一次");
         assert_eq!(fold("下個月廿號"), "下个月20号");

@@ -1,4 +1,6 @@
 //! The one integration test binary: the CLI end to end (and, with the live
 //! bot, a fake Bot API server).
 
+mod bot;
 mod cli;
+mod fake_api;

@@ -1,0 +1,228 @@
+//! What the bot says, as data: digest messages with a [Done] button per
+//! item, owner warnings with [Not a duplicate] [Same task], command replies,
+//! and the callback data behind every button. Pure.
+
+use super::outbox::{Button, Part};
+use crate::core::digest::Digest;
+use crate::core::engine::{Engine, Warning};
+use crate::model::{ChatId, Lang, MsgRef, UserId};
+use crate::render::{self, Format};
+
+/// Telegram's limit on callback data.
+pub const MAX_CALLBACK_BYTES: usize = 64;
+/// Buttons per keyboard row.
+const ROW: usize = 4;
+/// Telegram accepts at most 100 buttons on one message.
+const MAX_BUTTONS: usize = 100;
+
+/// What a button press means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callback {
+    /// [Done] on a digest item: `task` is one source of the item.
+    Done(MsgRef),
+    /// [Not a duplicate] (`same` false) or [Same task] on a warning.
+    Feedback {
+        task: MsgRef,
+        other: MsgRef,
+        same: bool,
+    },
+}
+
+impl Callback {
+    /// `d:CHAT:MSG` or `f:0|1:CHAT:MSG:CHAT:MSG`, at most 55 bytes.
+    pub fn encode(&self) -> String {
+        match self {
+            Callback::Done(m) => format!("d:{}:{}", m.chat_id.0, m.message_id),
+            Callback::Feedback { task, other, same } => format!(
+                "f:{}:{}:{}:{}:{}",
+                u8::from(*same),
+                task.chat_id.0,
+                task.message_id,
+                other.chat_id.0,
+                other.message_id
+            ),
+        }
+    }
+
+    /// Parse callback data; `None` for anything else (old or forged buttons).
+    pub fn decode(data: &str) -> Option<Callback> {
+        let parts: Vec<&str> = data.split(':').collect();
+        let num = |s: &str| s.parse::<i64>().ok();
+        let msg = |c: &str, m: &str| {
+            Some(MsgRef {
+                chat_id: ChatId(num(c)?),
+                message_id: num(m)?,
+            })
+        };
+        match parts.as_slice() {
+            ["d", c, m] => Some(Callback::Done(msg(c, m)?)),
+            ["f", s, c1, m1, c2, m2] => Some(Callback::Feedback {
+                task: msg(c1, m1)?,
+                other: msg(c2, m2)?,
+                same: match *s {
+                    "0" => false,
+                    "1" => true,
+                    _ => return None,
+                },
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn rows(buttons: Vec<Button>) -> Vec<Vec<Button>> {
+    buttons
+        .into_iter()
+        .take(MAX_BUTTONS)
+        .collect::<Vec<_>>()
+        .chunks(ROW)
+        .map(|c| c.to_vec())
+        .collect()
+}
+
+/// Is this line the head of an item block (`N. <b>[…]</b> …`)?
+fn is_item_head(line: &str) -> bool {
+    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && line[digits..].starts_with(". <b>")
+}
+
+/// A digest as Telegram HTML messages, each with a [Done] button for every
+/// item it shows (open items first, then overdue ones, as rendered).
+pub fn digest_parts(d: &Digest, name: &str, lang: Lang) -> Vec<Part> {
+    let texts = render::digest(d, name, lang, Format::Html);
+    let items: Vec<(bool, usize, MsgRef)> = d
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, it)| it.sources.first().map(|s| (false, i + 1, s.msg)))
+        .chain(
+            d.overdue
+                .iter()
+                .enumerate()
+                .filter_map(|(i, it)| it.sources.first().map(|s| (true, i + 1, s.msg))),
+        )
+        .collect();
+    let mut next = items.iter();
+    texts
+        .into_iter()
+        .map(|text| {
+            let heads = text.lines().filter(|l| is_item_head(l)).count();
+            let buttons: Vec<Button> = next
+                .by_ref()
+                .take(heads)
+                .map(|(overdue, n, msg)| Button {
+                    label: match (overdue, lang) {
+                        (false, _) => format!("✅ {n}"),
+                        (true, Lang::Zh) => format!("✅ 逾期{n}"),
+                        (true, Lang::En) => format!("✅ late {n}"),
+                    },
+                    data: Callback::Done(*msg).encode(),
+                })
+                .collect();
+            Part::new(text, rows(buttons))
+        })
+        .collect()
+}
+
+/// The warning to a group's owner, with the two feedback buttons.
+pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang) -> Part {
+    let text = render::warning(engine, w, lang, Format::Html);
+    let buttons = match w.duplicate_of.first() {
+        Some(other) => {
+            let (no, yes) = match lang {
+                Lang::Zh => ("不是重复", "是同一任务"),
+                Lang::En => ("Not a duplicate", "Same task"),
+            };
+            vec![vec![
+                Button {
+                    label: no.into(),
+                    data: Callback::Feedback {
+                        task: w.task,
+                        other: *other,
+                        same: false,
+                    }
+                    .encode(),
+                },
+                Button {
+                    label: yes.into(),
+                    data: Callback::Feedback {
+                        task: w.task,
+                        other: *other,
+                        same: true,
+                    }
+                    .encode(),
+                },
+            ]]
+        }
+        None => vec![],
+    };
+    Part::new(text, buttons)
+}
+
+/// The outbox key of a warning: once per new task and owner.
+pub fn warning_key(w: &Warning) -> String {
+    format!(
+        "warning:{}:{}:{}",
+        w.task.chat_id.0, w.task.message_id, w.to.0
+    )
+}
+
+/// Escape text for Telegram HTML.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The name to greet a person by.
+pub fn display_name(engine: &Engine, user: UserId) -> String {
+    engine
+        .people
+        .get(&user)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| user.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_data_round_trips_and_fits_telegrams_limit() {
+        let big = MsgRef {
+            chat_id: ChatId(-1_009_999_999_999),
+            message_id: 2_147_483_647,
+        };
+        for cb in [
+            Callback::Done(big),
+            Callback::Feedback {
+                task: big,
+                other: big,
+                same: false,
+            },
+            Callback::Feedback {
+                task: big,
+                other: MsgRef {
+                    chat_id: ChatId(-5),
+                    message_id: 1,
+                },
+                same: true,
+            },
+        ] {
+            let s = cb.encode();
+            assert!(s.len() <= MAX_CALLBACK_BYTES, "{s}: {} bytes", s.len());
+            assert_eq!(Callback::decode(&s), Some(cb));
+        }
+        for bad in ["", "d", "d:x:1", "f:2:1:1:1:1", "x:1:2", "d:1:2:3"] {
+            assert_eq!(Callback::decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn item_heads_are_recognised() {
+        assert!(is_item_head("12. <b>[3月6日]</b> 报送"));
+        assert!(!is_item_head("   ↳ 群（某某）"));
+        assert!(!is_item_head("⏰ 截止扎堆"));
+        assert!(!is_item_head("2024. is a year"));
+    }
+}

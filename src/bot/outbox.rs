@@ -1,0 +1,337 @@
+//! The outbox: every message the bot sends, written with an idempotency key
+//! before it is sent and marked after.
+//!
+//! Two sled trees beside the journal: `outbox` (idempotency key → the whole
+//! message, all its parts, each part's delivery) and `outbox_queue` (a
+//! sequence number → one part still to send, oldest first). A key is written
+//! once: asking to send the same digest or warning again is a no-op, across
+//! restarts too. A part stays queued until it is delivered or given up on,
+//! so a restart resends exactly what was not marked.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// One inline button: its label and its callback data (at most 64 bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+/// What a message is, for metrics and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Digest,
+    Warning,
+    Reply,
+}
+
+/// One Telegram message of a logical message (digests may take several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// Telegram HTML.
+    pub text: String,
+    /// Rows of inline buttons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Vec<Button>>,
+    /// Telegram's message id once delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<i32>,
+    /// Why it was given up on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+impl Part {
+    pub fn new(text: String, buttons: Vec<Vec<Button>>) -> Part {
+        Part {
+            text,
+            buttons,
+            sent: None,
+            failed: None,
+        }
+    }
+}
+
+/// A logical message under its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub chat: i64,
+    pub kind: Kind,
+    pub parts: Vec<Part>,
+    pub created: DateTime<Utc>,
+}
+
+/// One part waiting to be sent, as the sender holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub seq: u64,
+    pub key: String,
+    pub part: usize,
+    pub chat: i64,
+    pub kind: Kind,
+    pub text: String,
+    pub buttons: Vec<Vec<Button>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct QueueEntry {
+    key: String,
+    part: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("outbox store: {0}")]
+    Store(#[from] sled::Error),
+    #[error("outbox entry `{key}` is unreadable: {reason}")]
+    Corrupt { key: String, reason: String },
+}
+
+pub struct Outbox {
+    records: sled::Tree,
+    queue: sled::Tree,
+    db: sled::Db,
+    depth: AtomicI64,
+}
+
+fn corrupt(key: &[u8], e: impl ToString) -> OutboxError {
+    OutboxError::Corrupt {
+        key: String::from_utf8_lossy(key).into_owned(),
+        reason: e.to_string(),
+    }
+}
+
+impl Outbox {
+    pub fn open(db: &sled::Db) -> Result<Outbox, OutboxError> {
+        let records = db.open_tree("outbox")?;
+        let queue = db.open_tree("outbox_queue")?;
+        let depth = queue.len() as i64;
+        Ok(Outbox {
+            records,
+            queue,
+            db: db.clone(),
+            depth: AtomicI64::new(depth),
+        })
+    }
+
+    /// Parts waiting to be sent.
+    pub fn depth(&self) -> usize {
+        self.depth.load(Ordering::Relaxed).max(0) as usize
+    }
+
+    pub fn contains(&self, key: &str) -> Result<bool, OutboxError> {
+        Ok(self.records.contains_key(key.as_bytes())?)
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<Record>, OutboxError> {
+        match self.records.get(key.as_bytes())? {
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|e| corrupt(key.as_bytes(), e)),
+            None => Ok(None),
+        }
+    }
+
+    /// Write a message under `key` and queue its parts, unless the key is
+    /// already there (then `None`: it was sent or is queued already). Not yet
+    /// durable: flush the database before handing the parts to the sender.
+    pub fn enqueue(&self, key: &str, record: Record) -> Result<Option<Vec<Queued>>, OutboxError> {
+        if self.records.contains_key(key.as_bytes())? {
+            return Ok(None);
+        }
+        let mut seqs = Vec::with_capacity(record.parts.len());
+        for _ in &record.parts {
+            seqs.push(self.db.generate_id()?);
+        }
+        let body = serde_json::to_vec(&record).map_err(|e| corrupt(key.as_bytes(), e))?;
+        let entries: Vec<Vec<u8>> = (0..record.parts.len())
+            .map(|part| {
+                serde_json::to_vec(&QueueEntry {
+                    key: key.to_string(),
+                    part,
+                })
+                .unwrap_or_default()
+            })
+            .collect();
+        let res = (&self.records, &self.queue).transaction(|(records, queue)| {
+            if records.get(key.as_bytes())?.is_some() {
+                return Ok(false);
+            }
+            records.insert(key.as_bytes(), body.as_slice())?;
+            for (seq, e) in seqs.iter().zip(&entries) {
+                queue.insert(&seq.to_be_bytes(), e.as_slice())?;
+            }
+            Ok::<_, ConflictableTransactionError<()>>(true)
+        });
+        match res {
+            Ok(true) => {}
+            Ok(false) | Err(TransactionError::Abort(())) => return Ok(None),
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        }
+        self.depth
+            .fetch_add(record.parts.len() as i64, Ordering::Relaxed);
+        Ok(Some(
+            record
+                .parts
+                .into_iter()
+                .enumerate()
+                .zip(seqs)
+                .map(|((part, p), seq)| Queued {
+                    seq,
+                    key: key.to_string(),
+                    part,
+                    chat: record.chat,
+                    kind: record.kind,
+                    text: p.text,
+                    buttons: p.buttons,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Every queued part, oldest first (the sender's start-up load).
+    pub fn pending(&self) -> Result<Vec<Queued>, OutboxError> {
+        let mut out = Vec::new();
+        for kv in self.queue.iter() {
+            let (k, v) = kv?;
+            let seq = k
+                .as_ref()
+                .try_into()
+                .map(u64::from_be_bytes)
+                .unwrap_or_default();
+            let e: QueueEntry = serde_json::from_slice(&v).map_err(|e| corrupt(&k, e))?;
+            let Some(rec) = self.get(&e.key)? else {
+                // A queue entry without its message cannot be sent: drop it.
+                self.queue.remove(&k)?;
+                continue;
+            };
+            let Some(p) = rec.parts.get(e.part) else {
+                self.queue.remove(&k)?;
+                continue;
+            };
+            out.push(Queued {
+                seq,
+                key: e.key.clone(),
+                part: e.part,
+                chat: rec.chat,
+                kind: rec.kind,
+                text: p.text.clone(),
+                buttons: p.buttons.clone(),
+            });
+        }
+        self.depth.store(out.len() as i64, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// Record the outcome of one part and take it off the queue, durably.
+    fn settle(
+        &self,
+        q: &Queued,
+        sent: Option<i32>,
+        failed: Option<String>,
+    ) -> Result<(), OutboxError> {
+        let key = q.key.as_bytes();
+        let res = (&self.records, &self.queue).transaction(|(records, queue)| {
+            if let Some(v) = records.get(key)? {
+                if let Ok(mut rec) = serde_json::from_slice::<Record>(&v) {
+                    if let Some(p) = rec.parts.get_mut(q.part) {
+                        p.sent = sent;
+                        p.failed = failed.clone();
+                    }
+                    let body = serde_json::to_vec(&rec).unwrap_or_default();
+                    records.insert(key, body)?;
+                }
+            }
+            let removed = queue.remove(&q.seq.to_be_bytes())?;
+            Ok::<_, ConflictableTransactionError<()>>(removed.is_some())
+        });
+        match res {
+            Ok(true) => {
+                self.depth.fetch_sub(1, Ordering::Relaxed);
+            }
+            Ok(false) | Err(TransactionError::Abort(())) => {}
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The part was delivered as Telegram message `message_id`.
+    pub fn mark_sent(&self, q: &Queued, message_id: i32) -> Result<(), OutboxError> {
+        self.settle(q, Some(message_id), None)
+    }
+
+    /// The part will never be delivered (the person blocked the bot, the
+    /// text was refused…).
+    pub fn mark_failed(&self, q: &Queued, reason: &str) -> Result<(), OutboxError> {
+        self.settle(q, None, Some(reason.to_string()))
+    }
+
+    /// How many logical messages of each state exist (for tests and /status).
+    pub fn delivered_parts(&self, key: &str) -> Result<usize, OutboxError> {
+        Ok(self
+            .get(key)?
+            .map(|r| r.parts.iter().filter(|p| p.sent.is_some()).count())
+            .unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(chat: i64, parts: usize) -> Record {
+        Record {
+            chat,
+            kind: Kind::Digest,
+            parts: (0..parts)
+                .map(|i| Part::new(format!("part {i}"), vec![]))
+                .collect(),
+            created: DateTime::parse_from_rfc3339("2024-03-04T00:00:00Z")
+                .expect("date")
+                .with_timezone(&Utc),
+        }
+    }
+
+    #[test]
+    fn a_key_is_queued_once_and_delivery_survives_reopen() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let db = sled::open(dir.path()).expect("db");
+            let o = Outbox::open(&db).expect("outbox");
+            let q = o
+                .enqueue("digest:1:2024-03-04", rec(1, 2))
+                .expect("enqueue");
+            let q = q.expect("new key");
+            assert_eq!(q.len(), 2);
+            assert!(q[0].seq < q[1].seq);
+            assert!(
+                o.enqueue("digest:1:2024-03-04", rec(1, 2))
+                    .expect("again")
+                    .is_none()
+            );
+            assert_eq!(o.depth(), 2);
+            o.mark_sent(&q[0], 55).expect("mark");
+            assert_eq!(o.depth(), 1);
+            db.flush().expect("flush");
+        }
+        let db = sled::open(dir.path()).expect("db");
+        let o = Outbox::open(&db).expect("outbox");
+        let pending = o.pending().expect("pending");
+        assert_eq!(pending.len(), 1, "only the unsent part is resent");
+        assert_eq!(pending[0].text, "part 1");
+        assert_eq!(o.delivered_parts("digest:1:2024-03-04").expect("get"), 1);
+        o.mark_failed(&pending[0], "blocked").expect("fail");
+        assert_eq!(o.depth(), 0);
+        assert!(
+            o.enqueue("digest:1:2024-03-04", rec(1, 1))
+                .expect("again")
+                .is_none()
+        );
+    }
+}

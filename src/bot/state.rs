@@ -1,0 +1,413 @@
+//! The bot's state: the journal, the engine rebuilt from it, the people
+//! registry, the outbox, counters. One lock orders every write, so the
+//! engine always equals the journal replayed in order.
+
+use super::compose;
+use super::intake::Fact;
+use super::metrics::{self, Gauges, Metrics};
+use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
+use super::people::{People, PeopleError};
+use super::scheduler::Clock;
+use crate::config::Config;
+use crate::core::digest;
+use crate::core::engine::{Effect, Engine, Settings, SettingsError, Warning};
+use crate::event::Event;
+use crate::journal::{Appended, Journal, JournalError};
+use crate::model::{Lang, UserId};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
+use teloxide::types::Me;
+use tokio::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    People(#[from] PeopleError),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error("state store: {0}")]
+    Sled(#[from] sled::Error),
+}
+
+/// Keys in the `meta` tree.
+const EFFECTS_DONE: &[u8] = b"effects_done";
+const LAST_DIGEST_RUN: &[u8] = b"last_digest_run";
+
+pub struct Shared {
+    pub journal: Journal,
+    engine: Mutex<Engine>,
+    pub people: People,
+    pub outbox: Outbox,
+    meta: sled::Tree,
+    pub metrics: Metrics,
+    config: RwLock<Config>,
+    pub config_path: Option<PathBuf>,
+    pub clock: Arc<dyn Clock>,
+    me: OnceLock<Me>,
+    /// Orders journal appends, registry changes and engine applies.
+    write: Mutex<()>,
+    /// Events in the journal (sled's own count is O(n)).
+    journal_len: AtomicU64,
+    sender: mpsc::UnboundedSender<Queued>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    /// Open the state directory and rebuild the engine from the journal.
+    /// Warnings raised by events whose effects were never queued (a crash
+    /// between journaling and queueing) are queued now. Returns the state
+    /// and the receiving end of the sender's queue, preloaded with every
+    /// part still to send.
+    pub fn open(
+        dir: &Path,
+        config: Config,
+        config_path: Option<PathBuf>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Arc<Shared>, mpsc::UnboundedReceiver<Queued>), OpenError> {
+        std::fs::create_dir_all(dir).map_err(|source| OpenError::Dir {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        let settings = Settings::from_config(&config)?;
+        let journal = Journal::open(dir).map_err(StoreError::from)?;
+        let db = journal.db().clone();
+        let people = People::open(&db).map_err(StoreError::from)?;
+        let outbox = Outbox::open(&db).map_err(StoreError::from)?;
+        let meta = db.open_tree("meta").map_err(StoreError::from)?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let events = journal.events().map_err(StoreError::from)?;
+        let shared = Arc::new(Shared {
+            journal,
+            engine: Mutex::new(Engine::new(settings)),
+            people,
+            outbox,
+            meta,
+            metrics: Metrics::default(),
+            config: RwLock::new(config),
+            config_path,
+            clock,
+            me: OnceLock::new(),
+            write: Mutex::new(()),
+            journal_len: AtomicU64::new(events.len() as u64),
+            sender: tx,
+        });
+        shared.rebuild(&events)?;
+        for q in shared.outbox.pending().map_err(StoreError::from)? {
+            let _ = shared.sender.send(q);
+        }
+        Ok((shared, rx))
+    }
+
+    fn rebuild(&self, events: &[Event]) -> Result<(), StoreError> {
+        let done = self
+            .meta
+            .get(EFFECTS_DONE)?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0);
+        let mut engine = lock(&self.engine);
+        let mut late = Vec::new();
+        for (i, ev) in events.iter().enumerate() {
+            for Effect::Warning(w) in engine.apply(ev) {
+                if i as u64 >= done {
+                    late.push(w);
+                }
+            }
+        }
+        let mut queued = Vec::new();
+        for w in &late {
+            if let Some(q) = self.queue_warning(&engine, w)? {
+                queued.extend(q);
+            }
+        }
+        drop(engine);
+        self.meta
+            .insert(EFFECTS_DONE, &(events.len() as u64).to_be_bytes())?;
+        self.journal.flush()?;
+        // The queued parts reach the sender through `Outbox::pending`.
+        drop(queued);
+        Ok(())
+    }
+
+    /// The engine, locked. Hold it briefly.
+    pub fn engine(&self) -> MutexGuard<'_, Engine> {
+        lock(&self.engine)
+    }
+
+    pub fn config(&self) -> Config {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn is_admin(&self, user: UserId) -> bool {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .admins
+            .users
+            .contains(&user)
+    }
+
+    pub fn set_me(&self, me: Me) {
+        let _ = self.me.set(me);
+    }
+
+    pub fn me(&self) -> Option<&Me> {
+        self.me.get()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn journal_len(&self) -> u64 {
+        self.journal_len.load(Ordering::Relaxed)
+    }
+
+    /// Record what an update says, durably, and apply it: journal the
+    /// events (each once), change the registry, flush, feed the new events
+    /// to the engine in journal order, queue the warnings they raise.
+    pub fn record(&self, facts: &[Fact]) -> Result<(), StoreError> {
+        if facts.is_empty() {
+            return Ok(());
+        }
+        let _w = lock(&self.write);
+        let mut fresh = Vec::new();
+        for f in facts {
+            match f {
+                Fact::Event(ev) => {
+                    if let Appended::New(_) = self.journal.append(ev)? {
+                        fresh.push(ev);
+                    }
+                }
+                Fact::People(c) => {
+                    self.people.apply(c)?;
+                }
+            }
+        }
+        self.journal.flush()?;
+        let len = self
+            .journal_len
+            .fetch_add(fresh.len() as u64, Ordering::Relaxed)
+            + fresh.len() as u64;
+        self.metrics
+            .events_journaled
+            .fetch_add(fresh.len() as u64, Ordering::Relaxed);
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut engine = lock(&self.engine);
+        let mut warnings = Vec::new();
+        for ev in fresh {
+            for Effect::Warning(w) in engine.apply(ev) {
+                if !w.maybe {
+                    metrics::inc(&self.metrics.duplicates);
+                }
+                warnings.push(w);
+            }
+        }
+        let mut queued = Vec::new();
+        for w in &warnings {
+            if let Some(q) = self.queue_warning(&engine, w)? {
+                queued.extend(q);
+            }
+        }
+        drop(engine);
+        self.meta.insert(EFFECTS_DONE, &len.to_be_bytes())?;
+        if !queued.is_empty() {
+            self.journal.flush()?;
+        }
+        self.hand_over(queued);
+        Ok(())
+    }
+
+    /// Queue a warning for its owner if they can be written to.
+    fn queue_warning(
+        &self,
+        engine: &Engine,
+        w: &Warning,
+    ) -> Result<Option<Vec<Queued>>, StoreError> {
+        if !self.people.is_active(w.to) {
+            return Ok(None);
+        }
+        let part = compose::warning_part(engine, w, self.lang_of(w.to));
+        let q = self.outbox.enqueue(
+            &compose::warning_key(w),
+            Record {
+                chat: w.to.0,
+                kind: Kind::Warning,
+                parts: vec![part],
+                created: self.now(),
+            },
+        )?;
+        if q.is_some() {
+            metrics::inc(&self.metrics.warnings_queued);
+        }
+        Ok(q)
+    }
+
+    fn hand_over(&self, queued: Vec<Queued>) {
+        for q in queued {
+            // The sender only stops with the process.
+            let _ = self.sender.send(q);
+        }
+    }
+
+    /// Write a message to the outbox under `key` (unless already there),
+    /// make it durable, hand it to the sender. True when it was new.
+    pub fn send(
+        &self,
+        key: &str,
+        chat: i64,
+        kind: Kind,
+        parts: Vec<Part>,
+    ) -> Result<bool, StoreError> {
+        let q = self.outbox.enqueue(
+            key,
+            Record {
+                chat,
+                kind,
+                parts,
+                created: self.now(),
+            },
+        )?;
+        let Some(q) = q else {
+            return Ok(false);
+        };
+        self.journal.flush()?;
+        self.hand_over(q);
+        Ok(true)
+    }
+
+    /// Queue several messages with one flush; how many were new.
+    pub fn send_batch(
+        &self,
+        batch: Vec<(String, i64, Kind, Vec<Part>)>,
+    ) -> Result<usize, StoreError> {
+        let mut queued = Vec::new();
+        let mut n = 0;
+        for (key, chat, kind, parts) in batch {
+            let rec = Record {
+                chat,
+                kind,
+                parts,
+                created: self.now(),
+            };
+            if let Some(q) = self.outbox.enqueue(&key, rec)? {
+                n += 1;
+                queued.extend(q);
+            }
+        }
+        if n > 0 {
+            self.journal.flush()?;
+        }
+        self.hand_over(queued);
+        Ok(n)
+    }
+
+    /// A person's language: their own setting or the organisation's.
+    pub fn lang_of(&self, user: UserId) -> Lang {
+        self.people
+            .get(user)
+            .and_then(|r| r.lang)
+            .unwrap_or_else(|| self.config().organisation.lang)
+    }
+
+    /// A person's digest time: their own setting or the organisation's.
+    pub fn digest_time_of(&self, user: UserId) -> NaiveTime {
+        self.people
+            .get(user)
+            .and_then(|r| r.digest_time)
+            .unwrap_or_else(|| self.config().digest.time)
+    }
+
+    /// Build and render one person's digest at local time `at`.
+    pub fn digest_parts(&self, user: UserId, at: NaiveDateTime) -> Vec<Part> {
+        let lang = self.lang_of(user);
+        let engine = self.engine();
+        let d = digest::build(&engine, user, at);
+        let name = compose::display_name(&engine, user);
+        drop(engine);
+        compose::digest_parts(&d, &name, lang)
+    }
+
+    /// "Now" in the organisation's zone.
+    pub fn local_now(&self) -> NaiveDateTime {
+        let tz = self.engine().settings.tz;
+        self.now().with_timezone(&tz).naive_local()
+    }
+
+    pub fn note_digest_run(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.meta
+            .insert(LAST_DIGEST_RUN, at.to_rfc3339().as_bytes())?;
+        Ok(())
+    }
+
+    pub fn last_digest_run(&self) -> Option<String> {
+        self.meta
+            .get(LAST_DIGEST_RUN)
+            .ok()
+            .flatten()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+    }
+
+    pub fn gauges(&self) -> Gauges {
+        let (tasks, groups) = {
+            let e = self.engine();
+            (e.tasks.len(), e.groups.len())
+        };
+        Gauges {
+            tasks,
+            groups,
+            people_started: self.people.len(),
+            outbox_depth: self.outbox.depth(),
+            journal_events: self.journal_len(),
+            last_digest_run: self.last_digest_run(),
+        }
+    }
+
+    /// Re-read the config file: rules, thresholds, allow-list, admins and
+    /// digest time apply from now on (earlier decisions stand).
+    pub fn reload(&self) -> Result<Config, ReloadError> {
+        let Some(path) = &self.config_path else {
+            return Err(ReloadError::NoFile);
+        };
+        let cfg = Config::load(path)?;
+        let settings = Settings::from_config(&cfg)?;
+        self.engine().settings = settings;
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = cfg.clone();
+        Ok(cfg)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{dir}: cannot create the state directory: {source}")]
+    Dir {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    #[error("the bot was started without --config, so there is no file to reload")]
+    NoFile,
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}

@@ -1,0 +1,676 @@
+//! Time-expression evaluation: how well the deadline parser finds and
+//! resolves the time expressions of third-party labelled corpora
+//! (`../shared/corpus/time/`: Recognizers-Text, JioNLP and Duckling test
+//! cases, format in that folder's README).
+//!
+//! For every line the parser resolves the text against the line's reference
+//! time ([`deadline::expressions`]), and every labelled span counts as
+//! correct when one of the resolved expressions matches it. The comparison
+//! rule (the corpora's conventions differ from ours and from each other):
+//! - **Candidates.** Where a span lists several values, the `future` one is
+//!   the answer (Recognizers-Text lists an underspecified date as past and
+//!   future); where `future` is null (an am/pm-ambiguous clock time) any
+//!   listed value is accepted.
+//! - **Dates** (`YYYY-MM-DD`) match an expression of day precision on that
+//!   day. **Clock times** (`YYYY-MM-DDTHH:MM:SS`) match an expression with a
+//!   clock time at that minute; time-only values (`HH:MM:SS`, a reference
+//!   without a day) match on the clock alone. A fuzzy part of day (JioNLP's
+//!   `blur` datetimes such as 周二早上 → 06:00) matches our day precision on
+//!   that day, which is our convention for a part of day.
+//! - **Before/until X** (`mod` set): the value is a boundary of X, and the
+//!   sources put it at different ends: Recognizers-Text at the START of X
+//!   ("by tomorrow" → tomorrow 00:00) or the exclusive end for "X or
+//!   before"; JioNLP at the inclusive END of X at X's grain ("年底前" →
+//!   12-31 23:59:59, "6点前" → 06:59:59). Our rule: the span matches when
+//!   the parser's X, an interval [start, end) at its grain, has the
+//!   boundary at its start, at its exclusive end, or one second before the
+//!   end; an o'clock time also counts as the hour it names.
+//! - Spans are matched by value among all expressions found in the line,
+//!   not by position (the corpora's offsets are into differently
+//!   normalised text).
+//!
+//! Differences that stay misses on purpose (our conventions, see the
+//! README's "Deadline conventions"): EOD / 下班 is the workday end, not
+//! 23:59:59; 下周X is always the following week's X.
+
+use crate::core::deadline::{self, Ctx, Expr, Grain};
+use crate::holidays::Calendar;
+use crate::model::Lang;
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The default corpus folder, relative to the repository.
+pub const DEFAULT_PATH: &str = "../shared/corpus/time";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TimeEvalError {
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {reason}")]
+    Line {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}: no *.jsonl files")]
+    Empty(String),
+    #[error("{file}: {reason}")]
+    Floors { file: String, reason: String },
+}
+
+#[derive(Debug, Deserialize)]
+struct Line {
+    lang: String,
+    text: String,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    spans: Vec<Span>,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Span {
+    text: String,
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(rename = "mod", default)]
+    modifier: Option<String>,
+    value: serde_json::Value,
+    #[serde(default)]
+    future: Option<String>,
+    #[serde(default)]
+    definition: Option<String>,
+    #[serde(default)]
+    lunar: Option<bool>,
+    /// Duckling's grain of the value (`hour`: the minutes are not given).
+    #[serde(default)]
+    grain: Option<String>,
+    /// Duckling names the holiday a span refers to.
+    #[serde(default)]
+    holiday: Option<String>,
+}
+
+/// One span the parser did not get right.
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub text: String,
+    pub span: String,
+    pub kind: String,
+    pub expected: String,
+    /// What the parser resolved in the line (empty: nothing found).
+    pub got: Vec<String>,
+    pub category: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub spans: usize,
+    pub correct: usize,
+    /// Spans in lines where the parser found no expression at all.
+    pub not_found: usize,
+    pub accuracy: f64,
+    pub misses: Vec<Miss>,
+}
+
+/// Files named by `paths` (folders expand to their `*.jsonl`, sorted).
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, TimeEvalError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|source| TimeEvalError::Io {
+                file: p.display().to_string(),
+                source,
+            })?;
+            let mut v: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(TimeEvalError::Empty(p.display().to_string()));
+            }
+            out.extend(v);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn parse_ref(s: Option<&str>) -> (NaiveDateTime, bool) {
+    let fallback = NaiveDate::from_ymd_opt(2000, 1, 3)
+        .unwrap_or_default()
+        .and_time(NaiveTime::MIN);
+    match s {
+        // Local wall time; any offset is the frame the values are in.
+        Some(s) => (
+            s.get(..19)
+                .and_then(|x| NaiveDateTime::parse_from_str(x, "%Y-%m-%dT%H:%M:%S").ok())
+                .unwrap_or(fallback),
+            true,
+        ),
+        None => (fallback, false),
+    }
+}
+
+/// An expected value: a day, a moment, or a clock time without a day.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    Day(NaiveDate),
+    At(NaiveDateTime),
+    Clock(NaiveTime),
+}
+
+fn parse_want(s: &str) -> Option<Want> {
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(Want::Day(d));
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        return Some(Want::At(t));
+    }
+    NaiveTime::parse_from_str(s, "%H:%M:%S")
+        .ok()
+        .map(Want::Clock)
+}
+
+fn accepted(span: &Span) -> Vec<String> {
+    let listed: Vec<String> = match &span.value {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    match &span.future {
+        Some(f) => vec![f.clone()],
+        None => listed,
+    }
+}
+
+/// The interval an expression covers: [start, end).
+fn interval(e: &Expr) -> (NaiveDateTime, NaiveDateTime) {
+    let s = e.at;
+    let end = match e.grain {
+        Grain::Second => s + Duration::seconds(1),
+        Grain::Minute => s + Duration::minutes(1),
+        Grain::Hour => s + Duration::hours(1),
+        Grain::Day => s + Duration::days(1),
+        Grain::Week => s + Duration::days(7),
+        Grain::Month => {
+            let d = s.date();
+            let (y, m) = if d.month0() == 11 {
+                (d.year_ce().1 as i32 + 1, 1)
+            } else {
+                (d.year_ce().1 as i32, d.month0() + 2)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)
+                .map(|x| x.and_time(NaiveTime::MIN))
+                .unwrap_or(s)
+        }
+        Grain::Year => NaiveDate::from_ymd_opt(s.date().year_ce().1 as i32 + 1, 1, 1)
+            .map(|x| x.and_time(NaiveTime::MIN))
+            .unwrap_or(s),
+    };
+    (s, end)
+}
+
+use chrono::Datelike;
+
+fn clocked(g: Grain) -> bool {
+    matches!(g, Grain::Second | Grain::Minute | Grain::Hour)
+}
+
+fn same_minute(a: NaiveDateTime, b: NaiveDateTime) -> bool {
+    a.with_second(0).and_then(|x| x.with_nanosecond(0))
+        == b.with_second(0).and_then(|x| x.with_nanosecond(0))
+}
+
+fn same_hour(a: NaiveDateTime, b: NaiveDateTime) -> bool {
+    a.date() == b.date() && a.hour() == b.hour()
+}
+
+fn matches(e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool {
+    if boundary {
+        let (s, end) = interval(e);
+        let b = match want {
+            Want::Day(d) => d.and_time(NaiveTime::MIN),
+            Want::At(t) => t,
+            Want::Clock(c) => {
+                return clocked(e.grain)
+                    && (e.at.time() == c
+                        || (e.at + Duration::minutes(1) - Duration::seconds(1)).time() == c
+                        || (e.at.minute() == 0
+                            && (e.at + Duration::hours(1) - Duration::seconds(1)).time() == c));
+            }
+        };
+        return b == s
+            || b == end
+            || b == end - Duration::seconds(1)
+            || (e.grain == Grain::Minute
+                && e.at.minute() == 0
+                && b == s + Duration::hours(1) - Duration::seconds(1))
+            || (clocked(e.grain) && same_minute(b, s));
+    }
+    match want {
+        Want::Day(d) => e.grain == Grain::Day && e.at.date() == d,
+        Want::At(t) => {
+            (clocked(e.grain) && same_minute(e.at, t))
+                || (hour && clocked(e.grain) && same_hour(e.at, t))
+                || (blur && e.grain == Grain::Day && e.at.date() == t.date())
+        }
+        Want::Clock(c) => clocked(e.grain) && e.at.time().with_second(0) == c.with_second(0),
+    }
+}
+
+fn show(e: &Expr) -> String {
+    let v = match e.grain {
+        Grain::Second => e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        Grain::Minute | Grain::Hour => e.at.format("%Y-%m-%dT%H:%M").to_string(),
+        Grain::Day => e.at.format("%Y-%m-%d").to_string(),
+        Grain::Week => format!("week of {}", e.at.format("%Y-%m-%d")),
+        Grain::Month => e.at.format("%Y-%m").to_string(),
+        Grain::Year => e.at.format("%Y").to_string(),
+    };
+    format!("{}={v}", e.text)
+}
+
+/// Score one corpus file.
+pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| TimeEvalError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let mut spans = 0;
+    let mut correct = 0;
+    let mut not_found = 0;
+    let mut misses = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(raw).map_err(|e| TimeEvalError::Line {
+            file: file.clone(),
+            line: i + 1,
+            reason: e.to_string(),
+        })?;
+        let (sent, has_day) = parse_ref(line.reference.as_deref());
+        let ctx = Ctx {
+            sent,
+            workday_end: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
+            lang: if line.lang == "en" {
+                Lang::En
+            } else {
+                Lang::Zh
+            },
+            day_first: false,
+            cal,
+        };
+        let exprs = deadline::expressions(&line.text, &ctx);
+        let rt = line.source.starts_with("recognizers-text");
+        for span in &line.spans {
+            spans += 1;
+            let boundary = span.modifier.is_some();
+            let blur = span.definition.as_deref() == Some("blur");
+            let hour = span.grain.as_deref() == Some("hour");
+            let wants: Vec<Want> = accepted(span)
+                .iter()
+                .filter_map(|s| parse_want(s))
+                .map(|w| {
+                    let w = if rt { rt_lunar(span, w) } else { w };
+                    match (w, has_day) {
+                        (Want::At(t), false) => Want::Clock(t.time()),
+                        _ => w,
+                    }
+                })
+                .collect();
+            let ok = exprs
+                .iter()
+                .any(|e| wants.iter().any(|&w| matches(e, w, boundary, blur, hour)));
+            if ok {
+                correct += 1;
+                continue;
+            }
+            if exprs.is_empty() {
+                not_found += 1;
+            }
+            misses.push(Miss {
+                text: line.text.clone(),
+                span: span.text.clone(),
+                kind: format!(
+                    "{}{}",
+                    span.kind,
+                    span.modifier
+                        .as_deref()
+                        .map(|m| format!("/{m}"))
+                        .unwrap_or_default()
+                ),
+                expected: accepted(span).join("|"),
+                got: exprs.iter().map(show).collect(),
+                category: if span.holiday.is_some() {
+                    "holiday"
+                } else {
+                    categorise(&span.text, &line.text)
+                },
+            });
+        }
+    }
+    Ok(FileReport {
+        file,
+        spans,
+        correct,
+        not_found,
+        accuracy: if spans == 0 {
+            1.0
+        } else {
+            correct as f64 / spans as f64
+        },
+        misses,
+    })
+}
+
+/// Recognizers-Text writes lunar dates (农历…, 春节, 中秋…) as the lunar
+/// month and day in a Gregorian-looking value; convert them to the solar
+/// day, as the parser resolves them, before comparing.
+fn rt_lunar(span: &Span, w: Want) -> Want {
+    const LUNAR: &[&str] = &[
+        "农历", "春节", "中秋", "端午", "元宵", "除夕", "重阳", "七夕", "腊八", "正月", "腊月",
+        "初一", "大年",
+    ];
+    if span.lunar != Some(true) && !LUNAR.iter().any(|w| span.text.contains(w)) {
+        return w;
+    }
+    let conv = |d: NaiveDate| {
+        if d.month() == 12 && d.day() == 31 {
+            // 除夕: the last day of the lunar year.
+            deadline::lunar_to_solar(d.year() + 1, 1, 1).and_then(|x| x.pred_opt())
+        } else {
+            deadline::lunar_to_solar(d.year(), d.month(), d.day())
+        }
+    };
+    match w {
+        Want::Day(d) => conv(d).map(Want::Day).unwrap_or(w),
+        Want::At(t) => conv(t.date())
+            .map(|d| Want::At(d.and_time(t.time())))
+            .unwrap_or(w),
+        Want::Clock(_) => w,
+    }
+}
+
+/// A rough family for a missed span, for the report.
+fn categorise(span: &str, text: &str) -> &'static str {
+    let s = span.to_lowercase();
+    let has = |ws: &[&str]| ws.iter().any(|w| s.contains(w));
+    if has(&["节", "節", "日", "day", "mas", "eid", "diwali", "easter"])
+        && !s.chars().any(|c| c.is_ascii_digit())
+        && !has(&[
+            "今日",
+            "明日",
+            "昨日",
+            "前日",
+            "後日",
+            "本日",
+            "当日",
+            "today",
+            "yesterday",
+        ])
+        && (has(&["节", "節", "mas", "eid", "diwali", "easter", "holiday"])
+            || s.ends_with("day")
+                && !has(&[
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                    "today",
+                    "yesterday",
+                    "the day",
+                ]))
+    {
+        return "holiday";
+    }
+    if has(&[
+        "农历", "正月", "腊月", "廿", "初", "除夕", "冬至", "大寒", "小寒", "芒种",
+    ]) {
+        return "lunar calendar / solar term";
+    }
+    if has(&[
+        "ago", "前", "后", "後", "later", "from now", "hence", "in ", "内", "以内", "未来", "今后",
+    ]) {
+        return "relative offset / duration";
+    }
+    if has(&["eod", "end of", "下班"]) {
+        return "convention (end of day)";
+    }
+    if has(&[
+        "week",
+        "周",
+        "週",
+        "星期",
+        "礼拜",
+        "禮拜",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]) {
+        return "weekday / week";
+    }
+    if s.chars().any(|c| c.is_ascii_digit()) || has(&["月", "年", "号", "號"]) {
+        if has(&[":", "点", "點", "时", "時", "am", "pm", "a.m", "p.m"]) {
+            return "clock time";
+        }
+        return "numeric / calendar date";
+    }
+    if has(&[
+        "点",
+        "點",
+        "时",
+        "時",
+        "noon",
+        "midnight",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+        "o'clock",
+        "oclock",
+    ]) {
+        return "clock time";
+    }
+    let _ = text;
+    "other"
+}
+
+/// Minimum accuracies per corpus file (`.ci/time-floors.toml`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Floors {
+    /// File name → minimum share of spans resolved correctly.
+    #[serde(default)]
+    pub files: BTreeMap<String, f64>,
+}
+
+impl Floors {
+    pub fn load(path: &Path) -> Result<Floors, TimeEvalError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| TimeEvalError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| TimeEvalError::Floors {
+            file,
+            reason: e.message().to_string(),
+        })
+    }
+
+    /// Every floor a file falls below (or a floored file not evaluated).
+    pub fn check(&self, reports: &[FileReport]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, floor) in &self.files {
+            match reports.iter().find(|r| {
+                Path::new(&r.file)
+                    .file_name()
+                    .is_some_and(|f| f.to_string_lossy() == *name)
+            }) {
+                None => out.push(format!(
+                    "{name}: a floor is set but the file was not evaluated"
+                )),
+                Some(r) if r.accuracy + 1e-9 < *floor => out.push(format!(
+                    "{name}: accuracy {:.3} is below its floor {floor:.3}",
+                    r.accuracy
+                )),
+                Some(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Misses per category, most frequent first.
+pub fn categories(r: &FileReport) -> Vec<(&'static str, usize)> {
+    let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for x in &r.misses {
+        *m.entry(x.category).or_default() += 1;
+    }
+    let mut v: Vec<_> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(at: &str, grain: Grain) -> Expr {
+        let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S").expect("time");
+        Expr {
+            start: 0,
+            end: 0,
+            text: String::new(),
+            at,
+            grain,
+            score: 0,
+        }
+    }
+
+    #[test]
+    fn boundaries_match_either_end_of_x() {
+        let tomorrow = ex("2016-11-08T00:00:00", Grain::Day);
+        // Recognizers-Text: the start of X.
+        assert!(matches(
+            &tomorrow,
+            parse_want("2016-11-08").expect("v"),
+            true,
+            false,
+            false
+        ));
+        // JioNLP: the inclusive end of X.
+        assert!(matches(
+            &tomorrow,
+            parse_want("2016-11-08T23:59:59").expect("v"),
+            true,
+            false,
+            false
+        ));
+        assert!(!matches(
+            &tomorrow,
+            parse_want("2016-11-10").expect("v"),
+            true,
+            false,
+            false
+        ));
+        let six = ex("2021-07-15T18:00:00", Grain::Minute);
+        assert!(matches(
+            &six,
+            parse_want("2021-07-15T18:59:59").expect("v"),
+            true,
+            false,
+            false
+        ));
+        let year = ex("2013-01-01T00:00:00", Grain::Year);
+        assert!(matches(
+            &year,
+            parse_want("2014-01-01").expect("v"),
+            true,
+            false,
+            false
+        ));
+    }
+
+    #[test]
+    fn precision_must_agree_outside_boundaries() {
+        let day = ex("2016-11-08T00:00:00", Grain::Day);
+        assert!(matches(
+            &day,
+            parse_want("2016-11-08").expect("v"),
+            false,
+            false,
+            false
+        ));
+        assert!(!matches(
+            &day,
+            parse_want("2016-11-08T17:00:00").expect("v"),
+            false,
+            false,
+            false
+        ));
+        // A fuzzy part of day is a day for us.
+        assert!(matches(
+            &day,
+            parse_want("2016-11-08T06:00:00").expect("v"),
+            false,
+            true,
+            false
+        ));
+        let five = ex("2016-11-08T17:00:00", Grain::Minute);
+        assert!(!matches(
+            &five,
+            parse_want("2016-11-08").expect("v"),
+            false,
+            false,
+            false
+        ));
+        assert!(matches(
+            &five,
+            parse_want("17:00:00").expect("v"),
+            false,
+            false,
+            false
+        ));
+    }
+
+    #[test]
+    fn future_candidate_wins_when_listed() {
+        let s: Span = serde_json::from_str(
+            r#"{"text":"29日","type":"date","mod":null,"value":["2017-12-29","2018-01-29"],"future":"2018-01-29"}"#,
+        )
+        .expect("span");
+        assert_eq!(accepted(&s), vec!["2018-01-29".to_string()]);
+        let s: Span = serde_json::from_str(
+            r#"{"text":"9点","type":"time","mod":null,"value":["09:00:00","21:00:00"],"future":null}"#,
+        )
+        .expect("span");
+        assert_eq!(accepted(&s).len(), 2);
+    }
+}
