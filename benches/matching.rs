@@ -18,13 +18,20 @@ fn rss_mib() -> f64 {
     // Resident set size from /proc (Linux): pages × page size.
     std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|x| x.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse::<f64>().ok())
+        })
         .map(|pages| pages * 4096.0 / (1024.0 * 1024.0))
         .unwrap_or(f64::NAN)
 }
 
 fn bench(c: &mut Criterion) {
-    let n: usize = std::env::var("ONEDIGEST_BENCH_TASKS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::var("ONEDIGEST_BENCH_TASKS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let (groups, people) = (1000, 5000);
     let mut rng = synth::Rng::new(42);
     let settings = Settings::from_config(&Config::default()).expect("settings");
@@ -35,6 +42,19 @@ fn bench(c: &mut Criterion) {
     for ev in &log {
         engine.apply(ev);
     }
+    // The peer indexes the same texts (the first ONEDIGEST_PEER_TASKS asks).
+    let n_peer: usize = std::env::var("ONEDIGEST_PEER_TASKS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let mut peer_texts: Vec<String> = log
+        .iter()
+        .filter_map(|e| match e {
+            onedigest::event::Event::Message { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .take(n_peer)
+        .collect();
     drop(log);
     let built = t0.elapsed();
     let after = rss_mib();
@@ -52,7 +72,18 @@ fn bench(c: &mut Criterion) {
     let mut samples = Vec::with_capacity(10_000);
     let mut next_id = n as i64 + 1;
     for i in 0..10_000 {
-        let ev = synth::message(&mut rng, groups, people, next_id, start + chrono::Duration::seconds(i));
+        let ev = synth::message(
+            &mut rng,
+            groups,
+            people,
+            next_id,
+            start + chrono::Duration::seconds(i),
+        );
+        if let onedigest::event::Event::Message { text, .. } = &ev
+            && i < 1000
+        {
+            peer_texts.push(text.clone());
+        }
         next_id += 1;
         let t = Instant::now();
         std::hint::black_box(engine.apply(&ev));
@@ -60,29 +91,65 @@ fn bench(c: &mut Criterion) {
     }
     samples.sort_by(f64::total_cmp);
     let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize];
-    println!("per-message decision over {} probes: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs", samples.len(), p(0.5), p(0.99), p(1.0));
+    println!(
+        "per-message decision over {} probes: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        samples.len(),
+        p(0.5),
+        p(0.99),
+        p(1.0)
+    );
     c.bench_function("decide_one_message_1M_index", |b| {
         b.iter_batched(
             || {
                 next_id += 1;
-                synth::message(&mut rng, groups, people, next_id, start + chrono::Duration::seconds(next_id % 86_400))
+                synth::message(
+                    &mut rng,
+                    groups,
+                    people,
+                    next_id,
+                    start + chrono::Duration::seconds(next_id % 86_400),
+                )
             },
             |ev| std::hint::black_box(engine.apply(&ev)),
             criterion::BatchSize::SmallInput,
         )
     });
-    peer(p(0.5));
+    peer(p(0.5), &peer_texts);
 }
 
 /// The Python peer on the same kind of texts, side by side.
-fn peer(ours_p50_us: f64) {
+fn peer(ours_p50_us: f64, texts: &[String]) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/minhash_peer.py");
-    let n = std::env::var("ONEDIGEST_PEER_TASKS").unwrap_or_else(|_| "100000".into());
-    match std::process::Command::new("python3").args([script, "--synthetic", &n, "--json"]).output() {
+    let n = texts.len().saturating_sub(1000).to_string();
+    let file = std::env::temp_dir().join("onedigest-bench-texts.txt");
+    if let Err(e) = std::fs::write(&file, texts.join("\n")) {
+        println!("peer skipped: cannot write {}: {e}", file.display());
+        return;
+    }
+    let file = file.display().to_string();
+    match std::process::Command::new("python3")
+        .args([
+            script,
+            "--synthetic",
+            &n,
+            "--texts",
+            &file,
+            "--queries",
+            "1000",
+            "--json",
+        ])
+        .output()
+    {
         Ok(out) if out.status.success() => {
             let text = String::from_utf8_lossy(&out.stdout);
-            let json = text.lines().rev().find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());
-            match json.as_ref().and_then(|j| j["p50_us"].as_f64().or(j["decision_us"]["p50"].as_f64())) {
+            let json = text
+                .lines()
+                .rev()
+                .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+            match json
+                .as_ref()
+                .and_then(|j| j["p50_us"].as_f64().or(j["decision_us"]["p50"].as_f64()))
+            {
                 Some(theirs) => println!(
                     "peer datasketch MinHashLSH at {n} texts: p50 {theirs:.1} µs per message; ours at the full index: p50 {ours_p50_us:.1} µs → {:.1}× faster",
                     theirs / ours_p50_us
@@ -90,7 +157,13 @@ fn peer(ours_p50_us: f64) {
                 None => println!("peer output not understood: {text}"),
             }
         }
-        Ok(out) => println!("peer skipped: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed")),
+        Ok(out) => println!(
+            "peer skipped: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+        ),
         Err(e) => println!("peer skipped: python3 not available ({e})"),
     }
 }

@@ -306,19 +306,35 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             writeln!(out, "{}", crate::explain::explain(&r.engine, m))?;
             Ok(0)
         }
-        Command::Rules { action: RulesAction::Check { rules } } => {
-            let r = crate::core::rules::Rules::load(&rules).map_err(crate::core::engine::SettingsError::from)?;
-            writeln!(out, "{}: valid (duplicate ≥ {}, maybe ≥ {})", rules.display(), r.duplicate, r.maybe)?;
+        Command::Rules {
+            action: RulesAction::Check { rules },
+        } => {
+            let r = crate::core::rules::Rules::load(&rules)
+                .map_err(crate::core::engine::SettingsError::from)?;
+            writeln!(
+                out,
+                "{}: valid (duplicate ≥ {}, maybe ≥ {})",
+                rules.display(),
+                r.duplicate,
+                r.maybe
+            )?;
             Ok(0)
         }
-        Command::Rules { action: RulesAction::Test { rules, logs, limit } } => {
-            let candidate = crate::core::rules::Rules::load(&rules).map_err(crate::core::engine::SettingsError::from)?;
+        Command::Rules {
+            action: RulesAction::Test { rules, logs, limit },
+        } => {
+            let candidate = crate::core::rules::Rules::load(&rules)
+                .map_err(crate::core::engine::SettingsError::from)?;
             let candidate = crate::rulestest::with_rules(&settings, candidate);
             let mut diffs = Vec::new();
             for log in eval::expand(&logs)? {
                 diffs.push(crate::rulestest::diff_log(&log, &settings, &candidate)?);
             }
-            write!(out, "{}", crate::rulestest::report(&diffs, &settings, limit))?;
+            write!(
+                out,
+                "{}",
+                crate::rulestest::report(&diffs, &settings, limit)
+            )?;
             Ok(0)
         }
         Command::Eval {

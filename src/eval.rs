@@ -237,7 +237,12 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
             ) {
                 let (new, old) = if a.sent >= b.sent { (a, b) } else { (b, a) };
                 let v = crate::core::matcher::compare(&new.sig, &old.sig, run.engine.df());
-                m.got = format!("{} (score {:.2}: {})", m.got, v.score, crate::core::matcher::reasons_text(&v.reasons, crate::model::Lang::En));
+                m.got = format!(
+                    "{} (score {:.2}: {})",
+                    m.got,
+                    v.score,
+                    crate::core::matcher::reasons_text(&v.reasons, crate::model::Lang::En)
+                );
             }
         }
     }

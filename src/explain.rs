@@ -7,16 +7,35 @@ use crate::render::deadline_text;
 use std::fmt::Write;
 
 fn link_line(engine: &Engine, from: MsgRef, l: &Link) -> String {
-    let text = engine.tasks.get(&l.to).map(|t| t.text.chars().take(60).collect::<String>()).unwrap_or_default();
-    let title = engine.groups.get(&l.to.chat_id).map(|g| g.title.as_str()).unwrap_or("?");
+    let text = engine
+        .tasks
+        .get(&l.to)
+        .map(|t| t.text.chars().take(60).collect::<String>())
+        .unwrap_or_default();
+    let title = engine
+        .groups
+        .get(&l.to.chat_id)
+        .map(|g| g.title.as_str())
+        .unwrap_or("?");
     let lang = engine.settings.lang;
     let mut reasons = l.reasons.clone();
     let words = engine.shared_words(from, l.to, 6);
     if !words.is_empty() {
         reasons.push(Reason::Words(words));
     }
-    let why = if reasons.is_empty() { "nothing in common".to_string() } else { reasons_text(&reasons, lang) };
-    format!("{} [{}] score {:.2}: {}\n      “{}”", l.to, title, l.score, why, text.replace('\n', " "))
+    let why = if reasons.is_empty() {
+        "nothing in common".to_string()
+    } else {
+        reasons_text(&reasons, lang)
+    };
+    format!(
+        "{} [{}] score {:.2}: {}\n      “{}”",
+        l.to,
+        title,
+        l.score,
+        why,
+        text.replace('\n', " ")
+    )
 }
 
 /// Why `m` was or was not a task, and was or was not merged.
@@ -77,7 +96,8 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             let _ = writeln!(
                 out,
                 "a new piece of work (cluster c{}): no open ask scored {:.2} or more",
-                t.cluster, engine.settings.rules.threshold_for(m.chat_id)
+                t.cluster,
+                engine.settings.rules.threshold_for(m.chat_id)
             );
         }
     }

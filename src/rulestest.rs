@@ -47,9 +47,16 @@ fn is_labeled(text: &str) -> bool {
 }
 
 /// Compare the rules in force (`current`) with `candidate` on one log.
-pub fn diff_log(path: &Path, current: &Settings, candidate: &Settings) -> Result<LogDiff, EvalError> {
+pub fn diff_log(
+    path: &Path,
+    current: &Settings,
+    candidate: &Settings,
+) -> Result<LogDiff, EvalError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io { file: file.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        file: file.clone(),
+        source,
+    })?;
     let events = event::parse_log(&file, &text)?;
     let a = replay::run(&events, current.clone());
     let b = replay::run(&events, candidate.clone());
@@ -63,7 +70,12 @@ pub fn diff_log(path: &Path, current: &Settings, candidate: &Settings) -> Result
     } else {
         None
     };
-    Ok(LogDiff { file, merge: pb.difference(&pa).copied().collect(), split: pa.difference(&pb).copied().collect(), scores })
+    Ok(LogDiff {
+        file,
+        merge: pb.difference(&pa).copied().collect(),
+        split: pa.difference(&pb).copied().collect(),
+        scores,
+    })
 }
 
 /// Settings identical to `base` but for the rules.
@@ -74,14 +86,32 @@ pub fn with_rules(base: &Settings, rules: Rules) -> Settings {
 }
 
 fn snippet(r: &Replayer, m: MsgRef) -> String {
-    r.engine.tasks.get(&m).map(|t| t.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(40).collect()).unwrap_or_default()
+    r.engine
+        .tasks
+        .get(&m)
+        .map(|t| {
+            t.text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(40)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A readable report; `limit` pair lines per kind and log.
 pub fn report(diffs: &[LogDiff], current: &Settings, limit: usize) -> String {
     let mut out = String::new();
     for d in diffs {
-        let _ = writeln!(out, "{}: {} pairs would now merge, {} would now split", d.file, d.merge.len(), d.split.len());
+        let _ = writeln!(
+            out,
+            "{}: {} pairs would now merge, {} would now split",
+            d.file,
+            d.merge.len(),
+            d.split.len()
+        );
         if let Some((a, b)) = d.scores {
             let _ = writeln!(
                 out,
@@ -97,7 +127,12 @@ pub fn report(diffs: &[LogDiff], current: &Settings, limit: usize) -> String {
         let r = replay::run(&events, current.clone());
         for (label, list) in [("merge", &d.merge), ("split", &d.split)] {
             for (x, y) in list.iter().take(limit) {
-                let _ = writeln!(out, "  would now {label}: {x} “{}” ~ {y} “{}”", snippet(&r, *x), snippet(&r, *y));
+                let _ = writeln!(
+                    out,
+                    "  would now {label}: {x} “{}” ~ {y} “{}”",
+                    snippet(&r, *x),
+                    snippet(&r, *y)
+                );
             }
             if list.len() > limit {
                 let _ = writeln!(out, "  … and {} more to {label}", list.len() - limit);
@@ -121,7 +156,10 @@ mod tests {
         strict.maybe = 0.5;
         let d = diff_log(&log, &base, &with_rules(&base, strict)).expect("diff");
         assert!(d.merge.is_empty());
-        assert!(!d.split.is_empty(), "the demo has merges that a 0.99 threshold undoes");
+        assert!(
+            !d.split.is_empty(),
+            "the demo has merges that a 0.99 threshold undoes"
+        );
         let (now, new) = d.scores.expect("the demo is labeled");
         assert!(new[1] < now[1], "recall falls with a stricter threshold");
         let mut loose = (*base.rules).clone();

@@ -284,11 +284,18 @@ def pct(xs: list[float], q: float) -> float:
     return s[i]
 
 
-def run_synthetic(n: int, queries: int, seed: int, min_j: float) -> dict:
+def run_synthetic(n: int, queries: int, seed: int, min_j: float, texts_file: str = None) -> dict:
     rss_start = rss_mib()
     gen = SyntheticTexts(seed)
-    texts = [gen.text() for _ in range(n)]
-    new = [gen.text() for _ in range(queries)]
+    if texts_file:
+        # The very texts the Rust benchmark indexed: one per line, the last
+        # `queries` lines are the new messages.
+        with open(texts_file, encoding="utf-8") as fh:
+            lines = [l.rstrip("\n") for l in fh if l.strip()]
+        texts, new = lines[: max(0, min(n, len(lines) - queries))], lines[-queries:]
+    else:
+        texts = [gen.text() for _ in range(n)]
+        new = [gen.text() for _ in range(queries)]
     warm = [gen.text() for _ in range(50)]
     rss_texts = rss_mib()
 
@@ -357,6 +364,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=SEED, help="generator seed for --synthetic (default %(default)s)")
     ap.add_argument("--min-jaccard", type=float, default=0.0,
                     help="also require the best candidate's estimated Jaccard >= this (default 0: none)")
+    ap.add_argument("--texts", default=None, metavar="FILE",
+                    help="synthetic mode: index the first N lines of FILE and time the last --queries lines "
+                         "(the Rust benchmark writes its own generated texts here, so both time the same texts)")
     ap.add_argument("--json", action="store_true", help="print only the JSON result line(s)")
     ap.add_argument("--verbose", action="store_true", help="corpus mode: list each merge")
     args = ap.parse_args()
@@ -394,7 +404,7 @@ def main() -> None:
         print(json.dumps(out, ensure_ascii=False))
 
     if args.synthetic is not None:
-        out = run_synthetic(args.synthetic, args.queries, args.seed, args.min_jaccard)
+        out = run_synthetic(args.synthetic, args.queries, args.seed, args.min_jaccard, args.texts)
         if not args.json:
             print(f"synthetic: {out['n_indexed']:,} indexed Chinese task texts "
                   f"({out['distinct_indexed_texts']:,} distinct, mean {out['mean_text_chars']} chars), seed {out['seed']}")

@@ -1755,8 +1755,109 @@ fn span(m: &regex::Match<'_>) -> (usize, usize) {
 }
 
 /// All date mentions, overlapping ones resolved in favour of the longer.
+/// `re.captures_iter(t)` when the cue is present, else nothing (without
+/// even the search's capture allocation).
+fn caps<'r, 'h>(re: &'r Regex, cue: bool, t: &'h str) -> Gated<regex::CaptureMatches<'r, 'h>> {
+    Gated(cue.then(|| re.captures_iter(t)))
+}
+
+/// `re.find_iter(t)` when the cue is present, else nothing.
+fn finds<'r, 'h>(re: &'r Regex, cue: bool, t: &'h str) -> Gated<regex::Matches<'r, 'h>> {
+    Gated(cue.then(|| re.find_iter(t)))
+}
+
+/// A regex iterator run only when its cue is present (an `Option` walked in
+/// place: `flatten` would move the large iterator on every call).
+struct Gated<I>(Option<I>);
+
+impl<I: Iterator> Iterator for Gated<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        self.0.as_mut()?.next()
+    }
+}
+
+/// Whether `s` contains one of `words` (a byte loop over short windows,
+/// cheaper here than a substring searcher per word).
+fn contains_any(s: &str, words: &[&str]) -> bool {
+    let s = s.as_bytes();
+    (0..s.len()).any(|i| {
+        let rest = &s[i..];
+        words.iter().any(|w| {
+            let w = w.as_bytes();
+            w.len() <= rest.len()
+                && w.first() == Some(&rest[0])
+                && rest.iter().zip(w).all(|(a, b)| a == b)
+        })
+    })
+}
+
+/// Which cue characters a text holds, found in one pass, so that a regex
+/// family whose cue is absent is skipped without rescanning the text.
+struct Cues<'a> {
+    t: &'a str,
+    ascii: u128,
+    cjk: u64,
+}
+
+/// The bit of a non-ASCII cue character in [`Cues`].
+fn cjk_bit(c: char) -> Option<u32> {
+    Some(match c {
+        '月' => 0,
+        '日' => 1,
+        '号' => 2,
+        '第' => 3,
+        '天' => 4,
+        '晚' => 5,
+        '早' => 6,
+        '晨' => 7,
+        '夜' => 8,
+        '儿' => 9,
+        '周' => 10,
+        '期' => 11,
+        '拜' => 12,
+        '年' => 13,
+        '后' => 14,
+        '前' => 15,
+        '点' => 16,
+        '时' => 17,
+        '内' => 18,
+        '·' => 19,
+        '初' => 20,
+        '廿' => 21,
+        '卅' => 22,
+        _ => return None,
+    })
+}
+
+impl<'a> Cues<'a> {
+    fn new(t: &'a str) -> Self {
+        let (mut ascii, mut cjk) = (0u128, 0u64);
+        for c in t.chars() {
+            if c.is_ascii() {
+                ascii |= 1 << (c as u32);
+            } else if let Some(b) = cjk_bit(c) {
+                cjk |= 1 << b;
+            }
+        }
+        Cues { t, ascii, cjk }
+    }
+
+    fn has(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1 << (c as u32)) != 0
+        } else if let Some(b) = cjk_bit(c) {
+            self.cjk & (1 << b) != 0
+        } else {
+            self.t.contains(c)
+        }
+    }
+}
+
 fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
     let sent = ctx.sent.date();
+    let cu = Cues::new(t);
     let mut out: Vec<DateM> = Vec::new();
     let digits = t.bytes().any(|b| b.is_ascii_digit());
     let ascii_words = ctx.lang == Lang::En || t.is_ascii();
@@ -1765,7 +1866,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             .as_bytes()
             .windows(4)
             .any(|w| w.iter().all(u8::is_ascii_digit));
-        for c in R_ISO.captures_iter(if digit4 { t } else { "" }) {
+        for c in caps(&R_ISO, digit4, t) {
             let Some(m) = c.get(0) else { continue };
             if prev_char(t, m.start()).is_some_and(|p| p.is_ascii_digit())
                 || (c.get(4).is_none() && next_char(t, m.end()).is_some_and(|p| p.is_ascii_digit()))
@@ -1789,8 +1890,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
             add(&mut out, span(&m), ymd(y, mo, d), false, true);
         }
-        let has_month = t.contains('月');
-        for c in R_YMD.captures_iter(if has_month { t } else { "" }) {
+        let has_month = cu.has('月');
+        for c in caps(&R_YMD, has_month, t) {
             let Some(m) = c.get(0) else { continue };
             if prev_char(t, m.start()).is_some_and(|p| p.is_ascii_digit()) {
                 continue;
@@ -1819,7 +1920,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             && ["本月", "个月", "下月", "上月", "这月", "同月", "当月"]
                 .iter()
                 .any(|w| t.contains(w));
-        for c in R_MREL.captures_iter(if mrel { t } else { "" }) {
+        for c in caps(&R_MREL, mrel, t) {
             let Some(m) = c.get(0) else { continue };
             let off = match &c[2] {
                 "下个" | "下" => 1,
@@ -1833,11 +1934,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             let date = base.and_then(|b| day_in_month(b, off, num(&c, 3)));
             add(&mut out, span(&m), date, false, true);
         }
-        for c in R_DAY.captures_iter(if t.contains('日') || t.contains('号') {
-            t
-        } else {
-            ""
-        }) {
+        for c in caps(&R_DAY, cu.has('日') || cu.has('号'), t) {
             let Some(m) = c.get(0) else { continue };
             let prev = prev_char(t, m.start());
             if prev.is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '-' || p == '.') {
@@ -1852,8 +1949,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             add_r(&mut out, span(&m), date, Roll::Month);
         }
         if ctx.lang == Lang::Zh {
-            let sep = t.contains('.') || t.contains('-') || t.contains('·');
-            for c in R_MD_DOT.captures_iter(if sep { t } else { "" }) {
+            let sep = cu.has('.') || cu.has('-') || cu.has('·');
+            for c in caps(&R_MD_DOT, sep, t) {
                 let Some(m) = c.get(0) else { continue };
                 let prev = prev_char(t, m.start());
                 let next = next_char(t, m.end());
@@ -1878,17 +1975,14 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 add_r(&mut out, span(&m), month_day(mo, d, sent), Roll::Year);
             }
         }
-        for c in R_LUNAR.captures_iter(
-            if [
+        for c in caps(
+            &R_LUNAR,
+            [
                 "农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "卅", "大年",
             ]
             .iter()
-            .any(|w| t.contains(w))
-            {
-                t
-            } else {
-                ""
-            },
+            .any(|w| t.contains(w)),
+            t,
         ) {
             let Some(m) = c.get(0) else { continue };
             if let Some(d) = c.get(7) {
@@ -1940,11 +2034,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             };
             add(&mut out, span(&m), date, false, true);
         }
-        for c in R_NTH_ZH.captures_iter(if has_month && t.contains('第') {
-            t
-        } else {
-            ""
-        }) {
+        for c in caps(&R_NTH_ZH, has_month && cu.has('第'), t) {
             let Some(m) = c.get(0) else { continue };
             let Some(wd) = weekday_from(&c[3]) else {
                 continue;
@@ -1956,8 +2046,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 .or_else(|| nth_weekday(sent.year() + 1, mo, n, wd));
             add(&mut out, span(&m), date, false, true);
         }
-        let sep = t.contains('/') || t.contains('.') || t.contains('-');
-        for c in R_EN_NUM.captures_iter(if sep { t } else { "" }) {
+        let sep = cu.has('/') || cu.has('.') || cu.has('-');
+        for c in caps(&R_EN_NUM, sep, t) {
             let Some(m) = c.get(0) else { continue };
             let (a, b, y) = if c.get(1).is_some() {
                 (num::<u32>(&c, 1), num::<u32>(&c, 2), c.get(3))
@@ -2000,8 +2090,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
     let rel_cue = ascii_words
         || ['天', '日', '晚', '早', '晨', '夜', '儿']
             .iter()
-            .any(|c| t.contains(*c));
-    for m in R_REL.find_iter(if rel_cue { t } else { "" }) {
+            .any(|c| cu.has(*c));
+    for m in finds(&R_REL, rel_cue, t) {
         let w = m.as_str();
         let (off, pod) = match w {
             "今天" | "今日" | "today" | "当天" | "当日" | "本日" => (0, false),
@@ -2032,8 +2122,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             false,
         );
     }
-    let wd_zh = ['周', '期', '拜'].iter().any(|c| t.contains(*c));
-    for c in R_WD_ZH.captures_iter(if wd_zh { t } else { "" }) {
+    let wd_zh = ['周', '期', '拜'].iter().any(|c| cu.has(*c));
+    for c in caps(&R_WD_ZH, wd_zh, t) {
         let Some(m) = c.get(0) else { continue };
         let Some(wd) = weekday_from(&c[2]) else {
             continue;
@@ -2062,7 +2152,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         .iter()
         .any(|w| t.contains(w));
     if ascii_words {
-        for c in R_WD_EN.captures_iter(if has_wd { t } else { "" }) {
+        for c in caps(&R_WD_EN, has_wd, t) {
             let Some(m) = c.get(0) else { continue };
             let Some(wd) = weekday_from(&c[2]) else {
                 continue;
@@ -2090,7 +2180,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
             add(&mut out, span(&m), Some(date), false, false);
         }
-        for c in R_WD_EN_WEEK.captures_iter(if has_wd { t } else { "" }) {
+        for c in caps(&R_WD_EN_WEEK, has_wd, t) {
             let Some(m) = c.get(0) else { continue };
             let Some(wd) = weekday_from(&c[2]) else {
                 continue;
@@ -2103,7 +2193,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             };
             add(&mut out, span(&m), Some(date), false, false);
         }
-        for c in R_EN_YMD.captures_iter(if has_mon && digits { t } else { "" }) {
+        for c in caps(&R_EN_YMD, has_mon && digits, t) {
             let Some(m) = c.get(0) else { continue };
             add(
                 &mut out,
@@ -2113,7 +2203,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 true,
             );
         }
-        for c in R_EN_MD.captures_iter(if has_mon && digits { t } else { "" }) {
+        for c in caps(&R_EN_MD, has_mon && digits, t) {
             let Some(m) = c.get(0) else { continue };
             let mo = month_of(&c[1]);
             // "may 5 people": the modal verb, not the month.
@@ -2141,7 +2231,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 None => add_r(&mut out, span(&m), month_day(mo, d, sent), Roll::Year),
             }
         }
-        for c in R_EN_DM.captures_iter(if has_mon && digits { t } else { "" }) {
+        for c in caps(&R_EN_DM, has_mon && digits, t) {
             let Some(m) = c.get(0) else { continue };
             // "12:30 december 27", "$12 December 27": not the 30th / 12th.
             if prev_char(t, m.start()).is_some_and(|p| matches!(p, ':' | '$' | '.')) {
@@ -2160,7 +2250,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 None => add_r(&mut out, span(&m), month_day(mo, d, sent), Roll::Year),
             }
         }
-        for c in R_EN_NTH.captures_iter(if has_wd { t } else { "" }) {
+        for c in caps(&R_EN_NTH, has_wd, t) {
             let Some(m) = c.get(0) else { continue };
             let Some(wd) = weekday_from(&c[2]) else {
                 continue;
@@ -2192,7 +2282,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             add(&mut out, span(&m), date, false, true);
         }
         if digits {
-            for c in R_EN_ORD_MONTH.captures_iter(if t.contains("month") { t } else { "" }) {
+            for c in caps(&R_EN_ORD_MONTH, t.contains("month"), t) {
                 let Some(m) = c.get(0) else { continue };
                 let off = match &c[2] {
                     "next" | "following" | "coming" => 1,
@@ -2227,7 +2317,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 }
                 add_r(&mut out, span(&m), date, Roll::Month);
             }
-            for c in R_EN_WD_DAY.captures_iter(if has_wd { t } else { "" }) {
+            for c in caps(&R_EN_WD_DAY, has_wd, t) {
                 let Some(m) = c.get(0) else { continue };
                 let Some(wd) = weekday_from(&c[1]) else {
                     continue;
@@ -2262,9 +2352,9 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
         }
     }
-    let period_cue = ['月', '年', '周'].iter().any(|c| t.contains(*c))
+    let period_cue = ['月', '年', '周'].iter().any(|c| cu.has(*c))
         || (ascii_words && (t.contains("end") || t.contains("week")));
-    for m in R_PERIOD.find_iter(if period_cue { t } else { "" }) {
+    for m in finds(&R_PERIOD, period_cue, t) {
         let w = m.as_str();
         let date = match w {
             "本月底" | "月底" | "本月末" | "月末" | "end of the month" | "end of month"
@@ -2299,7 +2389,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), date, false, false);
     }
-    for c in R_FIRST_WORKDAY.captures_iter(if t.contains('后') { t } else { "" }) {
+    for c in caps(&R_FIRST_WORKDAY, cu.has('后'), t) {
         let Some(m) = c.get(0) else { continue };
         let name = c
             .get(1)
@@ -2313,11 +2403,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), date, false, true);
     }
-    for c in R_HOLIDAY_BEFORE.captures_iter(if t.contains('前') || t.contains("before") {
-        t
-    } else {
-        ""
-    }) {
+    for c in caps(&R_HOLIDAY_BEFORE, cu.has('前') || t.contains("before"), t) {
         let Some(m) = c.get(0) else { continue };
         if c.get(2).is_none() {
             continue;
@@ -2367,7 +2453,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         );
     }
     // 第3天 / 2025年第1天: counted from today or from the year's start.
-    for c in R_NTH_DAY.captures_iter(if full { t } else { "" }) {
+    for c in caps(&R_NTH_DAY, full, t) {
         let Some(m) = c.get(0) else { continue };
         let n: i64 = num(&c, 2);
         let first = match c.get(1) {
@@ -2516,6 +2602,7 @@ fn en_pod_near(t: &str, start: usize, end: usize) -> Option<bool> {
 
 fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
     let mut out: Vec<TimeM> = Vec::new();
+    let cu = Cues::new(t);
     // Bytes already read as part of a time (overlap checks stay linear).
     let mut cover = vec![false; t.len()];
     let mut marked = 0;
@@ -2527,8 +2614,8 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
     };
     let digits = t.bytes().any(|b| b.is_ascii_digit());
     if digits {
-        let clock = t.contains('点') || t.contains('时') || t.contains(':');
-        for c in R_ZH_CLOCK.captures_iter(if clock { t } else { "" }) {
+        let clock = cu.has('点') || cu.has('时') || cu.has(':');
+        for c in caps(&R_ZH_CLOCK, clock, t) {
             let Some(m) = c.get(0) else { continue };
             let digits_at = c.get(2).map(|g| g.start()).unwrap_or(m.start());
             if prev_char(t, digits_at)
@@ -2607,7 +2694,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         }
     }
     mark(&out, &mut cover, &mut marked);
-    for m in R_ZH_POD.find_iter(t) {
+    for m in finds(&R_ZH_POD, !t.is_ascii(), t) {
         if cover[m.start()..m.end()].iter().all(|&c| c) {
             continue;
         }
@@ -2619,12 +2706,10 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         });
     }
     mark(&out, &mut cover, &mut marked);
-    for m in R_WORKDAY_END.find_iter(
-        if t.contains("下班") || t.contains("eod") || t.contains("cob") || t.contains("of ") {
-            t
-        } else {
-            ""
-        },
+    for m in finds(
+        &R_WORKDAY_END,
+        t.contains("下班") || t.contains("eod") || t.contains("cob") || t.contains("of "),
+        t,
     ) {
         out.push(TimeM {
             start: m.start(),
@@ -2638,7 +2723,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         let past_cue = ["past", "after", " to ", "before", "til"]
             .iter()
             .any(|w| t.contains(w));
-        for c in R_EN_PAST.captures_iter(if past_cue { t } else { "" }) {
+        for c in caps(&R_EN_PAST, past_cue, t) {
             let Some(m) = c.get(0) else { continue };
             let mi: u32 = match &c[1] {
                 "quarter" => 15,
@@ -2687,7 +2772,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         }
         mark(&out, &mut cover, &mut marked);
         let clock_cue = digits || t.contains("noon") || t.contains("mid");
-        for c in R_EN_CLOCK.captures_iter(if clock_cue { t } else { "" }) {
+        for c in caps(&R_EN_CLOCK, clock_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
                 continue;
@@ -2775,7 +2860,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
     }
     if ctx.lang == Lang::En || t.is_ascii() {
         mark(&out, &mut cover, &mut marked);
-        for c in R_EN_BARE_HOUR.captures_iter(if digits { t } else { "" }) {
+        for c in caps(&R_EN_BARE_HOUR, digits, t) {
             let Some(g) = c.get(1).or(c.get(2)).or(c.get(3)) else {
                 continue;
             };
@@ -2838,7 +2923,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         let pod_cue = ["morning", "afternoon", "evening", "lunch"]
             .iter()
             .any(|w| t.contains(w));
-        for c in R_EN_POD.captures_iter(if pod_cue { t } else { "" }) {
+        for c in caps(&R_EN_POD, pod_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
                 continue;
@@ -2951,20 +3036,43 @@ fn clip(s: &str, n: usize) -> &str {
     &s[..n]
 }
 
+/// Whether `s` starts with one of `words` (a byte loop: these lists are
+/// checked per candidate and the words are short).
 fn starts_with_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.starts_with(w))
+    let s = s.as_bytes();
+    let Some(&first) = s.first() else {
+        return false;
+    };
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        w.first() == Some(&first) && w.len() <= s.len() && s.iter().zip(w).all(|(a, b)| a == b)
+    })
 }
 
+/// Whether `s` ends with one of `words`.
 fn ends_with_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.ends_with(w))
+    let s = s.as_bytes();
+    let Some(&last) = s.last() else {
+        return false;
+    };
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        w.last() == Some(&last)
+            && w.len() <= s.len()
+            && s.iter().rev().zip(w.iter().rev()).all(|(a, b)| a == b)
+    })
 }
 
 fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
-    let before: String = {
-        let v: Vec<char> = t[..start].chars().rev().take(14).collect();
-        v.into_iter().rev().collect()
-    };
-    let before = before.trim_end();
+    // The 14 characters before the span (a slice: no allocation).
+    let head = &t[..start];
+    let from = head
+        .char_indices()
+        .rev()
+        .nth(13)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let before = head[from..].trim_end();
     let after_full = &t[end..];
     let after = after_full.trim_start();
     let mut s = 0;
@@ -3012,11 +3120,16 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         10
     };
     // What follows within the same clause.
-    let after2: String = after
-        .chars()
-        .take(window)
-        .take_while(|c| !"，,。；;\n".contains(*c))
-        .collect();
+    let after2 = {
+        let mut end = after.len();
+        for (k, (i, c)) in after.char_indices().enumerate() {
+            if k == window || matches!(c, '，' | ',' | '。' | '；' | ';' | '\n') {
+                end = i;
+                break;
+            }
+        }
+        &after[..end]
+    };
     // An arrival, assembly or sign-in time replaces the event's start.
     let arrival = (after.starts_with('到')
         && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
@@ -3042,12 +3155,12 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
-    if [
-        "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
-    ]
-    .iter()
-    .any(|w| before.contains(w))
-    {
+    if contains_any(
+        before,
+        &[
+            "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
+        ],
+    ) {
         s -= 3;
     }
     // "今天是…最后一天": the day itself is the deadline.
@@ -3081,9 +3194,9 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     ) {
         s += 4;
     }
-    if HAND_IN.iter().any(|w| after2.contains(w)) {
+    if contains_any(after2, HAND_IN) {
         s += 2;
-    } else if MEETING.iter().any(|w| after2.contains(w)) {
+    } else if contains_any(after2, MEETING) {
         // Meetings and attendance: the start is the deadline.
         s += 2;
     }
@@ -3216,8 +3329,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     let ts = times(t, ctx);
     let ago: Vec<(usize, usize)> = if t.bytes().any(|b| b.is_ascii_digit()) {
         let cue = t.contains('前') || t.contains("ago");
-        R_AGO
-            .find_iter(if cue { t } else { "" })
+        finds(&R_AGO, cue, t)
             .map(|m| (m.start(), m.end()))
             .collect()
     } else {
@@ -3320,7 +3432,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         });
     }
     let cue = t.contains('内') || t.contains("in");
-    for c in R_DURATION.captures_iter(if cue { t } else { "" }) {
+    for c in caps(&R_DURATION, cue, t) {
         let Some(m) = c.get(0) else { continue };
         let n: i64 = c
             .get(1)

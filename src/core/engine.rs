@@ -93,7 +93,10 @@ impl Person {
     /// username): removed from match terms, since they say who is asked.
     pub fn name_words(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for w in std::iter::once(self.name.as_str()).chain(self.name.split_whitespace()).chain(self.username.as_deref()) {
+        for w in std::iter::once(self.name.as_str())
+            .chain(self.name.split_whitespace())
+            .chain(self.username.as_deref())
+        {
             let w = super::normalize::fold(w);
             if w.chars().count() >= 2 && !out.contains(&w) {
                 out.push(w);
@@ -151,12 +154,19 @@ impl Task {
     /// undated ones (chasers, soft asks) through the next day, so that
     /// today's check-in does not swallow tomorrow's.
     /// An undated ask keeps its work open only in its own group.
-    pub fn is_open_for_matching(&self, now: NaiveDateTime, chat: ChatId, undated_days: i64) -> bool {
+    pub fn is_open_for_matching(
+        &self,
+        now: NaiveDateTime,
+        chat: ChatId,
+        undated_days: i64,
+    ) -> bool {
         match self.deadline {
             Some(d) => d.is_pending_at(now),
             None => {
                 chat == self.src.chat_id
-                    && now < (self.sent.date() + Duration::days(1 + undated_days)).and_time(NaiveTime::MIN)
+                    && now
+                        < (self.sent.date() + Duration::days(1 + undated_days))
+                            .and_time(NaiveTime::MIN)
             }
         }
     }
@@ -182,10 +192,17 @@ struct OpenUntil {
 impl OpenUntil {
     fn add(&mut self, t: &Task, undated_match_days: i64) {
         match t.deadline {
-            Some(d) => self.dated = Some(self.dated.map_or(d.expires_at(), |x| x.max(d.expires_at()))),
+            Some(d) => {
+                self.dated = Some(self.dated.map_or(d.expires_at(), |x| x.max(d.expires_at())))
+            }
             None => {
-                let until = (t.sent.date() + Duration::days(1 + undated_match_days)).and_time(NaiveTime::MIN);
-                match self.undated.iter_mut().find(|(c, _, _)| *c == t.src.chat_id) {
+                let until = (t.sent.date() + Duration::days(1 + undated_match_days))
+                    .and_time(NaiveTime::MIN);
+                match self
+                    .undated
+                    .iter_mut()
+                    .find(|(c, _, _)| *c == t.src.chat_id)
+                {
                     Some((_, day, u)) => {
                         *day = (*day).max(t.sent.date());
                         *u = (*u).max(until);
@@ -200,7 +217,14 @@ impl OpenUntil {
     /// in the same group through its window, or in another group that day.
     fn is_open(&self, at: NaiveDateTime, chat: ChatId, dated_only: bool) -> bool {
         self.dated.is_some_and(|d| at < d)
-            || (!dated_only && self.undated.iter().any(|(c, day, u)| if *c == chat { at < *u } else { at.date() == *day }))
+            || (!dated_only
+                && self.undated.iter().any(|(c, day, u)| {
+                    if *c == chat {
+                        at < *u
+                    } else {
+                        at.date() == *day
+                    }
+                }))
     }
 }
 
@@ -663,7 +687,11 @@ impl Engine {
         let best = considered.first().cloned();
         let maybe = best.clone();
         let rules = &self.settings.rules;
-        let threshold = if rules.merges_in(src.chat_id) { rules.threshold_for(src.chat_id) } else { f64::INFINITY };
+        let threshold = if rules.merges_in(src.chat_id) {
+            rules.threshold_for(src.chat_id)
+        } else {
+            f64::INFINITY
+        };
         let (cluster, link) = match best {
             Some(l) if l.score >= threshold => (
                 self.tasks.get(&l.to).map(|t| t.cluster).unwrap_or(0),
@@ -700,7 +728,10 @@ impl Engine {
             self.postings.entry(*term).or_default().push(id);
         }
         self.clusters.entry(cluster).or_default().push(src);
-        self.open_until.entry(cluster).or_default().add(&task, self.settings.rules.undated_match_days);
+        self.open_until
+            .entry(cluster)
+            .or_default()
+            .add(&task, self.settings.rules.undated_match_days);
         self.by_chat.entry(src.chat_id).or_default().push(src);
         self.tasks.insert(src, task);
         if !new {
@@ -736,8 +767,10 @@ impl Engine {
     /// number of tasks, only with how common the new ask's words are.
     fn retrieve(&self, p: &Probe<'_>) -> Vec<MsgRef> {
         const QUERY_TERMS: usize = 16;
-        const PER_TERM: usize = 256;
+        const PER_TERM: usize = 128;
         const TOO_COMMON: usize = 50_000;
+        /// Candidates scored in full: those sharing the most rare terms.
+        const KEEP: usize = 48;
         let mut terms: Vec<(u32, u64)> = p
             .sig
             .terms
@@ -747,7 +780,7 @@ impl Engine {
         terms.sort_unstable();
         let mut ids: Vec<u32> = Vec::new();
         // The rarest terms that some earlier task shares (a term only this
-        // message has retrieves nothing).
+        // message has retrieves nothing), most recent tasks first.
         for post in terms
             .iter()
             .filter_map(|(_, t)| self.postings.get(t))
@@ -756,8 +789,20 @@ impl Engine {
         {
             ids.extend(post.iter().rev().take(PER_TERM));
         }
+        // Keep the tasks that share the most of those terms (then the newest).
         ids.sort_unstable();
-        ids.dedup();
+        let mut counted: Vec<(u32, u32)> = Vec::new();
+        for id in ids {
+            match counted.last_mut() {
+                Some((last, n)) if *last == id => *n += 1,
+                _ => counted.push((id, 1)),
+            }
+        }
+        if counted.len() > KEEP {
+            counted.select_nth_unstable_by(KEEP, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+            counted.truncate(KEEP);
+        }
+        let ids: Vec<u32> = counted.into_iter().map(|(id, _)| id).collect();
         let mut out: Vec<MsgRef> = ids
             .into_iter()
             .filter_map(|i| self.arena.get(i as usize).copied())
@@ -774,8 +819,16 @@ impl Engine {
     }
 
     /// Is any ask of the cluster still open for `chat` at `at`?
-    fn cluster_open(&self, cluster: u64, at: NaiveDateTime, chat: ChatId, dated_only: bool) -> bool {
-        self.open_until.get(&cluster).is_some_and(|o| o.is_open(at, chat, dated_only))
+    fn cluster_open(
+        &self,
+        cluster: u64,
+        at: NaiveDateTime,
+        chat: ChatId,
+        dated_only: bool,
+    ) -> bool {
+        self.open_until
+            .get(&cluster)
+            .is_some_and(|o| o.is_open(at, chat, dated_only))
     }
 
     /// Recompute a cluster's open window from its members (after edits and
@@ -820,10 +873,7 @@ impl Engine {
             .enumerate()
             .map(|(i, (score, _, to))| {
                 let reasons = match (i, self.tasks.get(&to)) {
-                    (0, Some(t)) => {
-                        let r = self.judge(p, t, true).reasons;
-                        r
-                    }
+                    (0, Some(t)) => self.judge(p, t, true).reasons,
                     _ => Vec::new(),
                 };
                 Link { to, score, reasons }
@@ -849,11 +899,22 @@ impl Engine {
         }
         let rules = &self.settings.rules;
         if (!rules.never_merge.is_empty() || !rules.always_merge.is_empty())
-            && let Some(new_text) = self.messages.get(&p.src).map(|m| super::normalize::fold(&m.text))
-            && let Some((same, pair)) = rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
+            && let Some(new_text) = self
+                .messages
+                .get(&p.src)
+                .map(|m| super::normalize::fold(&m.text))
+            && let Some((same, pair)) =
+                rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
         {
             v.score = if same { 1.0 } else { 0.0 };
-            v.note_first(explain, matcher::Reason::Rule { same, a: pair.a.clone(), b: pair.b.clone() });
+            v.note_first(
+                explain,
+                matcher::Reason::Rule {
+                    same,
+                    a: pair.a.clone(),
+                    b: pair.b.clone(),
+                },
+            );
             return v;
         }
         if p.reply_to == Some(old.src) {
@@ -869,10 +930,7 @@ impl Engine {
         } else if alike && old.src.chat_id != p.src.chat_id && self.is_assigned(old, p.sender) {
             // Relaying down: the sender was asked this in the other group.
             v.score += 0.15;
-            v.note(
-                explain,
-                matcher::Reason::Relay,
-            );
+            v.note(explain, matcher::Reason::Relay);
         }
         if let (Assignees::People(a), Assignees::People(b)) = (p.assignees, &old.assignees)
             && a.iter().all(|x| !b.contains(x))
@@ -887,10 +945,7 @@ impl Engine {
             && !p.reschedules
         {
             v.score -= 0.5;
-            v.note(
-                explain,
-                matcher::Reason::AnotherInstance,
-            );
+            v.note(explain, matcher::Reason::AnotherInstance);
         }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
             && (a.date() - b.date()).num_days().abs() > 5
@@ -1003,11 +1058,20 @@ impl Engine {
 
     /// The rarest words two asks share, for explanations.
     pub fn shared_words(&self, a: MsgRef, b: MsgRef, limit: usize) -> Vec<String> {
-        let text = |m: MsgRef| self.messages.get(&m).map(|x| super::normalize::fold(&x.text));
+        let text = |m: MsgRef| {
+            self.messages
+                .get(&m)
+                .map(|x| super::normalize::fold(&x.text))
+        };
         match (text(a), text(b)) {
-            (Some(x), Some(y)) => {
-                matcher::shared_terms(&x, &y, &self.names_in(&[a.chat_id, b.chat_id]), &self.settings.rules, &self.df, limit)
-            }
+            (Some(x), Some(y)) => matcher::shared_terms(
+                &x,
+                &y,
+                &self.names_in(&[a.chat_id, b.chat_id]),
+                &self.settings.rules,
+                &self.df,
+                limit,
+            ),
             _ => Vec::new(),
         }
     }

@@ -27,6 +27,10 @@ pub struct Signature {
     /// What is to be handed in (值班表, 台账, 截图, "checklist"…).
     /// Only the specific kinds: generic ones (photos, data) tell nothing apart.
     pub deliverables: BTreeSet<String>,
+    /// The terms' total weight and the message count it was computed at:
+    /// recomputed once the traffic has grown by a tenth (weights drift slowly),
+    /// so scoring a candidate does not re-weigh all its terms.
+    pub wsum: std::cell::Cell<(f64, u32)>,
 }
 
 /// Document frequencies of terms over the messages seen so far.
@@ -40,7 +44,10 @@ pub struct Df {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     /// How much of the work's wording the two asks share.
-    Similar { shared: usize, similarity: f64 },
+    Similar {
+        shared: usize,
+        similarity: f64,
+    },
     /// The words they share (added when a warning or explanation is made).
     Words(Vec<String>),
     SameTitle(String),
@@ -54,9 +61,15 @@ pub enum Reason {
     DifferentPeople,
     AnotherInstance,
     DeadlinesFarApart,
-    PersonSaid { same: bool },
+    PersonSaid {
+        same: bool,
+    },
     /// A never/always-merge rule fired: (same?, a, b).
-    Rule { same: bool, a: String, b: String },
+    Rule {
+        same: bool,
+        a: String,
+        b: String,
+    },
 }
 
 impl Reason {
@@ -64,8 +77,14 @@ impl Reason {
     pub fn text(&self, lang: crate::model::Lang) -> String {
         use crate::model::Lang::{En, Zh};
         match (self, lang) {
-            (Reason::Similar { shared, similarity }, Zh) => format!("工作内容有{shared}处相同（相似度{:.0}%）", similarity * 100.0),
-            (Reason::Similar { shared, similarity }, En) => format!("{shared} key terms in common (similarity {:.0}%)", similarity * 100.0),
+            (Reason::Similar { shared, similarity }, Zh) => format!(
+                "工作内容有{shared}处相同（相似度{:.0}%）",
+                similarity * 100.0
+            ),
+            (Reason::Similar { shared, similarity }, En) => format!(
+                "{shared} key terms in common (similarity {:.0}%)",
+                similarity * 100.0
+            ),
             (Reason::Words(w), Zh) => format!("共同的词：{}", w.join("、")),
             (Reason::Words(w), En) => format!("words in common: {}", w.join(", ")),
             (Reason::SameTitle(t), Zh) => format!("同一标题“{t}”"),
@@ -74,30 +93,52 @@ impl Reason {
             (Reason::DifferentTitles, En) => "different titles".into(),
             (Reason::SameDeliverable(d), Zh) => format!("要交的是同一样东西（{d}）"),
             (Reason::SameDeliverable(d), En) => format!("same deliverable ({d})"),
-            (Reason::DifferentDeliverables(a, b), Zh) => format!("要交的东西不同（{} / {}）", a.join("、"), b.join("、")),
-            (Reason::DifferentDeliverables(a, b), En) => format!("different deliverables ({} vs {})", a.join("/"), b.join("/")),
-            (Reason::DifferentPeriods(a, b), Zh) => format!("时期不同（{} / {}）", a.join("、"), b.join("、")),
-            (Reason::DifferentPeriods(a, b), En) => format!("different periods ({} vs {})", a.join("/"), b.join("/")),
+            (Reason::DifferentDeliverables(a, b), Zh) => {
+                format!("要交的东西不同（{} / {}）", a.join("、"), b.join("、"))
+            }
+            (Reason::DifferentDeliverables(a, b), En) => format!(
+                "different deliverables ({} vs {})",
+                a.join("/"),
+                b.join("/")
+            ),
+            (Reason::DifferentPeriods(a, b), Zh) => {
+                format!("时期不同（{} / {}）", a.join("、"), b.join("、"))
+            }
+            (Reason::DifferentPeriods(a, b), En) => {
+                format!("different periods ({} vs {})", a.join("/"), b.join("/"))
+            }
             (Reason::Reply, Zh) => "是对原通知的回复".into(),
             (Reason::Reply, En) => "a reply to the earlier ask".into(),
             (Reason::SameAsker, Zh) => "同一人在同一群里再次要求".into(),
             (Reason::SameAsker, En) => "same asker in the same group".into(),
             (Reason::Relay, Zh) => "发布人在另一个群收到过这项要求，是在转发".into(),
-            (Reason::Relay, En) => "the sender received the earlier ask and is passing it on".into(),
+            (Reason::Relay, En) => {
+                "the sender received the earlier ask and is passing it on".into()
+            }
             (Reason::DifferentPeople, Zh) => "要求的是不同的人".into(),
             (Reason::DifferentPeople, En) => "asked of different people".into(),
             (Reason::AnotherInstance, Zh) => "同一时刻、不同日期：是周期性工作的另一次".into(),
-            (Reason::AnotherInstance, En) => "same time on another day: another instance of recurring work".into(),
+            (Reason::AnotherInstance, En) => {
+                "same time on another day: another instance of recurring work".into()
+            }
             (Reason::DeadlinesFarApart, Zh) => "截止时间相差太远".into(),
             (Reason::DeadlinesFarApart, En) => "deadlines far apart".into(),
             (Reason::PersonSaid { same: true }, Zh) => "有人确认过是同一项任务".into(),
-            (Reason::PersonSaid { same: true }, En) => "a person said these are the same task".into(),
+            (Reason::PersonSaid { same: true }, En) => {
+                "a person said these are the same task".into()
+            }
             (Reason::PersonSaid { same: false }, Zh) => "有人确认过不是同一项任务".into(),
-            (Reason::PersonSaid { same: false }, En) => "a person said these are different tasks".into(),
+            (Reason::PersonSaid { same: false }, En) => {
+                "a person said these are different tasks".into()
+            }
             (Reason::Rule { same: true, a, b }, Zh) => format!("规则：“{a}”与“{b}”总是合并"),
-            (Reason::Rule { same: true, a, b }, En) => format!("rule: always merge “{a}” with “{b}”"),
+            (Reason::Rule { same: true, a, b }, En) => {
+                format!("rule: always merge “{a}” with “{b}”")
+            }
             (Reason::Rule { same: false, a, b }, Zh) => format!("规则：“{a}”与“{b}”从不合并"),
-            (Reason::Rule { same: false, a, b }, En) => format!("rule: never merge “{a}” with “{b}”"),
+            (Reason::Rule { same: false, a, b }, En) => {
+                format!("rule: never merge “{a}” with “{b}”")
+            }
         }
     }
 }
@@ -114,7 +155,11 @@ pub fn reasons_text(reasons: &[Reason], lang: crate::model::Lang) -> String {
         crate::model::Lang::Zh => "；",
         crate::model::Lang::En => "; ",
     };
-    reasons.iter().map(|r| r.text(lang)).collect::<Vec<_>>().join(sep)
+    reasons
+        .iter()
+        .map(|r| r.text(lang))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 impl Verdict {
@@ -184,7 +229,6 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
 });
-
 
 fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
@@ -287,13 +331,29 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
                 .to_string()
         })
         .collect();
-    let deliverables = rules.deliverables(folded).into_iter().filter(|(_, generic)| !generic).map(|(k, _)| k).collect();
+    let deliverables = rules
+        .deliverables(folded)
+        .into_iter()
+        .filter(|(_, generic)| !generic)
+        .map(|(k, _)| k)
+        .collect();
     Signature {
         terms: hashes,
         quoted,
         periods,
         deliverables,
+        wsum: Default::default(),
     }
+}
+
+fn cached_weight_sum(sig: &Signature, df: &Df) -> f64 {
+    let (w, at) = sig.wsum.get();
+    if at > 0 && (df.docs as f64) <= at as f64 * 1.1 {
+        return w;
+    }
+    let w = weight_sum(&sig.terms, df);
+    sig.wsum.set((w, df.docs.max(1)));
+    w
 }
 
 fn weight_sum(terms: &[u64], df: &Df) -> f64 {
@@ -327,8 +387,8 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
             }
         }
     }
-    let wa = weight_sum(&new.terms, df);
-    let wb = weight_sum(&old.terms, df);
+    let wa = cached_weight_sum(new, df);
+    let wb = cached_weight_sum(old, df);
     let mut score = if wa > 0.0 && wb > 0.0 {
         let containment = shared / wa.min(wb);
         let dice = 2.0 * shared / (wa + wb);
@@ -337,7 +397,10 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         0.0
     };
     if nshared > 0 {
-        reasons.push(|| Reason::Similar { shared: nshared, similarity: score });
+        reasons.push(|| Reason::Similar {
+            shared: nshared,
+            similarity: score,
+        });
     }
     let same_title = new.quoted.iter().find(|q| {
         old.quoted
@@ -352,7 +415,7 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         reasons.push(|| Reason::DifferentTitles);
     }
     let (dn, dold) = (&new.deliverables, &old.deliverables);
-    let same_deliverable = dn.intersection(&dold).next();
+    let same_deliverable = dn.intersection(dold).next();
     if let Some(d) = same_deliverable {
         if score >= 0.1 {
             score += 0.1;
@@ -360,11 +423,21 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
         }
     } else if !dn.is_empty() && !dold.is_empty() {
         score -= 0.25;
-        reasons.push(|| Reason::DifferentDeliverables(dn.iter().cloned().collect(), dold.iter().cloned().collect()));
+        reasons.push(|| {
+            Reason::DifferentDeliverables(
+                dn.iter().cloned().collect(),
+                dold.iter().cloned().collect(),
+            )
+        });
     }
     if !new.periods.is_empty() && !old.periods.is_empty() && new.periods.is_disjoint(&old.periods) {
         score -= 0.6;
-        reasons.push(|| Reason::DifferentPeriods(new.periods.iter().cloned().collect(), old.periods.iter().cloned().collect()));
+        reasons.push(|| {
+            Reason::DifferentPeriods(
+                new.periods.iter().cloned().collect(),
+                old.periods.iter().cloned().collect(),
+            )
+        });
     }
     Verdict {
         score: score.clamp(0.0, 1.0),
@@ -373,7 +446,14 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
 }
 
 /// The shared terms of two texts, rarest first, for explanations.
-pub fn shared_terms(a: &str, b: &str, names: &[String], rules: &Rules, df: &Df, limit: usize) -> Vec<String> {
+pub fn shared_terms(
+    a: &str,
+    b: &str,
+    names: &[String],
+    rules: &Rules,
+    df: &Df,
+    limit: usize,
+) -> Vec<String> {
     let tb: BTreeSet<String> = terms(b, names, rules).into_iter().collect();
     let ta: Vec<String> = terms(a, names, rules);
     // Join overlapping shared bigrams back into phrases (背街+街小+小巷 →
@@ -399,7 +479,11 @@ pub fn shared_terms(a: &str, b: &str, names: &[String], rules: &Rules, df: &Df, 
                 weight = df.weight(fnv(t.as_bytes()));
             }
         }
-        last = if shared && han { Some(t.as_str()) } else { None };
+        last = if shared && han {
+            Some(t.as_str())
+        } else {
+            None
+        };
     }
     if !cur.is_empty() {
         phrases.push((weight, cur));
@@ -422,7 +506,8 @@ mod tests {
     use super::*;
     use crate::core::normalize::fold;
 
-    static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(|| Rules::bundled().expect("bundled rules"));
+    static RULES: std::sync::LazyLock<Rules> =
+        std::sync::LazyLock::new(|| Rules::bundled().expect("bundled rules"));
 
     fn signature_of(f: &str) -> Signature {
         signature(f, &[], &RULES)
@@ -455,7 +540,9 @@ mod tests {
         let y = signature_of(&fold("请报送3月份文化活动统计表"));
         let v = compare(&x, &y, &df);
         assert!(
-            v.reasons.iter().any(|r| matches!(r, Reason::DifferentPeriods(..))),
+            v.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::DifferentPeriods(..))),
             "{v:?}"
         );
         let same = compare(&x, &x, &df);
@@ -468,7 +555,10 @@ mod tests {
         let x = signature_of(&fold("请点赞转发《云岭县工作要点》并截图"));
         let y = signature_of(&fold("转发今日推文《云岭县工作要点》，截图发群"));
         let v = compare(&x, &y, &df);
-        assert!(v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))), "{v:?}");
+        assert!(
+            v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -478,9 +568,18 @@ mod tests {
         let words = shared_terms(&a, &b, &[], &RULES, &Df::default(), 5);
         assert!(words.contains(&"背街小巷".to_string()), "{words:?}");
         assert!(words.iter().any(|w| w.contains("乱堆放")), "{words:?}");
-        let zh = reasons_text(&[Reason::Words(words.clone()), Reason::Relay], crate::model::Lang::Zh);
+        let zh = reasons_text(
+            &[Reason::Words(words.clone()), Reason::Relay],
+            crate::model::Lang::Zh,
+        );
         assert!(zh.starts_with("共同的词：") && zh.contains("转发"), "{zh}");
-        let en = reasons_text(&[Reason::DifferentPeriods(vec!["2月份".into()], vec!["3月份".into()])], crate::model::Lang::En);
+        let en = reasons_text(
+            &[Reason::DifferentPeriods(
+                vec!["2月份".into()],
+                vec!["3月份".into()],
+            )],
+            crate::model::Lang::En,
+        );
         assert_eq!(en, "different periods (2月份 vs 3月份)");
     }
 
@@ -512,7 +611,9 @@ mod deliverable_tests {
         assert!(a.deliverables.contains("checklist"), "{:?}", a.deliverables);
         let v = compare(&b, &a, &Df::default());
         assert!(
-            v.reasons.iter().any(|r| matches!(r, Reason::SameDeliverable(_))),
+            v.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::SameDeliverable(_))),
             "{v:?}"
         );
     }

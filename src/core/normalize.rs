@@ -7,7 +7,13 @@
 /// numerals that count something (3月, 两点, 二〇二四年) to digits.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut numerals = false;
     for c in text.chars() {
+        // ASCII, the common case, only changes case.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
@@ -89,9 +95,10 @@ pub fn fold(text: &str) -> String {
             '\u{2236}' => ':',
             _ => c,
         };
+        numerals |= is_numeral(c);
         out.push(c.to_ascii_lowercase());
     }
-    if out.chars().any(is_numeral) {
+    if numerals {
         convert_numerals(&out)
     } else {
         out

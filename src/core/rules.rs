@@ -47,7 +47,10 @@ struct Pending {
 
 impl Default for Pending {
     fn default() -> Self {
-        Pending { undated_days: 14, undated_match_days: 1 }
+        Pending {
+            undated_days: 14,
+            undated_match_days: 1,
+        }
     }
 }
 
@@ -127,9 +130,17 @@ pub enum RulesError {
         source: std::io::Error,
     },
     #[error("{file}:{line}: {message}")]
-    Syntax { file: String, line: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("{file}: {field}: {message}")]
-    Invalid { file: String, field: String, message: String },
+    Invalid {
+        file: String,
+        field: String,
+        message: String,
+    },
 }
 
 fn alternation(words: &[&str]) -> Option<Regex> {
@@ -144,7 +155,13 @@ fn alternation(words: &[&str]) -> Option<Regex> {
         .map(|w| {
             let e = regex::escape(w);
             // English words match whole words only.
-            if w.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') { format!(r"\b{e}\b") } else { e }
+            if w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+            {
+                format!(r"\b{e}\b")
+            } else {
+                e
+            }
         })
         .collect::<Vec<_>>()
         .join("|");
@@ -159,31 +176,53 @@ impl Rules {
 
     pub fn load(path: &Path) -> Result<Rules, RulesError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io { file: file.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+            file: file.clone(),
+            source,
+        })?;
         Rules::parse(&file, &text)
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Rules, RulesError> {
         let raw: RulesFile = toml::from_str(text).map_err(|e| RulesError::Syntax {
             file: file.to_string(),
-            line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1),
             message: e.message().trim().to_string(),
         })?;
-        let bad = |field: String, message: String| RulesError::Invalid { file: file.to_string(), field, message };
+        let bad = |field: String, message: String| RulesError::Invalid {
+            file: file.to_string(),
+            field,
+            message,
+        };
         let t = raw.thresholds;
         if !(0.0..=1.0).contains(&t.duplicate) {
-            return Err(bad("thresholds.duplicate".into(), "must be between 0.0 and 1.0".into()));
+            return Err(bad(
+                "thresholds.duplicate".into(),
+                "must be between 0.0 and 1.0".into(),
+            ));
         }
         if !(0.0..=t.duplicate).contains(&t.maybe) {
-            return Err(bad("thresholds.maybe".into(), "must be between 0.0 and thresholds.duplicate".into()));
+            return Err(bad(
+                "thresholds.maybe".into(),
+                "must be between 0.0 and thresholds.duplicate".into(),
+            ));
         }
         if raw.pending.undated_days < 1 || raw.pending.undated_match_days < 0 {
-            return Err(bad("pending".into(), "undated_days must be at least 1 and undated_match_days at least 0".into()));
+            return Err(bad(
+                "pending".into(),
+                "undated_days must be at least 1 and undated_match_days at least 0".into(),
+            ));
         }
         let mut synonyms = HashMap::new();
         for (i, g) in raw.synonyms.iter().enumerate() {
             let Some(first) = g.words.first() else {
-                return Err(bad(format!("synonyms[{i}].words"), "is empty; list at least two words".into()));
+                return Err(bad(
+                    format!("synonyms[{i}].words"),
+                    "is empty; list at least two words".into(),
+                ));
             };
             for w in &g.words {
                 synonyms.insert(w.to_lowercase(), first.to_lowercase());
@@ -192,18 +231,35 @@ impl Rules {
         let keys: Vec<&str> = synonyms.keys().map(String::as_str).collect();
         let synonym_re = alternation(&keys);
         for (i, p) in raw.boilerplate.patterns.iter().enumerate() {
-            Regex::new(p).map_err(|e| bad(format!("boilerplate.patterns[{i}]"), format!("`{p}` is not a valid regex: {e}")))?;
+            Regex::new(p).map_err(|e| {
+                bad(
+                    format!("boilerplate.patterns[{i}]"),
+                    format!("`{p}` is not a valid regex: {e}"),
+                )
+            })?;
         }
         let boilerplate = if raw.boilerplate.patterns.is_empty() {
             None
         } else {
-            let joined = raw.boilerplate.patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-            Some(Regex::new(&joined).map_err(|e| bad("boilerplate.patterns".into(), e.to_string()))?)
+            let joined = raw
+                .boilerplate
+                .patterns
+                .iter()
+                .map(|p| format!("(?:{p})"))
+                .collect::<Vec<_>>()
+                .join("|");
+            Some(
+                Regex::new(&joined)
+                    .map_err(|e| bad("boilerplate.patterns".into(), e.to_string()))?,
+            )
         };
         let mut deliverables = HashMap::new();
         for (i, d) in raw.deliverable.iter().enumerate() {
             if d.words.is_empty() {
-                return Err(bad(format!("deliverable[{i}].words"), format!("kind `{}` names no words", d.kind)));
+                return Err(bad(
+                    format!("deliverable[{i}].words"),
+                    format!("kind `{}` names no words", d.kind),
+                ));
             }
             for w in &d.words {
                 deliverables.insert(w.to_lowercase(), (d.kind.clone(), d.generic));
@@ -213,14 +269,23 @@ impl Rules {
         let mut groups = HashMap::new();
         for (i, g) in raw.group.into_iter().enumerate() {
             if g.duplicate.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
-                return Err(bad(format!("group[{i}].duplicate"), "must be between 0.0 and 1.0".into()));
+                return Err(bad(
+                    format!("group[{i}].duplicate"),
+                    "must be between 0.0 and 1.0".into(),
+                ));
             }
             groups.insert(g.chat_id, g);
         }
-        for (name, pairs) in [("never_merge", &raw.never_merge), ("always_merge", &raw.always_merge)] {
+        for (name, pairs) in [
+            ("never_merge", &raw.never_merge),
+            ("always_merge", &raw.always_merge),
+        ] {
             for (i, p) in pairs.iter().enumerate() {
                 if p.a.trim().is_empty() || p.b.trim().is_empty() {
-                    return Err(bad(format!("{name}[{i}]"), "both `a` and `b` must name some text".into()));
+                    return Err(bad(
+                        format!("{name}[{i}]"),
+                        "both `a` and `b` must name some text".into(),
+                    ));
                 }
             }
         }
@@ -232,7 +297,12 @@ impl Rules {
             synonyms,
             synonym_re,
             boilerplate,
-            stop_words: raw.boilerplate.stop_words.iter().map(|w| w.to_lowercase()).collect(),
+            stop_words: raw
+                .boilerplate
+                .stop_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             deliverable_re: alternation(&dkeys),
             deliverables,
             groups,
@@ -244,7 +314,12 @@ impl Rules {
     /// Replace synonyms by the first word of their group.
     pub fn canonical<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         match &self.synonym_re {
-            Some(re) => re.replace_all(text, |c: &regex::Captures<'_>| self.synonyms.get(&c[0]).cloned().unwrap_or_else(|| c[0].to_string())),
+            Some(re) => re.replace_all(text, |c: &regex::Captures<'_>| {
+                self.synonyms
+                    .get(&c[0])
+                    .cloned()
+                    .unwrap_or_else(|| c[0].to_string())
+            }),
             None => std::borrow::Cow::Borrowed(text),
         }
     }
@@ -263,13 +338,20 @@ impl Rules {
 
     /// The deliverable kinds a text names, as (kind, generic).
     pub fn deliverables(&self, text: &str) -> Vec<(String, bool)> {
-        let Some(re) = &self.deliverable_re else { return Vec::new() };
-        re.find_iter(text).filter_map(|m| self.deliverables.get(m.as_str()).cloned()).collect()
+        let Some(re) = &self.deliverable_re else {
+            return Vec::new();
+        };
+        re.find_iter(text)
+            .filter_map(|m| self.deliverables.get(m.as_str()).cloned())
+            .collect()
     }
 
     /// The duplicate threshold for an ask posted in `chat`.
     pub fn threshold_for(&self, chat: ChatId) -> f64 {
-        self.groups.get(&chat).and_then(|g| g.duplicate).unwrap_or(self.duplicate)
+        self.groups
+            .get(&chat)
+            .and_then(|g| g.duplicate)
+            .unwrap_or(self.duplicate)
     }
 
     /// May asks posted in `chat` be merged at all?
@@ -280,7 +362,9 @@ impl Rules {
     /// What the term-pair rules say about two texts: Some(false) never
     /// merge, Some(true) always merge, with the rule in words.
     pub fn pair_rule(&self, a: &str, b: &str) -> Option<(bool, &TermPair)> {
-        let hit = |p: &&TermPair| (a.contains(&p.a) && b.contains(&p.b)) || (a.contains(&p.b) && b.contains(&p.a));
+        let hit = |p: &&TermPair| {
+            (a.contains(&p.a) && b.contains(&p.b)) || (a.contains(&p.b) && b.contains(&p.a))
+        };
         if let Some(p) = self.never_merge.iter().find(hit) {
             return Some((false, p));
         }
@@ -297,19 +381,31 @@ mod tests {
         let r = Rules::bundled().expect("bundled rules are valid");
         assert!(r.duplicate > r.maybe);
         assert_eq!(r.canonical("沿街饭店液化气"), "沿街餐饮燃气");
-        assert_eq!(r.deliverables("请报防汛值班表和照片"), vec![("值班表".to_string(), false), ("照片".to_string(), true)]);
+        assert_eq!(
+            r.deliverables("请报防汛值班表和照片"),
+            vec![("值班表".to_string(), false), ("照片".to_string(), true)]
+        );
         assert!(r.strip("请于明天报送值班表").contains("值班表"));
         assert!(!r.strip("请于明天报送值班表").contains("请于"));
     }
 
     #[test]
     fn errors_name_line_and_field() {
-        let e = Rules::parse("r.toml", "[thresholds]\nduplicate = 0.4\nmaybe = 0.2\n\n[boilerplate]\npaterns = []\n").expect_err("unknown field");
+        let e = Rules::parse(
+            "r.toml",
+            "[thresholds]\nduplicate = 0.4\nmaybe = 0.2\n\n[boilerplate]\npaterns = []\n",
+        )
+        .expect_err("unknown field");
         let m = e.to_string();
         assert!(m.starts_with("r.toml:6:") && m.contains("paterns"), "{m}");
-        let e = Rules::parse("r.toml", "[thresholds]\nduplicate = 0.4\nmaybe = 0.2\n[boilerplate]\npatterns = ['(unclosed']\n").expect_err("bad regex");
+        let e = Rules::parse(
+            "r.toml",
+            "[thresholds]\nduplicate = 0.4\nmaybe = 0.2\n[boilerplate]\npatterns = ['(unclosed']\n",
+        )
+        .expect_err("bad regex");
         assert!(e.to_string().contains("boilerplate.patterns[0]"), "{e}");
-        let e = Rules::parse("r.toml", "[thresholds]\nduplicate = 0.4\nmaybe = 0.6\n").expect_err("maybe above duplicate");
+        let e = Rules::parse("r.toml", "[thresholds]\nduplicate = 0.4\nmaybe = 0.6\n")
+            .expect_err("maybe above duplicate");
         assert!(e.to_string().contains("thresholds.maybe"), "{e}");
     }
 
@@ -323,8 +419,15 @@ mod tests {
         assert_eq!(r.threshold_for(ChatId(-7)), 0.8);
         assert_eq!(r.threshold_for(ChatId(-1)), 0.4);
         assert!(!r.merges_in(ChatId(-8)) && r.merges_in(ChatId(-7)));
-        assert_eq!(r.pair_rule("7月安全生产值班表", "主汛期防汛值班表").map(|x| x.0), Some(false));
-        assert_eq!(r.pair_rule("志愿服务月活动", "学雷锋活动照片").map(|x| x.0), Some(true));
+        assert_eq!(
+            r.pair_rule("7月安全生产值班表", "主汛期防汛值班表")
+                .map(|x| x.0),
+            Some(false)
+        );
+        assert_eq!(
+            r.pair_rule("志愿服务月活动", "学雷锋活动照片").map(|x| x.0),
+            Some(true)
+        );
         assert_eq!(r.pair_rule("值班表", "值班表"), None);
     }
 }
