@@ -210,7 +210,14 @@ pub fn warning(engine: &Engine, w: &Warning, lang: Lang, f: Format) -> String {
             });
         }
     }
-    let reasons = esc(&crate::core::matcher::reasons_text(&w.reasons, lang), f);
+    let mut why = w.reasons.clone();
+    if let Some(first) = w.duplicate_of.first() {
+        let words = engine.shared_words(w.task, *first, 5);
+        if !words.is_empty() {
+            why.push(crate::core::matcher::Reason::Words(words));
+        }
+    }
+    let reasons = esc(&crate::core::matcher::reasons_text(&why, lang), f);
     match (lang, w.maybe) {
         (Lang::Zh, false) => format!(
             "⚠ 重复任务提醒：你在「{new_group}」发布的任务，已在{}要求过且仍未截止。可考虑直接引用原通知。\n依据：{reasons}（把握 {:.0}%）",

@@ -1026,11 +1026,10 @@ impl Engine {
         if others.is_empty() {
             return vec![];
         }
-        let mut reasons = l.reasons;
-        let words = self.shared_words(src, l.to, 5);
-        if !words.is_empty() {
-            reasons.push(matcher::Reason::Words(words));
-        }
+        // The shared words are added when the warning is rendered: most
+        // warnings are never read twice, and finding them costs a re-read of
+        // both texts.
+        let reasons = l.reasons;
         vec![Effect::Warning(Warning {
             to: owner,
             task: src,
