@@ -223,7 +223,7 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,2})月份|(\d{1,2})月(上旬|中旬|下旬)|(\d{4})年度?|(第?[1-4一二三四]季度|q[1-4])|(上|本|下)(周|月)(?:的|度)?|\b(last|this|next) (week|month)'?s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b")
+    Regex::new(r"(\d{1,2})月份|(\d{1,2})月(上旬|中旬|下旬)|(\d{4})年度?|(第?[1-4一二三四]季度|q[1-4])|(上|本|下)(周|月)(?:的|度)?|(?-u:\b)(last|this|next) (week|month)'?s?(?-u:\b)|(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december)(?-u:\b)")
         .expect("valid regex")
 });
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {

@@ -158,7 +158,9 @@ fn alternation(words: &[&str]) -> Option<Regex> {
             if w.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
             {
-                format!(r"\b{e}\b")
+                // ASCII word boundaries: a Unicode \b would push the regex
+                // engine onto its slow path for every Chinese text.
+                format!(r"(?-u:\b){e}(?-u:\b)")
             } else {
                 e
             }
