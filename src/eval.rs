@@ -437,7 +437,8 @@ fn score(
     (k, misses)
 }
 
-fn pairs(xs: &[(MsgRef, &str)]) -> HashSet<(MsgRef, MsgRef)> {
+/// Every pair of messages that share a cluster (or a label key).
+pub fn pairs(xs: &[(MsgRef, &str)]) -> HashSet<(MsgRef, MsgRef)> {
     let mut by: HashMap<&str, Vec<MsgRef>> = HashMap::new();
     for (m, c) in xs {
         by.entry(c).or_default().push(*m);

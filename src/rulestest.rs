@@ -8,7 +8,7 @@ use crate::eval::{self, EvalError};
 use crate::event;
 use crate::model::MsgRef;
 use crate::replay::{self, Replayer};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -25,21 +25,15 @@ pub struct LogDiff {
     pub scores: Option<([f64; 3], [f64; 3])>,
 }
 
-fn pairs(r: &Replayer) -> BTreeSet<(MsgRef, MsgRef)> {
-    let mut by: BTreeMap<u64, Vec<MsgRef>> = BTreeMap::new();
-    for t in r.engine.tasks.values() {
-        by.entry(t.cluster).or_default().push(t.src);
-    }
-    let mut out = BTreeSet::new();
-    for v in by.values_mut() {
-        v.sort();
-        for i in 0..v.len() {
-            for j in i + 1..v.len() {
-                out.insert((v[i], v[j]));
-            }
-        }
-    }
-    out
+fn pairs(r: &Replayer) -> HashSet<(MsgRef, MsgRef)> {
+    let named: Vec<(MsgRef, String)> = r
+        .engine
+        .tasks
+        .values()
+        .map(|t| (t.src, t.cluster.to_string()))
+        .collect();
+    let refs: Vec<(MsgRef, &str)> = named.iter().map(|(m, c)| (*m, c.as_str())).collect();
+    eval::pairs(&refs)
 }
 
 fn is_labeled(text: &str) -> bool {
@@ -70,10 +64,14 @@ pub fn diff_log(
     } else {
         None
     };
+    let mut merge: Vec<(MsgRef, MsgRef)> = pb.difference(&pa).copied().collect();
+    let mut split: Vec<(MsgRef, MsgRef)> = pa.difference(&pb).copied().collect();
+    merge.sort();
+    split.sort();
     Ok(LogDiff {
         file,
-        merge: pb.difference(&pa).copied().collect(),
-        split: pa.difference(&pb).copied().collect(),
+        merge,
+        split,
         scores,
     })
 }
