@@ -373,10 +373,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     "digest"
                 )?;
                 for r in &reports {
-                    let name = std::path::Path::new(&r.file)
-                        .file_name()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or_default();
+                    let name = file_name(&r.file);
                     line(&mut out, &name, &r.scores)?;
                 }
                 line(&mut out, "OVERALL", &overall)?;
@@ -434,10 +431,7 @@ fn eval_time(
         "file", "spans", "correct", "none found", "accuracy"
     )?;
     for r in &reports {
-        let name = std::path::Path::new(&r.file)
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let name = file_name(&r.file);
         writeln!(
             out,
             "{:<24} {:>6} {:>7} {:>10} {:>8.3}",
@@ -493,4 +487,12 @@ fn line(out: &mut impl Write, name: &str, s: &eval::Scores) -> Result<(), CliErr
         s.digest_completeness
     )?;
     Ok(())
+}
+
+/// The last component of a path, for report tables.
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
 }

@@ -322,10 +322,6 @@ impl Config {
             .parse()
             .unwrap_or(chrono_tz::Asia::Shanghai)
     }
-
-    pub fn is_allowed(&self, chat: ChatId) -> bool {
-        self.groups.allow_all || self.groups.allow.contains(&chat)
-    }
 }
 
 mod hhmm {

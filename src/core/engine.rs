@@ -150,27 +150,6 @@ pub struct Task {
 }
 
 impl Task {
-    /// Can a new ask still join this one? Dated asks until their deadline;
-    /// undated ones (chasers, soft asks) through the next day, so that
-    /// today's check-in does not swallow tomorrow's.
-    /// An undated ask keeps its work open only in its own group.
-    pub fn is_open_for_matching(
-        &self,
-        now: NaiveDateTime,
-        chat: ChatId,
-        undated_days: i64,
-    ) -> bool {
-        match self.deadline {
-            Some(d) => d.is_pending_at(now),
-            None => {
-                chat == self.src.chat_id
-                    && now
-                        < (self.sent.date() + Duration::days(1 + undated_days))
-                            .and_time(NaiveTime::MIN)
-            }
-        }
-    }
-
     /// Is it still open at `now`? Undated tasks stay open for the pending window.
     pub fn is_pending_at(&self, now: NaiveDateTime, window_days: i64) -> bool {
         match self.deadline {
@@ -954,26 +933,6 @@ impl Engine {
             v.note(explain, matcher::Reason::DeadlinesFarApart);
         }
         v
-    }
-
-    /// A cluster is pending while any of its asks is.
-    pub fn cluster_pending_at(&self, cluster: u64, at: NaiveDateTime, window: i64) -> bool {
-        self.clusters.get(&cluster).is_some_and(|ms| {
-            ms.iter().any(|m| {
-                self.tasks
-                    .get(m)
-                    .is_some_and(|t| t.sent <= at && t.is_pending_at(at, window))
-            })
-        })
-    }
-
-    /// The asks of a cluster.
-    pub fn cluster_members(&self, cluster: u64) -> impl Iterator<Item = &Task> {
-        self.clusters
-            .get(&cluster)
-            .into_iter()
-            .flatten()
-            .filter_map(|m| self.tasks.get(m))
     }
 
     /// The asks posted in a chat, oldest first.
