@@ -106,8 +106,14 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             out,
             "candidates weighed (open asks at the time, best first):"
         );
-        for l in &t.considered {
-            let _ = writeln!(out, "  {}", link_line(engine, m, l));
+        for l in t.considered.iter() {
+            // The best candidate's reasons are kept with the link or the "maybe".
+            let full = [&t.link, &t.maybe]
+                .into_iter()
+                .flatten()
+                .find(|x| x.to == l.to)
+                .unwrap_or(l);
+            let _ = writeln!(out, "  {}", link_line(engine, m, full));
         }
     }
     out

@@ -91,7 +91,7 @@ fn source(engine: &Engine, t: &Task, user: UserId) -> Source {
             .unwrap_or_else(|| t.sender.to_string()),
         sent: t.sent,
         deadline: t.deadline,
-        text: t.text.clone(),
+        text: t.text.to_string(),
         link: message_link(t.src),
         assigned: engine.is_assigned(t, user),
     }

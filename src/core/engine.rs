@@ -5,15 +5,17 @@
 
 use super::deadline::{Ctx, Found};
 use super::extract::{self, Input, Named};
-use super::matcher::{self, Df, Signature};
+use super::matcher::{self, Df, Signature, Term};
 use super::rules::{Rules, RulesError};
+use super::tasks::{TaskId, Tasks};
 use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Why the settings could not be made from a config.
@@ -117,7 +119,8 @@ pub struct Group {
 pub struct Message {
     pub sender: UserId,
     pub sent: NaiveDateTime,
-    pub text: String,
+    /// Shared with the task made of it.
+    pub text: Arc<str>,
     pub reply_to: Option<i64>,
     pub mentions: Vec<Mention>,
 }
@@ -135,7 +138,7 @@ pub struct Task {
     pub src: MsgRef,
     pub sender: UserId,
     pub sent: NaiveDateTime,
-    pub text: String,
+    pub text: Arc<str>,
     pub deadline: Option<Deadline>,
     pub assignees: Assignees,
     pub cluster: u64,
@@ -145,8 +148,9 @@ pub struct Task {
     pub maybe: Option<Link>,
     pub sig: Signature,
     pub task_score: i32,
-    /// The best candidates weighed when it arrived, for `explain`.
-    pub considered: Vec<Link>,
+    /// The best candidates weighed when it arrived, for `explain` (the best
+    /// one's reasons are in `link` or `maybe`).
+    pub considered: Box<[Link]>,
 }
 
 impl Task {
@@ -267,23 +271,21 @@ pub struct Engine {
     pub people: BTreeMap<UserId, Person>,
     pub groups: BTreeMap<ChatId, Group>,
     pub members: BTreeMap<ChatId, BTreeSet<UserId>>,
-    pub messages: HashMap<MsgRef, Message>,
-    pub tasks: BTreeMap<MsgRef, Task>,
+    pub messages: FxHashMap<MsgRef, Message>,
+    pub tasks: Tasks,
     df: Df,
     /// People's verdicts on pairs of asks: true = same work, false = never merge.
     verdicts: BTreeMap<(MsgRef, MsgRef), bool>,
     /// Items people marked done, by (person, a source of the item).
     done: BTreeSet<(UserId, MsgRef)>,
-    /// Retrieval index: every task ever asked, by number, and for each match
-    /// term the tasks holding it (oldest first).
-    arena: Vec<MsgRef>,
-    postings: HashMap<u64, Vec<u32>>,
+    /// Retrieval index: for each match term the tasks holding it (oldest first).
+    postings: FxHashMap<Term, Vec<TaskId>>,
     /// Cluster → its asks; chat → its asks (oldest first).
-    clusters: HashMap<u64, Vec<MsgRef>>,
+    clusters: FxHashMap<u64, Vec<TaskId>>,
     /// Until when each cluster is open for new asks: kept up to date so that
     /// matching never walks a whole (possibly huge) cluster.
-    open_until: HashMap<u64, OpenUntil>,
-    by_chat: HashMap<ChatId, Vec<MsgRef>>,
+    open_until: FxHashMap<u64, OpenUntil>,
+    by_chat: FxHashMap<ChatId, Vec<TaskId>>,
     next_cluster: u64,
     /// The latest event date seen, local.
     pub last_seen: Option<NaiveDateTime>,
@@ -296,16 +298,15 @@ impl Engine {
             people: BTreeMap::new(),
             groups: BTreeMap::new(),
             members: BTreeMap::new(),
-            messages: HashMap::new(),
-            tasks: BTreeMap::new(),
+            messages: FxHashMap::default(),
+            tasks: Tasks::default(),
             df: Df::default(),
             verdicts: BTreeMap::new(),
             done: BTreeSet::new(),
-            arena: Vec::new(),
-            postings: HashMap::new(),
-            clusters: HashMap::new(),
-            open_until: HashMap::new(),
-            by_chat: HashMap::new(),
+            postings: FxHashMap::default(),
+            clusters: FxHashMap::default(),
+            open_until: FxHashMap::default(),
+            by_chat: FxHashMap::default(),
             next_cluster: 1,
             last_seen: None,
         }
@@ -422,7 +423,7 @@ impl Engine {
                     Message {
                         sender: *sender_id,
                         sent,
-                        text: text.clone(),
+                        text: text.as_str().into(),
                         reply_to: *reply_to_message_id,
                         mentions: mentions.clone(),
                     },
@@ -444,7 +445,7 @@ impl Engine {
                 let Some(m) = self.messages.get_mut(&src) else {
                     return vec![];
                 };
-                m.text = text.clone();
+                m.text = text.as_str().into();
                 if !mentions.is_empty() {
                     m.mentions = mentions.clone();
                 }
@@ -477,7 +478,7 @@ impl Engine {
             if ca != cb {
                 let moved = self.clusters.remove(&cb).unwrap_or_default();
                 for m in &moved {
-                    if let Some(t) = self.tasks.get_mut(m) {
+                    if let Some(t) = self.tasks.by_id_mut(*m) {
                         t.cluster = ca;
                     }
                 }
@@ -492,21 +493,24 @@ impl Engine {
         }
         // Move the later ask and the asks linked to it into a new cluster.
         let later = if (ta.sent, a) >= (tb.sent, b) { a } else { b };
+        let Some(later_id) = self.tasks.id(&later) else {
+            return;
+        };
         let fresh = self.next_cluster;
         self.next_cluster += 1;
         let members = self.clusters.get(&ca).cloned().unwrap_or_default();
-        let mut moving = vec![later];
+        let mut moving: Vec<TaskId> = vec![later_id];
         let mut i = 0;
         while i < moving.len() {
-            let from = moving[i];
-            let linked: Vec<MsgRef> = members
+            let from = self.tasks.by_id(moving[i]).map(|t| t.src);
+            let linked: Vec<TaskId> = members
                 .iter()
                 .filter(|m| {
                     !moving.contains(m)
                         && self
                             .tasks
-                            .get(m)
-                            .is_some_and(|t| t.link.as_ref().is_some_and(|l| l.to == from))
+                            .by_id(**m)
+                            .is_some_and(|t| t.link.as_ref().is_some_and(|l| Some(l.to) == from))
                 })
                 .copied()
                 .collect();
@@ -514,7 +518,7 @@ impl Engine {
             i += 1;
         }
         for m in &moving {
-            if let Some(t) = self.tasks.get_mut(m) {
+            if let Some(t) = self.tasks.by_id_mut(*m) {
                 t.cluster = fresh;
                 if t.src == later {
                     t.link = None;
@@ -599,7 +603,8 @@ impl Engine {
         // as an open ask is (weak) evidence of the same work, and skipping the
         // name scan keeps matching fast in large groups.
         let sig = matcher::signature(&ex.folded, &[], &self.settings.rules);
-        let (sender, sent, text, reply_to) = (msg.sender, msg.sent, msg.text.clone(), msg.reply_to);
+        let (sender, sent, text, reply_to) =
+            (msg.sender, msg.sent, Arc::clone(&msg.text), msg.reply_to);
         if new {
             self.df.add(&sig);
         }
@@ -614,14 +619,14 @@ impl Engine {
             || (reply_task.is_some_and(|r| self.tasks.get(&r).is_some_and(|t| t.sender == sender))
                 && ex.task_score >= 2);
         if !is_task {
-            if let Some(t) = self.tasks.remove(&src) {
+            if let Some((id, t)) = self.tasks.remove(&src) {
                 if let Some(v) = self.clusters.get_mut(&t.cluster) {
-                    v.retain(|m| *m != src);
+                    v.retain(|m| *m != id);
                 }
                 self.refresh_open(t.cluster);
-            }
-            if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
-                v.retain(|m| *m != src);
+                if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
+                    v.retain(|m| *m != id);
+                }
             }
             return vec![];
         }
@@ -630,17 +635,17 @@ impl Engine {
             Found::SameAsEarlier => self.earlier_deadline(src, sender, sent, &sig),
             Found::None => None,
         };
-        if let Some(t) = self.tasks.get_mut(&src) {
+        if let Some(id) = self.tasks.id(&src)
+            && let Some(t) = self.tasks.by_id_mut(id)
+        {
             // An edit of a task keeps its place in its cluster; its new terms
             // join the index (stale ones are harmless: candidates are rescored).
-            if let Some(i) = self.arena.iter().rposition(|m| *m == src) {
-                for term in sig
-                    .terms
-                    .iter()
-                    .filter(|x| t.sig.terms.binary_search(x).is_err())
-                {
-                    self.postings.entry(*term).or_default().push(i as u32);
-                }
+            for term in sig
+                .terms
+                .iter()
+                .filter(|x| t.sig.terms.binary_search(x).is_err())
+            {
+                self.postings.entry(*term).or_default().push(id);
             }
             t.text = text;
             t.deadline = deadline;
@@ -699,20 +704,27 @@ impl Engine {
             maybe: maybe.clone(),
             sig,
             task_score: ex.task_score,
-            considered,
+            considered: considered
+                .into_iter()
+                .map(|mut l| {
+                    // The best one's reasons live in `link`/`maybe`.
+                    l.reasons = Vec::new();
+                    l
+                })
+                .collect(),
         };
-        let id = self.arena.len() as u32;
-        self.arena.push(src);
-        for term in &task.sig.terms {
-            self.postings.entry(*term).or_default().push(id);
-        }
-        self.clusters.entry(cluster).or_default().push(src);
         self.open_until
             .entry(cluster)
             .or_default()
             .add(&task, self.settings.rules.undated_match_days);
-        self.by_chat.entry(src.chat_id).or_default().push(src);
-        self.tasks.insert(src, task);
+        let id = self.tasks.insert(task);
+        if let Some(t) = self.tasks.by_id(id) {
+            for term in t.sig.terms.iter() {
+                self.postings.entry(*term).or_default().push(id);
+            }
+        }
+        self.clusters.entry(cluster).or_default().push(id);
+        self.by_chat.entry(src.chat_id).or_default().push(id);
         if !new {
             return vec![];
         }
@@ -744,20 +756,20 @@ impl Engine {
     /// (most recent first), its reply target, and the asker's recent asks in
     /// the same group. An index, not a scan: the cost does not grow with the
     /// number of tasks, only with how common the new ask's words are.
-    fn retrieve(&self, p: &Probe<'_>) -> Vec<MsgRef> {
-        const QUERY_TERMS: usize = 16;
-        const PER_TERM: usize = 128;
+    fn retrieve(&self, p: &Probe<'_>) -> Vec<TaskId> {
+        const QUERY_TERMS: usize = 8;
+        const PER_TERM: usize = 64;
         const TOO_COMMON: usize = 50_000;
         /// Candidates scored in full: those sharing the most rare terms.
-        const KEEP: usize = 48;
-        let mut terms: Vec<(u32, u64)> = p
+        const KEEP: usize = 16;
+        let mut terms: Vec<(u32, Term)> = p
             .sig
             .terms
             .iter()
             .map(|t| (self.df.count(*t), *t))
             .collect();
         terms.sort_unstable();
-        let mut ids: Vec<u32> = Vec::new();
+        let mut ids: Vec<TaskId> = Vec::with_capacity(QUERY_TERMS * PER_TERM);
         // The rarest terms that some earlier task shares (a term only this
         // message has retrieves nothing), most recent tasks first.
         for post in terms
@@ -770,7 +782,7 @@ impl Engine {
         }
         // Keep the tasks that share the most of those terms (then the newest).
         ids.sort_unstable();
-        let mut counted: Vec<(u32, u32)> = Vec::new();
+        let mut counted: Vec<(TaskId, u32)> = Vec::with_capacity(ids.len());
         for id in ids {
             match counted.last_mut() {
                 Some((last, n)) if *last == id => *n += 1,
@@ -781,12 +793,8 @@ impl Engine {
             counted.select_nth_unstable_by(KEEP, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
             counted.truncate(KEEP);
         }
-        let ids: Vec<u32> = counted.into_iter().map(|(id, _)| id).collect();
-        let mut out: Vec<MsgRef> = ids
-            .into_iter()
-            .filter_map(|i| self.arena.get(i as usize).copied())
-            .collect();
-        if let Some(r) = p.reply_to {
+        let mut out: Vec<TaskId> = counted.into_iter().map(|(id, _)| id).collect();
+        if let Some(r) = p.reply_to.and_then(|r| self.tasks.id(&r)) {
             out.push(r);
         }
         if let Some(v) = self.by_chat.get(&p.src.chat_id) {
@@ -816,7 +824,7 @@ impl Engine {
         let days = self.settings.rules.undated_match_days;
         let mut o = OpenUntil::default();
         for m in self.clusters.get(&cluster).into_iter().flatten() {
-            if let Some(t) = self.tasks.get(m) {
+            if let Some(t) = self.tasks.by_id(*m) {
                 o.add(t, days);
             }
         }
@@ -826,23 +834,30 @@ impl Engine {
     /// Earlier asks of still-open clusters, best first (at most three); the
     /// best carries its reasons.
     fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
-        let mut open: HashMap<u64, bool> = HashMap::new();
-        let mut scored: Vec<(f64, NaiveDateTime, MsgRef)> = Vec::new();
+        let weighed = matcher::Weighed::new(p.sig, &self.df);
+        let new_text = self.pair_rule_text(p.src);
+        let mut open: Vec<(u64, bool)> = Vec::new();
+        let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::new();
         for r in self.retrieve(p) {
-            let Some(t) = self.tasks.get(&r) else {
+            let Some(t) = self.tasks.by_id(r) else {
                 continue;
             };
-            if r == p.src || t.sent > p.at {
+            if t.src == p.src || t.sent > p.at {
                 continue;
             }
-            let is_open = *open
-                .entry(t.cluster)
-                .or_insert_with(|| self.cluster_open(t.cluster, p.at, p.src.chat_id, p.makeup));
+            let is_open = match open.iter().find(|(c, _)| *c == t.cluster) {
+                Some((_, o)) => *o,
+                None => {
+                    let o = self.cluster_open(t.cluster, p.at, p.src.chat_id, p.makeup);
+                    open.push((t.cluster, o));
+                    o
+                }
+            };
             if !is_open {
                 continue;
             }
-            let score = self.judge(p, t, false).score;
-            scored.push((score.clamp(0.0, 1.0), t.sent, r));
+            let score = self.judge(p, &weighed, new_text.as_deref(), t, false).score;
+            scored.push((score.clamp(0.0, 1.0), t.sent, t));
         }
         // Best first; ties go to the most recent ask.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
@@ -850,19 +865,44 @@ impl Engine {
             .into_iter()
             .take(3)
             .enumerate()
-            .map(|(i, (score, _, to))| {
-                let reasons = match (i, self.tasks.get(&to)) {
-                    (0, Some(t)) => self.judge(p, t, true).reasons,
-                    _ => Vec::new(),
+            .map(|(i, (score, _, t))| {
+                let reasons = if i == 0 {
+                    self.judge(p, &weighed, new_text.as_deref(), t, true)
+                        .reasons
+                } else {
+                    Vec::new()
                 };
-                Link { to, score, reasons }
+                Link {
+                    to: t.src,
+                    score,
+                    reasons,
+                }
             })
             .collect()
     }
 
+    /// The folded text of a new ask for the admins' pair rules, when any
+    /// rule is set (folding is not free).
+    fn pair_rule_text(&self, src: MsgRef) -> Option<String> {
+        let rules = &self.settings.rules;
+        if rules.never_merge.is_empty() && rules.always_merge.is_empty() {
+            return None;
+        }
+        self.messages
+            .get(&src)
+            .map(|m| super::normalize::fold(&m.text))
+    }
+
     /// Content similarity, then what the relation between the two asks says.
-    fn judge(&self, p: &Probe<'_>, old: &Task, explain: bool) -> matcher::Verdict {
-        let mut v = matcher::compare_with(p.sig, &old.sig, &self.df, explain);
+    fn judge(
+        &self,
+        p: &Probe<'_>,
+        weighed: &matcher::Weighed<'_>,
+        new_text: Option<&str>,
+        old: &Task,
+        explain: bool,
+    ) -> matcher::Verdict {
+        let mut v = matcher::compare_weighed(weighed, &old.sig, &self.df, explain);
         match self.verdict(p.src, old.src) {
             Some(false) => {
                 v.score = 0.0;
@@ -877,13 +917,9 @@ impl Engine {
             None => {}
         }
         let rules = &self.settings.rules;
-        if (!rules.never_merge.is_empty() || !rules.always_merge.is_empty())
-            && let Some(new_text) = self
-                .messages
-                .get(&p.src)
-                .map(|m| super::normalize::fold(&m.text))
+        if let Some(new_text) = new_text
             && let Some((same, pair)) =
-                rules.pair_rule(&new_text, &super::normalize::fold(&old.text))
+                rules.pair_rule(new_text, &super::normalize::fold(&old.text))
         {
             v.score = if same { 1.0 } else { 0.0 };
             v.note_first(
@@ -941,7 +977,7 @@ impl Engine {
             .get(&chat)
             .into_iter()
             .flatten()
-            .filter_map(|m| self.tasks.get(m))
+            .filter_map(|m| self.tasks.by_id(*m))
     }
 
     fn warnings(
@@ -973,7 +1009,7 @@ impl Engine {
             .get(&cluster)
             .into_iter()
             .flat_map(|ms| ms.iter().rev().take(64))
-            .filter_map(|m| self.tasks.get(m))
+            .filter_map(|m| self.tasks.by_id(*m))
             .filter(|t| {
                 t.src != src
                     && t.src.chat_id != src.chat_id

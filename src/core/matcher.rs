@@ -12,32 +12,37 @@
 
 use super::rules::Rules;
 use regex::Regex;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
+
+/// A term's hash: 32 bits keep the index small; a rare collision only adds
+/// a spurious shared bigram to one comparison.
+pub type Term = u32;
 
 /// What a task's text contributes to matching.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Signature {
     /// Sorted, unique term hashes.
-    pub terms: Vec<u64>,
+    pub terms: Box<[Term]>,
     /// Quoted titles, folded.
-    pub quoted: Vec<String>,
-    /// Periods the work covers ("3月", "上旬", "2023年度", "q1").
-    pub periods: BTreeSet<String>,
-    /// What is to be handed in (值班表, 台账, 截图, "checklist"…).
+    pub quoted: Box<[Box<str>]>,
+    /// Periods the work covers ("3月", "上旬", "2023年度", "q1"), sorted, unique.
+    pub periods: Box<[Box<str>]>,
+    /// What is to be handed in (值班表, 台账, 截图, "checklist"…), sorted, unique.
     /// Only the specific kinds: generic ones (photos, data) tell nothing apart.
-    pub deliverables: BTreeSet<String>,
+    pub deliverables: Box<[Box<str>]>,
     /// The terms' total weight and the message count it was computed at:
     /// recomputed once the traffic has grown by a tenth (weights drift slowly),
     /// so scoring a candidate does not re-weigh all its terms.
-    pub wsum: std::cell::Cell<(f64, u32)>,
+    pub wsum: std::cell::Cell<(f32, u32)>,
 }
 
 /// Document frequencies of terms over the messages seen so far.
 #[derive(Debug, Clone, Default)]
 pub struct Df {
     pub docs: u32,
-    pub counts: HashMap<u64, u32>,
+    pub counts: FxHashMap<Term, u32>,
 }
 
 /// One reason behind a verdict, rendered in the organisation's language.
@@ -194,18 +199,18 @@ impl Reasons {
 
 impl Df {
     /// In how many messages seen so far a term occurs.
-    pub fn count(&self, term: u64) -> u32 {
+    pub fn count(&self, term: Term) -> u32 {
         self.counts.get(&term).copied().unwrap_or(0)
     }
 
     pub fn add(&mut self, sig: &Signature) {
         self.docs += 1;
-        for t in &sig.terms {
+        for t in sig.terms.iter() {
             *self.counts.entry(*t).or_insert(0) += 1;
         }
     }
 
-    pub fn weight(&self, term: u64) -> f64 {
+    pub fn weight(&self, term: Term) -> f64 {
         let df = self.counts.get(&term).copied().unwrap_or(0) as f64;
         ((self.docs as f64 + 2.0) / (df + 1.0)).ln().max(0.05)
     }
@@ -230,13 +235,13 @@ static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
 });
 
-fn fnv(bytes: &[u8]) -> u64 {
+fn fnv(bytes: &[u8]) -> Term {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in bytes {
         h ^= *b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    h
+    (h ^ (h >> 32)) as Term
 }
 
 fn is_han(c: char) -> bool {
@@ -264,6 +269,16 @@ fn stem(w: &str) -> &str {
 
 /// The readable terms of a text, for explanations and hashing alike.
 pub fn terms(folded: &str, names: &[String], rules: &Rules) -> Vec<String> {
+    let mut out = Vec::new();
+    each_term(folded, names, rules, |t| out.push(t.to_string()));
+    out
+}
+
+/// Call `f` with each term of a text, in order: the character bigrams of
+/// every Han run and the stems of English words, after boilerplate,
+/// synonyms and names are taken out. Terms are slices of the cleaned text,
+/// so hashing them allocates nothing per term.
+fn each_term(folded: &str, names: &[String], rules: &Rules, mut f: impl FnMut(&str)) {
     let body = rules.canonical(strip_boilerplate(folded));
     let mut body = rules.strip(&body).into_owned();
     // People's names say who is asked, not what.
@@ -273,44 +288,39 @@ pub fn terms(folded: &str, names: &[String], rules: &Rules) -> Vec<String> {
         }
     }
     let body = body.as_str();
-    let mut out = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let flush = |run: &mut Vec<char>, out: &mut Vec<String>| {
-        if run.len() >= 2 {
-            for w in run.windows(2) {
-                out.push(w.iter().collect());
-            }
+    // Byte offsets of the previous Han character (when the run goes on) and
+    // of the current English word's start.
+    let mut prev_han: Option<usize> = None;
+    let mut word_start: Option<usize> = None;
+    let word_end = |start: usize, end: usize, f: &mut dyn FnMut(&str)| {
+        let w = &body[start..end];
+        if w.len() >= 3 && !rules.is_stop_word(w) {
+            f(stem(w));
         }
-        run.clear();
     };
-    let mut word = String::new();
-    for c in body.chars() {
+    for (i, c) in body.char_indices() {
         if is_han(c) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-        }
-        if c.is_ascii_alphabetic() || (c == '\'' && !word.is_empty()) {
-            word.push(c);
-        } else {
-            if word.len() >= 3 && !rules.is_stop_word(&word) {
-                out.push(stem(&word).to_string());
+            if let Some(p) = prev_han {
+                f(&body[p..i + c.len_utf8()]);
             }
-            word.clear();
+            prev_han = Some(i);
+        } else {
+            prev_han = None;
+        }
+        if c.is_ascii_alphabetic() || (c == '\'' && word_start.is_some()) {
+            word_start.get_or_insert(i);
+        } else if let Some(st) = word_start.take() {
+            word_end(st, i, &mut f);
         }
     }
-    flush(&mut run, &mut out);
-    if word.len() >= 3 && !rules.is_stop_word(&word) {
-        out.push(stem(&word).to_string());
+    if let Some(st) = word_start {
+        word_end(st, body.len(), &mut f);
     }
-    out
 }
 
 pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
-    let mut hashes: Vec<u64> = terms(folded, names, rules)
-        .iter()
-        .map(|t| fnv(t.as_bytes()))
-        .collect();
+    let mut hashes: Vec<Term> = Vec::with_capacity(folded.len() / 2);
+    each_term(folded, names, rules, |t| hashes.push(fnv(t.as_bytes())));
     hashes.sort_unstable();
     hashes.dedup();
     let quoted = QUOTED
@@ -320,25 +330,23 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
                 .skip(1)
                 .flatten()
                 .next()
-                .map(|m| m.as_str().trim().to_string())
+                .map(|m| Box::<str>::from(m.as_str().trim()))
         })
         .collect();
-    let periods = PERIOD
-        .find_iter(folded)
-        .map(|m| {
-            m.as_str()
-                .trim_end_matches(['的', '度', '\'', 's'])
-                .to_string()
-        })
-        .collect();
-    let deliverables = rules
-        .deliverables(folded)
-        .into_iter()
-        .filter(|(_, generic)| !generic)
-        .map(|(k, _)| k)
-        .collect();
+    let periods = sorted_set(
+        PERIOD
+            .find_iter(folded)
+            .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into()),
+    );
+    let deliverables = sorted_set(
+        rules
+            .deliverables(folded)
+            .into_iter()
+            .filter(|(_, generic)| !generic)
+            .map(|(k, _)| k.into()),
+    );
     Signature {
-        terms: hashes,
+        terms: hashes.into(),
         quoted,
         periods,
         deliverables,
@@ -346,18 +354,49 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
     }
 }
 
+fn sorted_set(items: impl Iterator<Item = Box<str>>) -> Box<[Box<str>]> {
+    let mut v: Vec<Box<str>> = items.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into()
+}
+
+/// The first item two sorted slices share.
+fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a Box<str>> {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return Some(&a[i]),
+        }
+    }
+    None
+}
+
 fn cached_weight_sum(sig: &Signature, df: &Df) -> f64 {
     let (w, at) = sig.wsum.get();
     if at > 0 && (df.docs as f64) <= at as f64 * 1.1 {
-        return w;
+        return w as f64;
     }
-    let w = weight_sum(&sig.terms, df);
-    sig.wsum.set((w, df.docs.max(1)));
+    let w = sig.terms.iter().map(|t| df.weight(*t)).sum::<f64>();
+    sig.wsum.set((w as f32, df.docs.max(1)));
     w
 }
 
-fn weight_sum(terms: &[u64], df: &Df) -> f64 {
-    terms.iter().map(|t| df.weight(*t)).sum()
+/// A new ask's terms weighed once, to be compared with many candidates.
+pub struct Weighed<'a> {
+    pub sig: &'a Signature,
+    weights: Vec<f64>,
+    sum: f64,
+}
+
+impl<'a> Weighed<'a> {
+    pub fn new(sig: &'a Signature, df: &Df) -> Weighed<'a> {
+        let weights: Vec<f64> = sig.terms.iter().map(|t| df.weight(*t)).collect();
+        let sum = weights.iter().sum();
+        Weighed { sig, weights, sum }
+    }
 }
 
 /// Score how likely `new` is the same work as `old`, with reasons.
@@ -368,6 +407,12 @@ pub fn compare(new: &Signature, old: &Signature, df: &Df) -> Verdict {
 /// As [`compare`]; `explain = false` skips writing the reasons (the hot path
 /// scores many candidates and explains only the best).
 pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) -> Verdict {
+    compare_weighed(&Weighed::new(new, df), old, df, explain)
+}
+
+/// As [`compare_with`], with the new ask's weights computed once.
+pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool) -> Verdict {
+    let new = w.sig;
     let mut reasons = Reasons {
         on: explain,
         list: Vec::new(),
@@ -380,14 +425,14 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                shared += df.weight(new.terms[i]);
+                shared += w.weights[i];
                 nshared += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    let wa = cached_weight_sum(new, df);
+    let wa = w.sum;
     let wb = cached_weight_sum(old, df);
     let mut score = if wa > 0.0 && wb > 0.0 {
         let containment = shared / wa.min(wb);
@@ -405,37 +450,40 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
     let same_title = new.quoted.iter().find(|q| {
         old.quoted
             .iter()
-            .any(|o| o == *q || o.contains(q.as_str()) || q.contains(o.as_str()))
+            .any(|o| o == *q || o.contains(q.as_ref() as &str) || q.contains(o.as_ref() as &str))
     });
     if let Some(q) = same_title {
         score += 0.3;
-        reasons.push(|| Reason::SameTitle(q.clone()));
+        reasons.push(|| Reason::SameTitle(q.to_string()));
     } else if !new.quoted.is_empty() && !old.quoted.is_empty() {
         score -= 0.2;
         reasons.push(|| Reason::DifferentTitles);
     }
     let (dn, dold) = (&new.deliverables, &old.deliverables);
-    let same_deliverable = dn.intersection(dold).next();
+    let same_deliverable = first_shared(dn, dold);
     if let Some(d) = same_deliverable {
         if score >= 0.1 {
             score += 0.1;
-            reasons.push(|| Reason::SameDeliverable(d.clone()));
+            reasons.push(|| Reason::SameDeliverable(d.to_string()));
         }
     } else if !dn.is_empty() && !dold.is_empty() {
         score -= 0.25;
         reasons.push(|| {
             Reason::DifferentDeliverables(
-                dn.iter().cloned().collect(),
-                dold.iter().cloned().collect(),
+                dn.iter().map(|x| x.to_string()).collect(),
+                dold.iter().map(|x| x.to_string()).collect(),
             )
         });
     }
-    if !new.periods.is_empty() && !old.periods.is_empty() && new.periods.is_disjoint(&old.periods) {
+    if !new.periods.is_empty()
+        && !old.periods.is_empty()
+        && first_shared(&new.periods, &old.periods).is_none()
+    {
         score -= 0.6;
         reasons.push(|| {
             Reason::DifferentPeriods(
-                new.periods.iter().cloned().collect(),
-                old.periods.iter().cloned().collect(),
+                new.periods.iter().map(|x| x.to_string()).collect(),
+                old.periods.iter().map(|x| x.to_string()).collect(),
             )
         });
     }
@@ -608,7 +656,11 @@ mod deliverable_tests {
             &[],
             &rules,
         );
-        assert!(a.deliverables.contains("checklist"), "{:?}", a.deliverables);
+        assert!(
+            a.deliverables.iter().any(|d| &**d == "checklist"),
+            "{:?}",
+            a.deliverables
+        );
         let v = compare(&b, &a, &Df::default());
         assert!(
             v.reasons

@@ -1,0 +1,134 @@
+//! The tasks the engine knows, in arrival order: an arena indexed by a dense
+//! id (what the retrieval index and clusters store, four bytes a reference)
+//! and a map from message to id. Looking a task up by id is one array access.
+
+use super::engine::Task;
+use crate::model::MsgRef;
+use rustc_hash::FxHashMap;
+
+/// A task's place in the arena.
+pub type TaskId = u32;
+
+#[derive(Debug, Clone, Default)]
+pub struct Tasks {
+    /// A removed task (an edit made it no request) leaves an empty slot, so
+    /// ids held by the index stay valid; a task that comes back gets a new id.
+    slots: Vec<Option<Task>>,
+    ids: FxHashMap<MsgRef, TaskId>,
+}
+
+impl Tasks {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn id(&self, m: &MsgRef) -> Option<TaskId> {
+        self.ids.get(m).copied()
+    }
+
+    pub fn get(&self, m: &MsgRef) -> Option<&Task> {
+        self.id(m).and_then(|i| self.by_id(i))
+    }
+
+    pub fn get_mut(&mut self, m: &MsgRef) -> Option<&mut Task> {
+        let i = self.id(m)?;
+        self.slots.get_mut(i as usize)?.as_mut()
+    }
+
+    pub fn contains_key(&self, m: &MsgRef) -> bool {
+        self.ids.contains_key(m)
+    }
+
+    pub fn by_id(&self, i: TaskId) -> Option<&Task> {
+        self.slots.get(i as usize)?.as_ref()
+    }
+
+    pub fn by_id_mut(&mut self, i: TaskId) -> Option<&mut Task> {
+        self.slots.get_mut(i as usize)?.as_mut()
+    }
+
+    /// Add a task not yet present; returns its id.
+    pub fn insert(&mut self, t: Task) -> TaskId {
+        if let Some(i) = self.id(&t.src) {
+            self.slots[i as usize] = Some(t);
+            return i;
+        }
+        let i = self.slots.len() as TaskId;
+        self.ids.insert(t.src, i);
+        self.slots.push(Some(t));
+        i
+    }
+
+    pub fn remove(&mut self, m: &MsgRef) -> Option<(TaskId, Task)> {
+        let i = self.ids.remove(m)?;
+        self.slots.get_mut(i as usize)?.take().map(|t| (i, t))
+    }
+
+    /// All tasks, in arrival order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Task> {
+        self.slots.iter().flatten()
+    }
+}
+
+impl std::ops::Index<&MsgRef> for Tasks {
+    type Output = Task;
+
+    fn index(&self, m: &MsgRef) -> &Task {
+        match self.get(m) {
+            Some(t) => t,
+            None => panic!("no task {m}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::matcher::Signature;
+    use crate::model::{Assignees, ChatId, UserId};
+
+    fn task(chat: i64, id: i64) -> Task {
+        Task {
+            src: MsgRef {
+                chat_id: ChatId(chat),
+                message_id: id,
+            },
+            sender: UserId(1),
+            sent: chrono::NaiveDate::from_ymd_opt(2024, 3, 4)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .expect("date"),
+            text: "x".into(),
+            deadline: None,
+            assignees: Assignees::Group,
+            cluster: 1,
+            link: None,
+            maybe: None,
+            sig: Signature::default(),
+            task_score: 1,
+            considered: Box::default(),
+        }
+    }
+
+    #[test]
+    fn ids_stay_valid_after_removal_and_a_returning_task_gets_a_new_one() {
+        let mut ts = Tasks::default();
+        let a = ts.insert(task(-1, 1));
+        let b = ts.insert(task(-1, 2));
+        assert_eq!((a, b), (0, 1));
+        let (ra, _) = ts.remove(&task(-1, 1).src).expect("present");
+        assert_eq!(ra, a);
+        assert!(ts.by_id(a).is_none());
+        assert_eq!(ts.by_id(b).map(|t| t.src.message_id), Some(2));
+        assert_eq!(ts.len(), 1);
+        let again = ts.insert(task(-1, 1));
+        assert_eq!(again, 2);
+        assert_eq!(
+            ts.values().map(|t| t.src.message_id).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+    }
+}
