@@ -106,14 +106,20 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             out,
             "candidates weighed (open asks at the time, best first):"
         );
-        for l in t.considered.iter() {
+        for c in t.considered.iter() {
             // The best candidate's reasons are kept with the link or the "maybe".
-            let full = [&t.link, &t.maybe]
-                .into_iter()
-                .flatten()
-                .find(|x| x.to == l.to)
-                .unwrap_or(l);
-            let _ = writeln!(out, "  {}", link_line(engine, m, full));
+            let full = t
+                .link
+                .iter()
+                .chain(t.maybe.as_deref())
+                .find(|x| x.to == c.to)
+                .cloned()
+                .unwrap_or(Link {
+                    to: c.to,
+                    score: f64::from(c.score),
+                    reasons: Vec::new(),
+                });
+            let _ = writeln!(out, "  {}", link_line(engine, m, &full));
         }
     }
     out

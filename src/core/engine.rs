@@ -7,7 +7,7 @@ use super::deadline::{Ctx, Found};
 use super::extract::{self, Input, Named};
 use super::matcher::{self, Df, Signature, Term};
 use super::rules::{Rules, RulesError};
-use super::tasks::{TaskId, Tasks};
+use super::store::{Messages, TaskId, Tasks};
 use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
@@ -117,12 +117,20 @@ pub struct Group {
 
 #[derive(Debug, Clone)]
 pub struct Message {
+    pub src: MsgRef,
     pub sender: UserId,
     pub sent: NaiveDateTime,
     /// Shared with the task made of it.
     pub text: Arc<str>,
     pub reply_to: Option<i64>,
-    pub mentions: Vec<Mention>,
+    pub mentions: Box<[Mention]>,
+}
+
+/// A candidate weighed for a new task, kept for `explain`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub to: MsgRef,
+    pub score: f32,
 }
 
 /// Why a task joined the cluster it is in.
@@ -144,13 +152,14 @@ pub struct Task {
     pub cluster: u64,
     /// The earlier task it was matched to, if any.
     pub link: Option<Link>,
-    /// The best candidate below the duplicate threshold, shown, never merged.
-    pub maybe: Option<Link>,
+    /// The best candidate below the duplicate threshold, shown, never merged
+    /// (boxed: rare, and a task is kept for every ask ever seen).
+    pub maybe: Option<Box<Link>>,
     pub sig: Signature,
     pub task_score: i32,
     /// The best candidates weighed when it arrived, for `explain` (the best
     /// one's reasons are in `link` or `maybe`).
-    pub considered: Box<[Link]>,
+    pub considered: Box<[Candidate]>,
 }
 
 impl Task {
@@ -271,7 +280,7 @@ pub struct Engine {
     pub people: BTreeMap<UserId, Person>,
     pub groups: BTreeMap<ChatId, Group>,
     pub members: BTreeMap<ChatId, BTreeSet<UserId>>,
-    pub messages: FxHashMap<MsgRef, Message>,
+    pub messages: Messages,
     pub tasks: Tasks,
     df: Df,
     /// People's verdicts on pairs of asks: true = same work, false = never merge.
@@ -298,7 +307,7 @@ impl Engine {
             people: BTreeMap::new(),
             groups: BTreeMap::new(),
             members: BTreeMap::new(),
-            messages: FxHashMap::default(),
+            messages: Messages::default(),
             tasks: Tasks::default(),
             df: Df::default(),
             verdicts: BTreeMap::new(),
@@ -418,16 +427,14 @@ impl Engine {
                     return vec![];
                 }
                 let sent = self.settings.local(*date);
-                self.messages.insert(
+                self.messages.insert(Message {
                     src,
-                    Message {
-                        sender: *sender_id,
-                        sent,
-                        text: text.as_str().into(),
-                        reply_to: *reply_to_message_id,
-                        mentions: mentions.clone(),
-                    },
-                );
+                    sender: *sender_id,
+                    sent,
+                    text: text.as_str().into(),
+                    reply_to: *reply_to_message_id,
+                    mentions: mentions.as_slice().into(),
+                });
                 self.consider(src, sent, true)
             }
             Event::Edit {
@@ -447,7 +454,7 @@ impl Engine {
                 };
                 m.text = text.as_str().into();
                 if !mentions.is_empty() {
-                    m.mentions = mentions.clone();
+                    m.mentions = mentions.as_slice().into();
                 }
                 self.consider(src, sent, false)
             }
@@ -701,15 +708,14 @@ impl Engine {
             assignees: ex.assignees,
             cluster,
             link: link.clone(),
-            maybe: maybe.clone(),
+            maybe: maybe.clone().map(Box::new),
             sig,
             task_score: ex.task_score,
             considered: considered
-                .into_iter()
-                .map(|mut l| {
-                    // The best one's reasons live in `link`/`maybe`.
-                    l.reasons = Vec::new();
-                    l
+                .iter()
+                .map(|l| Candidate {
+                    to: l.to,
+                    score: l.score as f32,
                 })
                 .collect(),
         };
@@ -926,8 +932,8 @@ impl Engine {
                 explain,
                 matcher::Reason::Rule {
                     same,
-                    a: pair.a.clone(),
-                    b: pair.b.clone(),
+                    a: pair.a.as_str().into(),
+                    b: pair.b.as_str().into(),
                 },
             );
             return v;

@@ -58,8 +58,8 @@ pub enum Reason {
     SameTitle(String),
     DifferentTitles,
     SameDeliverable(String),
-    DifferentDeliverables(Vec<String>, Vec<String>),
-    DifferentPeriods(Vec<String>, Vec<String>),
+    DifferentDeliverables(Box<[String]>, Box<[String]>),
+    DifferentPeriods(Box<[String]>, Box<[String]>),
     Reply,
     SameAsker,
     Relay,
@@ -72,8 +72,8 @@ pub enum Reason {
     /// A never/always-merge rule fired: (same?, a, b).
     Rule {
         same: bool,
-        a: String,
-        b: String,
+        a: Box<str>,
+        b: Box<str>,
     },
 }
 
@@ -623,8 +623,8 @@ mod tests {
         assert!(zh.starts_with("共同的词：") && zh.contains("转发"), "{zh}");
         let en = reasons_text(
             &[Reason::DifferentPeriods(
-                vec!["2月份".into()],
-                vec!["3月份".into()],
+                vec!["2月份".into()].into(),
+                vec!["3月份".into()].into(),
             )],
             crate::model::Lang::En,
         );

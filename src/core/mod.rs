@@ -8,4 +8,4 @@ pub mod extract;
 pub mod matcher;
 pub mod normalize;
 pub mod rules;
-pub mod tasks;
+pub mod store;

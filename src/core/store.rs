@@ -1,23 +1,56 @@
-//! The tasks the engine knows, in arrival order: an arena indexed by a dense
-//! id (what the retrieval index and clusters store, four bytes a reference)
-//! and a map from message to id. Looking a task up by id is one array access.
+//! What the engine keeps per message, in arrival order: an arena indexed by
+//! a dense id (what the retrieval index and clusters store, four bytes a
+//! reference) and a map from message to id. Looking up by id is one array
+//! access, and a million entries cost a small map of ids plus the entries
+//! themselves, not a hash table of whole entries at half load.
 
-use super::engine::Task;
+use super::engine::{Message, Task};
 use crate::model::MsgRef;
 use rustc_hash::FxHashMap;
 
-/// A task's place in the arena.
+/// An entry's place in its arena.
 pub type TaskId = u32;
 
-#[derive(Debug, Clone, Default)]
-pub struct Tasks {
-    /// A removed task (an edit made it no request) leaves an empty slot, so
-    /// ids held by the index stay valid; a task that comes back gets a new id.
-    slots: Vec<Option<Task>>,
+/// The tasks, by message and by id.
+pub type Tasks = Store<Task>;
+/// Every message seen (tasks or not), by message.
+pub type Messages = Store<Message>;
+
+#[derive(Debug, Clone)]
+pub struct Store<T> {
+    /// A removed entry (an edit made a task no request) leaves an empty slot,
+    /// so ids held by the index stay valid; one that comes back gets a new id.
+    slots: Vec<Option<T>>,
     ids: FxHashMap<MsgRef, TaskId>,
 }
 
-impl Tasks {
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            slots: Vec::new(),
+            ids: FxHashMap::default(),
+        }
+    }
+}
+
+/// What is stored: it knows its own message.
+pub trait Keyed {
+    fn key(&self) -> MsgRef;
+}
+
+impl Keyed for Task {
+    fn key(&self) -> MsgRef {
+        self.src
+    }
+}
+
+impl Keyed for Message {
+    fn key(&self) -> MsgRef {
+        self.src
+    }
+}
+
+impl<T: Keyed> Store<T> {
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -30,11 +63,11 @@ impl Tasks {
         self.ids.get(m).copied()
     }
 
-    pub fn get(&self, m: &MsgRef) -> Option<&Task> {
+    pub fn get(&self, m: &MsgRef) -> Option<&T> {
         self.id(m).and_then(|i| self.by_id(i))
     }
 
-    pub fn get_mut(&mut self, m: &MsgRef) -> Option<&mut Task> {
+    pub fn get_mut(&mut self, m: &MsgRef) -> Option<&mut T> {
         let i = self.id(m)?;
         self.slots.get_mut(i as usize)?.as_mut()
     }
@@ -43,44 +76,45 @@ impl Tasks {
         self.ids.contains_key(m)
     }
 
-    pub fn by_id(&self, i: TaskId) -> Option<&Task> {
+    pub fn by_id(&self, i: TaskId) -> Option<&T> {
         self.slots.get(i as usize)?.as_ref()
     }
 
-    pub fn by_id_mut(&mut self, i: TaskId) -> Option<&mut Task> {
+    pub fn by_id_mut(&mut self, i: TaskId) -> Option<&mut T> {
         self.slots.get_mut(i as usize)?.as_mut()
     }
 
     /// Add a task not yet present; returns its id.
-    pub fn insert(&mut self, t: Task) -> TaskId {
-        if let Some(i) = self.id(&t.src) {
+    pub fn insert(&mut self, t: T) -> TaskId {
+        let key = t.key();
+        if let Some(i) = self.id(&key) {
             self.slots[i as usize] = Some(t);
             return i;
         }
         let i = self.slots.len() as TaskId;
-        self.ids.insert(t.src, i);
+        self.ids.insert(key, i);
         self.slots.push(Some(t));
         i
     }
 
-    pub fn remove(&mut self, m: &MsgRef) -> Option<(TaskId, Task)> {
+    pub fn remove(&mut self, m: &MsgRef) -> Option<(TaskId, T)> {
         let i = self.ids.remove(m)?;
         self.slots.get_mut(i as usize)?.take().map(|t| (i, t))
     }
 
     /// All tasks, in arrival order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Task> {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> {
         self.slots.iter().flatten()
     }
 }
 
-impl std::ops::Index<&MsgRef> for Tasks {
-    type Output = Task;
+impl<T: Keyed> std::ops::Index<&MsgRef> for Store<T> {
+    type Output = T;
 
-    fn index(&self, m: &MsgRef) -> &Task {
+    fn index(&self, m: &MsgRef) -> &T {
         match self.get(m) {
             Some(t) => t,
-            None => panic!("no task {m}"),
+            None => panic!("no entry for {m}"),
         }
     }
 }
