@@ -213,6 +213,8 @@ struct Probe<'a> {
     sender: UserId,
     at: NaiveDateTime,
     sig: &'a Signature,
+    /// The folded text.
+    folded: &'a str,
     reply_to: Option<MsgRef>,
     deadline: Option<Deadline>,
     assignees: &'a Assignees,
@@ -685,6 +687,7 @@ impl Engine {
             src,
             sender,
             at,
+            folded: &ex.folded,
             sig: &sig,
             reply_to: reply_task,
             deadline,
@@ -941,8 +944,17 @@ impl Engine {
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
             v.score += 0.1;
             v.note(explain, matcher::Reason::SameAsker);
-        } else if alike && relayed {
-            // Relaying down: the sender was asked this in the other group.
+        } else if alike
+            && (relayed
+                || (old.src.chat_id != p.src.chat_id
+                    && passes_on_in_time(p.deadline, old.deadline)
+                    && self
+                        .groups
+                        .get(&old.src.chat_id)
+                        .is_some_and(|g| names_office(p.folded, &g.title))))
+        {
+            // Relaying down: the sender was asked this in the other group,
+            // or names the office that asked it there (县应急局的…, 县委宣传部要…).
             v.score += 0.15;
             v.note(explain, matcher::Reason::Relay);
         }
@@ -1096,6 +1108,41 @@ fn passes_on_in_time(new: Option<Deadline>, old: Option<Deadline>) -> bool {
         (Some(n), Some(o)) => n.date() <= o.date(),
         _ => true,
     }
+}
+
+/// Does `text` name the office whose work group is titled `title`, in full
+/// or abbreviated (应急局 for 县应急管理局·乡镇应急办群)? The office is the
+/// title's head up to its first separator, ending in an institution's suffix;
+/// an abbreviation keeps that suffix and three or more of its characters in order.
+fn names_office(text: &str, title: &str) -> bool {
+    const SUFFIX: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
+    let head = title
+        .split(['·', '（', '(', ' ', '-', '—'])
+        .next()
+        .unwrap_or(title)
+        .trim_end_matches("工作群")
+        .trim_end_matches('群');
+    let office: Vec<char> = head.chars().collect();
+    let Some(&last) = office.last() else {
+        return false;
+    };
+    if office.len() < 3 || !SUFFIX.contains(&last) || !text.contains(last) {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let in_order = |s: &[char]| {
+        let mut it = office.iter();
+        s.iter().all(|c| it.any(|o| o == c))
+    };
+    chars.iter().enumerate().any(|(j, c)| {
+        *c == last
+            && (3..=office.len().min(8)).any(|len| {
+                j + 1 >= len && {
+                    let s = &chars[j + 1 - len..=j];
+                    s.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)) && in_order(s)
+                }
+            })
+    })
 }
 
 /// A reminder, chaser or moved time in the group of an open ask, about the
@@ -1395,6 +1442,28 @@ mod tests {
             "{:?}",
             t.considered
         );
+    }
+
+    #[test]
+    fn an_ask_naming_the_office_that_asked_elsewhere_passes_it_on() {
+        assert!(names_office(
+            "周丽 应急局的物资统计表你对接一下",
+            "县应急管理局·乡镇应急办群"
+        ));
+        assert!(names_office(
+            "县文旅体局要2月份文化活动统计",
+            "县文旅体局·乡镇文化站工作群"
+        ));
+        assert!(names_office(
+            "县委宣传部要用",
+            "云岭县委宣传部·乡镇宣传工作群"
+        ));
+        // Precision traps: another office, or a title that names no office.
+        assert!(!names_office(
+            "县教育局要的统计表",
+            "县应急管理局·乡镇应急办群"
+        ));
+        assert!(!names_office("镇防汛值班表", "河口镇防汛工作群"));
     }
 
     #[test]
