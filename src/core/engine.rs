@@ -226,6 +226,8 @@ struct Probe<'a> {
     sender: UserId,
     at: NaiveDateTime,
     sig: &'a Signature,
+    /// The folded text.
+    folded: &'a str,
     reply_to: Option<MsgRef>,
     deadline: Option<Deadline>,
     assignees: &'a Assignees,
@@ -234,7 +236,37 @@ struct Probe<'a> {
     /// A make-up ask after a deadline passed (补交, "missed … send it by"):
     /// only dated asks still open count.
     makeup: bool,
+    /// A reminder or chaser (提醒, 还没交, "still missing"), or a moved time:
+    /// it points at an open ask rather than stating new work.
+    follows_up: bool,
 }
+
+/// Words of a reminder or chaser: the message points at an earlier ask.
+const FOLLOW_UP: &[&str] = &[
+    "提醒",
+    "还没",
+    "还差",
+    "还有",
+    "没交",
+    "没报",
+    "没发",
+    "未交",
+    "未报",
+    "未上传",
+    "未完成",
+    "未提交",
+    "抓紧",
+    "催",
+    "最后一天",
+    "别忘",
+    "不变",
+    "reminder",
+    "still",
+    "missing",
+    "haven't",
+    "not yet",
+    "last call",
+];
 
 /// Words that ask anew for what an expired ask did not get.
 const MAKEUP: &[&str] = &["补交", "补报", "补上", "补发", "漏报", "make up", "missed"];
@@ -667,12 +699,15 @@ impl Engine {
             src,
             sender,
             at,
+            folded: &ex.folded,
             sig: &sig,
             reply_to: reply_task,
             deadline,
             assignees: &ex.assignees,
             reschedules: RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
             makeup: MAKEUP.iter().any(|w| ex.folded.contains(w)),
+            follows_up: FOLLOW_UP.iter().any(|w| ex.folded.contains(w))
+                || RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
         };
         let considered = self.best_match(&probe);
         let best = considered.first().cloned();
@@ -945,13 +980,29 @@ impl Engine {
         // Who asked whom only counts once the work itself looks alike:
         // one asker posts many different tasks in one group.
         let alike = v.score >= 0.15;
+        let relayed = old.src.chat_id != p.src.chat_id
+            && self.is_assigned(old, p.sender)
+            && passes_on_in_time(p.deadline, old.deadline);
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
             v.score += 0.1;
             v.note(explain, matcher::Reason::SameAsker);
-        } else if alike && old.src.chat_id != p.src.chat_id && self.is_assigned(old, p.sender) {
-            // Relaying down: the sender was asked this in the other group.
+        } else if alike
+            && (relayed
+                || (old.src.chat_id != p.src.chat_id
+                    && passes_on_in_time(p.deadline, old.deadline)
+                    && self
+                        .groups
+                        .get(&old.src.chat_id)
+                        .is_some_and(|g| names_office(p.folded, &g.title))))
+        {
+            // Relaying down: the sender was asked this in the other group,
+            // or names the office that asked it there (县应急局的…, 县委宣传部要…).
             v.score += 0.15;
             v.note(explain, matcher::Reason::Relay);
+        }
+        if let Some(bonus) = follow_up_bonus(p, old, v.score) {
+            v.score += bonus;
+            v.note(explain, matcher::Reason::FollowUp);
         }
         if let (Assignees::People(a), Assignees::People(b)) = (p.assignees, &old.assignees)
             && a.iter().all(|x| !b.contains(x))
@@ -962,7 +1013,7 @@ impl Engine {
         }
         if let (Some(Deadline::Minute(a)), Some(Deadline::Minute(b))) = (p.deadline, old.deadline)
             && a.time() == b.time()
-            && a.date() != b.date()
+            && a.date() > b.date()
             && !p.reschedules
         {
             v.score -= 0.5;
@@ -970,6 +1021,7 @@ impl Engine {
         }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
             && (a.date() - b.date()).num_days().abs() > 5
+            && !(a.date() < b.date() && relayed)
         {
             v.score -= 0.2;
             v.note(explain, matcher::Reason::DeadlinesFarApart);
@@ -1090,6 +1142,68 @@ impl Engine {
     }
 }
 
+/// Passing an ask on sets the same or an earlier deadline for one's own
+/// people (they must deliver before one can); an ask due later than the one
+/// its sender received is other work, or that work's next round.
+fn passes_on_in_time(new: Option<Deadline>, old: Option<Deadline>) -> bool {
+    match (new, old) {
+        (Some(n), Some(o)) => n.date() <= o.date(),
+        _ => true,
+    }
+}
+
+/// Does `text` name the office whose work group is titled `title`, in full
+/// or abbreviated (应急局 for 县应急管理局·乡镇应急办群)? The office is the
+/// title's head up to its first separator, ending in an institution's suffix;
+/// an abbreviation keeps that suffix and three or more of its characters in order.
+fn names_office(text: &str, title: &str) -> bool {
+    const SUFFIX: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
+    let head = title
+        .split(['·', '（', '(', ' ', '-', '—'])
+        .next()
+        .unwrap_or(title)
+        .trim_end_matches("工作群")
+        .trim_end_matches('群');
+    let office: Vec<char> = head.chars().collect();
+    let Some(&last) = office.last() else {
+        return false;
+    };
+    if office.len() < 3 || !SUFFIX.contains(&last) || !text.contains(last) {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let in_order = |s: &[char]| {
+        let mut it = office.iter();
+        s.iter().all(|c| it.any(|o| o == c))
+    };
+    chars.iter().enumerate().any(|(j, c)| {
+        *c == last
+            && (3..=office.len().min(8)).any(|len| {
+                j + 1 >= len && {
+                    let s = &chars[j + 1 - len..=j];
+                    s.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)) && in_order(s)
+                }
+            })
+    })
+}
+
+/// A reminder, chaser or moved time in the group of an open ask, about the
+/// same work: it names little beyond a topic word or the deliverable, so its
+/// wording alone rarely reaches the threshold. Counts only when the two
+/// already share something specific (some of the work's words or the same
+/// deliverable); the asker's own follow-up counts more than a colleague's.
+fn follow_up_bonus(p: &Probe<'_>, old: &Task, content: f64) -> Option<f64> {
+    if !p.follows_up || old.src.chat_id != p.src.chat_id {
+        return None;
+    }
+    let same_deliverable =
+        matcher::first_shared(&p.sig.deliverables, &old.sig.deliverables).is_some();
+    if content < 0.1 && !same_deliverable {
+        return None;
+    }
+    Some(if old.sender == p.sender { 0.15 } else { 0.1 })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1100,6 +1214,18 @@ mod tests {
     }
 
     fn engine() -> Engine {
+        let mut e = people_and_groups();
+        for j in [
+            r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#,
+            r#"{"type":"message","chat_id":-1002,"message_id":20,"sender_id":3,"date":"2024-03-04T10:00:00+08:00","text":"各村：学雷锋志愿服务活动信息和照片请明天下午5点前报我。"}"#,
+        ] {
+            e.apply(&ev(j));
+        }
+        e
+    }
+
+    /// Two groups: 周敏 (1) owns -1001, 李娜 (3) owns -1002, 王磊 (2) is in both.
+    fn people_and_groups() -> Engine {
         let mut e = Engine::new(Settings::from_config(&Config::default()).expect("settings"));
         for j in [
             r#"{"type":"person","user_id":1,"name":"周敏"}"#,
@@ -1111,8 +1237,6 @@ mod tests {
             r#"{"type":"member","chat_id":-1001,"user_id":2}"#,
             r#"{"type":"member","chat_id":-1002,"user_id":3}"#,
             r#"{"type":"member","chat_id":-1002,"user_id":2}"#,
-            r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#,
-            r#"{"type":"message","chat_id":-1002,"message_id":20,"sender_id":3,"date":"2024-03-04T10:00:00+08:00","text":"各村：学雷锋志愿服务活动信息和照片请明天下午5点前报我。"}"#,
         ] {
             e.apply(&ev(j));
         }
@@ -1161,6 +1285,223 @@ mod tests {
         assert_eq!(e.verdict(A, B), Some(false));
         e.apply(&ev(r#"{"type":"feedback","task":{"chat_id":-1002,"message_id":20},"other":{"chat_id":-1001,"message_id":10},"same":true,"by":3,"date":"2024-03-04T10:06:00+08:00"}"#));
         assert_eq!(e.tasks[&A].cluster, e.tasks[&B].cluster);
+    }
+
+    fn msg(chat: i64, id: i64, sender: i64, date: &str, text: &str) -> Event {
+        ev(&serde_json::json!({
+            "type": "message", "chat_id": chat, "message_id": id, "sender_id": sender,
+            "date": date, "text": text,
+        })
+        .to_string())
+    }
+
+    fn r(chat: i64, id: i64) -> MsgRef {
+        MsgRef {
+            chat_id: ChatId(chat),
+            message_id: id,
+        }
+    }
+
+    #[test]
+    fn the_askers_reminder_in_the_group_joins_the_open_ask() {
+        let mut e = engine();
+        e.apply(&msg(
+            -1002,
+            21,
+            3,
+            "2024-03-04T10:30:00+08:00",
+            "各村：请把本村冬春季节水利设施巡护记录表整理好，周三下午5点前发群里。",
+        ));
+        e.apply(&msg(
+            -1002,
+            22,
+            3,
+            "2024-03-04T11:00:00+08:00",
+            "各村：请组织村民开展一次人居环境整治，整治前后对比照片周四前报我。",
+        ));
+        e.apply(&msg(
+            -1002,
+            23,
+            3,
+            "2024-03-05T16:00:00+08:00",
+            "提醒：水利设施巡护记录表还有3个村没发，抓紧。",
+        ));
+        let t = &e.tasks[&r(-1002, 23)];
+        assert_eq!(
+            t.cluster,
+            e.tasks[&r(-1002, 21)].cluster,
+            "{:?}",
+            t.considered
+        );
+        assert!(
+            t.link
+                .as_ref()
+                .is_some_and(|l| l.reasons.contains(&matcher::Reason::FollowUp)),
+            "{:?}",
+            t.link
+        );
+        // Precision trap: the same chaser words about nothing the group was
+        // asked for stay a piece of work of their own.
+        e.apply(&msg(
+            -1002,
+            24,
+            3,
+            "2024-03-05T16:10:00+08:00",
+            "提醒：防火宣传横幅还有3个村没挂，抓紧。",
+        ));
+        let t = &e.tasks[&r(-1002, 24)];
+        assert!(t.link.is_none(), "{:?}", t.link);
+    }
+
+    #[test]
+    fn a_reminder_in_another_group_is_no_follow_up() {
+        let mut e = engine();
+        // 李娜 (3) chases in her own group an ask that only 周敏's group got.
+        e.apply(&msg(
+            -1001,
+            11,
+            1,
+            "2024-03-04T10:30:00+08:00",
+            "各乡镇：请把冬春季节水利设施巡护记录表整理好，周三下午5点前报送。",
+        ));
+        e.apply(&msg(
+            -1002,
+            25,
+            3,
+            "2024-03-05T16:00:00+08:00",
+            "提醒：巡护记录还有人没发。",
+        ));
+        let t = &e.tasks[&r(-1002, 25)];
+        assert!(
+            !t.considered
+                .iter()
+                .any(|l| l.reasons.contains(&matcher::Reason::FollowUp)),
+            "{:?}",
+            t.considered
+        );
+    }
+
+    #[test]
+    fn passing_an_ask_on_sets_an_earlier_deadline_not_a_later_one() {
+        // 王磊 (2) received A (due 3/6 12:00) in -1001 and asks in -1002.
+        let a = r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#;
+        let mut e = people_and_groups();
+        e.apply(&ev(a));
+        e.apply(&msg(
+            -1002,
+            31,
+            2,
+            "2024-03-04T11:00:00+08:00",
+            "各村：学雷锋志愿服务活动信息和照片3月5日下班前报我汇总。",
+        ));
+        let relay = &e.tasks[&r(-1002, 31)];
+        assert_eq!(relay.cluster, e.tasks[&A].cluster, "{:?}", relay.considered);
+        assert!(
+            relay
+                .link
+                .as_ref()
+                .is_some_and(|l| l.reasons.contains(&matcher::Reason::Relay)),
+            "{:?}",
+            relay.link
+        );
+        // Precision trap: due after what he received, it is not his relay of it.
+        let mut e = people_and_groups();
+        e.apply(&ev(a));
+        e.apply(&msg(
+            -1002,
+            32,
+            2,
+            "2024-03-04T11:00:00+08:00",
+            "各村：学雷锋志愿服务活动信息和照片3月9日下班前报我汇总。",
+        ));
+        let later = &e.tasks[&r(-1002, 32)];
+        assert!(
+            !later
+                .considered
+                .iter()
+                .any(|l| l.reasons.contains(&matcher::Reason::Relay)),
+            "{:?}",
+            later.considered
+        );
+        assert!(passes_on_in_time(None, Some(Deadline::Day(at().date()))));
+    }
+
+    #[test]
+    fn an_earlier_internal_deadline_at_the_same_hour_is_no_other_instance() {
+        let mut e = engine();
+        e.apply(&msg(
+            -1001,
+            12,
+            1,
+            "2024-03-04T09:00:00+08:00",
+            "各乡镇：请于3月8日17:30前报送春季森林防火值班表。",
+        ));
+        e.apply(&msg(
+            -1002,
+            33,
+            2,
+            "2024-03-04T10:00:00+08:00",
+            "各村：春季森林防火值班表3月7日17:30前报我。",
+        ));
+        let t = &e.tasks[&r(-1002, 33)];
+        assert_eq!(
+            t.cluster,
+            e.tasks[&r(-1001, 12)].cluster,
+            "{:?}",
+            t.considered
+        );
+        assert!(
+            t.link
+                .as_ref()
+                .is_some_and(|l| !l.reasons.contains(&matcher::Reason::AnotherInstance)),
+            "{:?}",
+            t.link
+        );
+        // The same hour on a later day is (a sign of) the next round.
+        e.apply(&msg(
+            -1002,
+            34,
+            3,
+            "2024-03-04T10:05:00+08:00",
+            "各村：每日秸秆禁烧巡查情况今天17:30前报我。",
+        ));
+        e.apply(&msg(
+            -1002,
+            35,
+            3,
+            "2024-03-04T16:00:00+08:00",
+            "各村：每日秸秆禁烧巡查情况明天17:30前报我。",
+        ));
+        let t = &e.tasks[&r(-1002, 35)];
+        assert!(
+            t.considered
+                .first()
+                .is_some_and(|l| l.reasons.contains(&matcher::Reason::AnotherInstance)),
+            "{:?}",
+            t.considered
+        );
+    }
+
+    #[test]
+    fn an_ask_naming_the_office_that_asked_elsewhere_passes_it_on() {
+        assert!(names_office(
+            "周丽 应急局的物资统计表你对接一下",
+            "县应急管理局·乡镇应急办群"
+        ));
+        assert!(names_office(
+            "县文旅体局要2月份文化活动统计",
+            "县文旅体局·乡镇文化站工作群"
+        ));
+        assert!(names_office(
+            "县委宣传部要用",
+            "云岭县委宣传部·乡镇宣传工作群"
+        ));
+        // Precision traps: another office, or a title that names no office.
+        assert!(!names_office(
+            "县教育局要的统计表",
+            "县应急管理局·乡镇应急办群"
+        ));
+        assert!(!names_office("镇防汛值班表", "河口镇防汛工作群"));
     }
 
     #[test]

@@ -60,9 +60,12 @@ pub enum Reason {
     SameDeliverable(String),
     DifferentDeliverables(Box<[String]>, Box<[String]>),
     DifferentPeriods(Box<[String]>, Box<[String]>),
+    SamePeriod(String),
     Reply,
     SameAsker,
     Relay,
+    /// A reminder, chaser or moved time about an open ask in its group.
+    FollowUp,
     DifferentPeople,
     AnotherInstance,
     DeadlinesFarApart,
@@ -112,6 +115,8 @@ impl Reason {
             (Reason::DifferentPeriods(a, b), En) => {
                 format!("different periods ({} vs {})", a.join("/"), b.join("/"))
             }
+            (Reason::SamePeriod(p), Zh) => format!("同一时期（{p}）"),
+            (Reason::SamePeriod(p), En) => format!("same period ({p})"),
             (Reason::Reply, Zh) => "是对原通知的回复".into(),
             (Reason::Reply, En) => "a reply to the earlier ask".into(),
             (Reason::SameAsker, Zh) => "同一人在同一群里再次要求".into(),
@@ -120,6 +125,8 @@ impl Reason {
             (Reason::Relay, En) => {
                 "the sender received the earlier ask and is passing it on".into()
             }
+            (Reason::FollowUp, Zh) => "是对本群一项未完成要求的催办或调整".into(),
+            (Reason::FollowUp, En) => "a reminder or change of an open ask in this group".into(),
             (Reason::DifferentPeople, Zh) => "要求的是不同的人".into(),
             (Reason::DifferentPeople, En) => "asked of different people".into(),
             (Reason::AnotherInstance, Zh) => "同一时刻、不同日期：是周期性工作的另一次".into(),
@@ -232,7 +239,7 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*[^:：\n]{1,16}[:：]").expect("valid regex")
+    Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*(?:[^:：\n]{0,15}[^:：\n\d][:：])?").expect("valid regex")
 });
 
 fn fnv(bytes: &[u8]) -> Term {
@@ -336,6 +343,7 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
     let periods = sorted_set(
         PERIOD
             .find_iter(folded)
+            .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
             .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into()),
     );
     let deliverables = sorted_set(
@@ -362,7 +370,7 @@ fn sorted_set(items: impl Iterator<Item = Box<str>>) -> Box<[Box<str>]> {
 }
 
 /// The first item two sorted slices share.
-fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a Box<str>> {
+pub fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a Box<str>> {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -372,6 +380,78 @@ fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a Box<str>> {
         }
     }
     None
+}
+
+/// A relative week or month that times the ask rather than naming the
+/// period its work covers: 本周五前, 下周二, 本周内, 本月底 are deadlines;
+/// 本周小结, 本月的 are periods.
+fn times_the_ask(period: &str, after: &str) -> bool {
+    let relative = period.starts_with(['上', '本', '下']);
+    relative
+        && !period.ends_with(['的', '度'])
+        && after.starts_with([
+            '一', '二', '三', '四', '五', '六', '日', '天', '末', '内', '前', '底', '初', '中',
+            '星', '1', '2', '3', '4', '5', '6', '7',
+        ])
+}
+
+/// The kind of a period, so that only periods of one kind are compared
+/// (3月 vs 4月 differ; 2023年度 vs 3月 may both hold).
+fn period_kind(p: &str) -> u8 {
+    if p.ends_with("季") || p.contains("季度") || p.starts_with('q') {
+        1
+    } else if p.ends_with("旬") {
+        2
+    } else if p.chars().all(|c| c.is_ascii_digit()) || p.ends_with('年') {
+        0
+    } else if p.ends_with("月份")
+        || (p.ends_with('月') && p.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        3
+    } else if p.ends_with('周') || p.contains("week") {
+        4
+    } else if p.ends_with('月') || p.contains("month") {
+        5
+    } else {
+        3
+    }
+}
+
+/// Both name periods of one kind, and different ones (2月份 vs 3月份):
+/// periods of different kinds are not compared.
+fn periods_differ(a: &[Box<str>], b: &[Box<str>]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    (0..6u8).any(|kind| {
+        let mut pa = a.iter().filter(|p| period_kind(p) == kind).peekable();
+        let mut pb = b.iter().filter(|p| period_kind(p) == kind).peekable();
+        pa.peek().is_some() && pb.peek().is_some() && pa.all(|x| b.binary_search(x).is_err())
+    })
+}
+
+/// A period finer than a year that both name (2月份, 6月上旬, 一季度): the
+/// same month's work. A year says little: year-end work all covers it.
+fn same_fine_period<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a Box<str>> {
+    a.iter()
+        .find(|p| matches!(period_kind(p), 1..=3) && b.binary_search(p).is_ok())
+}
+
+/// A title quoted in `quoting` that `other` names without quotes: every
+/// bigram of the title is among `other`'s terms (“三八”节 and 三八节活动).
+fn names_title<'a>(quoting: &'a Signature, other: &Signature) -> Option<&'a Box<str>> {
+    quoting.quoted.iter().find(|q| {
+        let chars: Vec<char> = q.chars().collect();
+        let mut bigrams = chars
+            .windows(2)
+            .filter(|w| w.iter().all(|c| is_han(*c)))
+            .peekable();
+        bigrams.peek().is_some()
+            && bigrams.all(|w| {
+                let t: String = w.iter().collect();
+                other.terms.binary_search(&fnv(t.as_bytes())).is_ok()
+            })
+    })
 }
 
 fn cached_weight_sum(sig: &Signature, df: &Df) -> f64 {
@@ -447,11 +527,16 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
             similarity: score,
         });
     }
-    let same_title = new.quoted.iter().find(|q| {
-        old.quoted
-            .iter()
-            .any(|o| o == *q || o.contains(q.as_ref() as &str) || q.contains(o.as_ref() as &str))
-    });
+    let same_title = new
+        .quoted
+        .iter()
+        .find(|q| {
+            old.quoted.iter().any(|o| {
+                o == *q || o.contains(q.as_ref() as &str) || q.contains(o.as_ref() as &str)
+            })
+        })
+        .or_else(|| names_title(old, new))
+        .or_else(|| names_title(new, old));
     if let Some(q) = same_title {
         score += 0.3;
         reasons.push(|| Reason::SameTitle(q.to_string()));
@@ -475,10 +560,13 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
             )
         });
     }
-    if !new.periods.is_empty()
-        && !old.periods.is_empty()
-        && first_shared(&new.periods, &old.periods).is_none()
+    if let Some(p) = same_fine_period(&new.periods, &old.periods)
+        && score >= 0.1
     {
+        score += 0.1;
+        reasons.push(|| Reason::SamePeriod(p.to_string()));
+    }
+    if periods_differ(&new.periods, &old.periods) {
         score -= 0.6;
         reasons.push(|| {
             Reason::DifferentPeriods(
@@ -629,6 +717,87 @@ mod tests {
             crate::model::Lang::En,
         );
         assert_eq!(en, "different periods (2月份 vs 3月份)");
+    }
+
+    #[test]
+    fn a_clock_time_is_no_salutation() {
+        // "…下午2:30" is a time, not "to whom:": the text stays whole.
+        let t = "会议时间调整为明天下午2:30，地点不变";
+        assert_eq!(strip_boilerplate(t), t);
+        assert_eq!(
+            strip_boilerplate("转发：【会议通知】定于3月7日上午9:00在镇政府开会"),
+            "定于3月7日上午9:00在镇政府开会"
+        );
+        assert_eq!(strip_boilerplate("转发：各村联络员：明天交"), "明天交");
+    }
+
+    #[test]
+    fn a_relative_week_that_times_the_ask_is_no_period() {
+        let due = signature_of(&fold("集体经济年报下周二下班前交财政所"));
+        assert!(due.periods.is_empty(), "{:?}", due.periods);
+        let named = signature_of(&fold("请报送本周小结"));
+        assert!(named.periods.contains("本周"), "{:?}", named.periods);
+        // A year and a deadline week are not "different periods".
+        let year = signature_of(&fold("2023年度村集体经济收益分配统计年报请报财政所"));
+        let v = compare(&due, &year, &Df::default());
+        assert!(
+            !v.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::DifferentPeriods(..))),
+            "{v:?}"
+        );
+        // Periods of different kinds are not compared; of one kind they are.
+        let march = signature_of(&fold("2024年3月份文化活动统计表"));
+        let y2024 = signature_of(&fold("2024年文化活动统计表"));
+        assert!(!periods_differ(&march.periods, &y2024.periods));
+        let feb = signature_of(&fold("2024年2月份文化活动统计表"));
+        assert!(periods_differ(&march.periods, &feb.periods));
+    }
+
+    #[test]
+    fn the_same_month_is_a_reason_a_shared_year_is_not() {
+        let df = df_of(&[]);
+        let a = signature_of(&fold("县里要2月份文化活动统计，各村报给我"));
+        let b = signature_of(&fold("请填报《2月份乡镇综合文化站活动开展情况统计表》"));
+        let v = compare(&a, &b, &df);
+        assert!(
+            v.reasons.iter().any(|r| matches!(r, Reason::SamePeriod(_))),
+            "{v:?}"
+        );
+        let without = compare(
+            &signature_of(&fold("县里要文化活动统计，各村报给我")),
+            &signature_of(&fold("请填报《乡镇综合文化站活动开展情况统计表》")),
+            &df,
+        );
+        assert!(v.score > without.score + 0.05, "{v:?} {without:?}");
+        // Precision trap: year-end work all covers the year.
+        let x = signature_of(&fold("2023年度党费请收缴完毕"));
+        let y = signature_of(&fold("2023年度党员学时统计"));
+        let v = compare(&x, &y, &df);
+        assert!(
+            !v.reasons.iter().any(|r| matches!(r, Reason::SamePeriod(_))),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_quoted_title_named_without_quotes_is_the_same_title() {
+        let df = df_of(&[]);
+        let quoted = signature_of(&fold("请结合“三八”国际妇女节开展一次巾帼志愿服务活动"));
+        let plain = signature_of(&fold("三八节活动照片周五前发宣传办"));
+        let v = compare(&plain, &quoted, &df);
+        assert!(
+            v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+            "{v:?}"
+        );
+        // Precision trap: part of a title is not the title.
+        let part = signature_of(&fold("学雷锋活动照片还没发"));
+        let titled = signature_of(&fold("3月5日是“学雷锋纪念日”，请开展志愿服务"));
+        let v = compare(&part, &titled, &df);
+        assert!(
+            !v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+            "{v:?}"
+        );
     }
 
     #[test]
