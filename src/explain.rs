@@ -111,7 +111,7 @@ pub fn explain(engine: &Engine, m: MsgRef) -> String {
             let full = t
                 .link
                 .iter()
-                .chain(t.maybe.as_deref())
+                .chain(t.best_unmerged.as_deref())
                 .find(|x| x.to == c.to)
                 .cloned()
                 .unwrap_or(Link {

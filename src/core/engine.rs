@@ -152,13 +152,14 @@ pub struct Task {
     pub cluster: u64,
     /// The earlier task it was matched to, if any.
     pub link: Option<Link>,
-    /// The best candidate below the duplicate threshold, shown, never merged
-    /// (boxed: rare, and a task is kept for every ask ever seen).
-    pub maybe: Option<Box<Link>>,
+    /// When not merged, the best candidate and why it fell short (a "maybe"
+    /// when it reached that threshold), for `explain`. Boxed: a task is kept
+    /// for every ask ever seen, and most merge or have no candidate.
+    pub best_unmerged: Option<Box<Link>>,
     pub sig: Signature,
     pub task_score: i32,
     /// The best candidates weighed when it arrived, for `explain` (the best
-    /// one's reasons are in `link` or `maybe`).
+    /// one's reasons are in `link` or `best_unmerged`).
     pub considered: Box<[Candidate]>,
 }
 
@@ -711,7 +712,7 @@ impl Engine {
         };
         let considered = self.best_match(&probe);
         let best = considered.first().cloned();
-        let maybe = best.clone();
+        let unmerged = best.clone();
         let rules = &self.settings.rules;
         let threshold = if rules.merges_in(src.chat_id) {
             rules.threshold_for(src.chat_id)
@@ -730,7 +731,9 @@ impl Engine {
             }
         };
         let maybe = if link.is_none() {
-            maybe.filter(|m| m.score >= self.settings.rules.maybe)
+            unmerged
+                .clone()
+                .filter(|m| m.score >= self.settings.rules.maybe)
         } else {
             None
         };
@@ -743,7 +746,11 @@ impl Engine {
             assignees: ex.assignees,
             cluster,
             link: link.clone(),
-            maybe: maybe.clone().map(Box::new),
+            best_unmerged: if link.is_none() {
+                unmerged.map(Box::new)
+            } else {
+                None
+            },
             sig,
             task_score: ex.task_score,
             considered: considered
@@ -1207,6 +1214,16 @@ fn follow_up_bonus(p: &Probe<'_>, old: &Task, content: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reasons kept for a candidate: only the best one's are.
+    fn reasons_of<'a>(t: &'a Task, c: &Candidate) -> &'a [matcher::Reason] {
+        t.link
+            .iter()
+            .chain(t.best_unmerged.as_deref())
+            .find(|l| l.to == c.to)
+            .map(|l| l.reasons.as_slice())
+            .unwrap_or(&[])
+    }
     use crate::core::digest;
 
     fn ev(json: &str) -> Event {
@@ -1375,7 +1392,7 @@ mod tests {
         assert!(
             !t.considered
                 .iter()
-                .any(|l| l.reasons.contains(&matcher::Reason::FollowUp)),
+                .any(|l| reasons_of(t, l).contains(&matcher::Reason::FollowUp)),
             "{:?}",
             t.considered
         );
@@ -1419,7 +1436,7 @@ mod tests {
             !later
                 .considered
                 .iter()
-                .any(|l| l.reasons.contains(&matcher::Reason::Relay)),
+                .any(|l| reasons_of(later, l).contains(&matcher::Reason::Relay)),
             "{:?}",
             later.considered
         );
@@ -1476,7 +1493,7 @@ mod tests {
         assert!(
             t.considered
                 .first()
-                .is_some_and(|l| l.reasons.contains(&matcher::Reason::AnotherInstance)),
+                .is_some_and(|l| reasons_of(t, l).contains(&matcher::Reason::AnotherInstance)),
             "{:?}",
             t.considered
         );

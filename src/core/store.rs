@@ -140,7 +140,7 @@ mod tests {
             assignees: Assignees::Group,
             cluster: 1,
             link: None,
-            maybe: None,
+            best_unmerged: None,
             sig: Signature::default(),
             task_score: 1,
             considered: Box::default(),
