@@ -40,6 +40,16 @@
 //!   dates Hebrew-calendar holidays by the eve they begin on (sunset), ours
 //!   by the day itself: a day after the expected one matches for those.
 //!
+//! - **Midnight.** Ours is the end of the day it closes, at day precision
+//!   (晚上12点, "midnight"); the sources write 00:00 of the next day, or
+//!   the clock time 00:00 without a day. Those match our midnight day.
+//! - **JioNLP's offsets.** "6个小时前" is written as the hour-long stretch
+//!   ending six hours ago (value = its start, `grain_end` = the point): our
+//!   point matches its end. A stretch from now ("未来两个月", "5年内")
+//!   counts today as its first day and so ends the day before ours (ours,
+//!   like the 期间 rule of Chinese law, does not count the starting day):
+//!   its last second, the instant before our day, matches.
+//!
 //! The parser's own conventions stay as they are (EOD / 下班 is the workday
 //! end; 下周X is always the following week's X); the rules above only say
 //! when the corpora mean the same deadline.
@@ -108,6 +118,9 @@ struct Span {
     /// Duckling names the holiday a span refers to.
     #[serde(default)]
     holiday: Option<String>,
+    /// JioNLP's end of the stretch a point names.
+    #[serde(default)]
+    grain_end: Option<String>,
 }
 
 /// One span the parser did not get right.
@@ -328,6 +341,46 @@ fn jionlp_lunar(span: &str, e: &Expr, want: Want, boundary: bool, blur: bool, ho
     matches(&lunar, want, boundary, blur, hour)
 }
 
+/// Midnight: ours is the end of the day it closes (晚上12点, "midnight",
+/// day precision, DESIGN's deadline conventions); the sources write it as
+/// 00:00 of the next day, or as the clock time 00:00 without a day.
+fn midnight(e: &Expr, want: Want) -> bool {
+    let named = ["midnight", "mid night", "mid-night", "24点", "24时"]
+        .iter()
+        .any(|w| e.text.contains(w))
+        || (e.text.contains("12点") && (e.text.contains('晚') || e.text.contains('夜')));
+    if e.grain != Grain::Day || !named {
+        return false;
+    }
+    match want {
+        Want::Clock(c) => c == NaiveTime::MIN,
+        Want::At(t) => t.time() == NaiveTime::MIN && t.date() == e.at.date() + Duration::days(1),
+        Want::Day(_) => false,
+    }
+}
+
+/// JioNLP's conventions for offsets from now. "6个小时前" names the
+/// hour-long stretch that ends six hours ago (its value is the stretch's
+/// start, `grain_end` the point): our point matches that end. And a
+/// stretch from now ("未来两个月", "5年内") counts today as its first day,
+/// so it ends on the day before ours (which, like the 期间 rule of Chinese
+/// law, does not count the day it starts from): its last second is the
+/// instant our day begins.
+fn jionlp_offset(span: &Span, e: &Expr, want: Want, boundary: bool) -> bool {
+    if !boundary && span.text.ends_with('前') {
+        let Some(Want::At(end)) = span.grain_end.as_deref().and_then(parse_want) else {
+            return false;
+        };
+        return clocked(e.grain)
+            && (e.at == end || (e.grain != Grain::Second && same_minute(e.at, end)));
+    }
+    let Want::At(b) = want else { return false };
+    boundary
+        && ["未来", "今后", "内"].iter().any(|w| span.text.contains(w))
+        && e.grain == Grain::Day
+        && b + Duration::seconds(1) == e.at
+}
+
 /// Whether an expression's text names a weekday.
 fn names_weekday(text: &str) -> bool {
     const WD: &[&str] = &[
@@ -436,6 +489,8 @@ pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalErro
                 wants.iter().any(|&w| {
                     matches(e, w, boundary, blur, hour)
                         || end_of_day(e, w)
+                        || midnight(e, w)
+                        || (jionlp && jionlp_offset(span, e, w, boundary))
                         || (jionlp && jionlp_lunar(&span.text, e, w, boundary, blur, hour))
                         || (duckling && !boundary && duckling_day(e, w, sent.date()))
                 })

@@ -32,6 +32,13 @@
 //!   its eve). "Thanksgiving in 3 years" is the next one from the shifted
 //!   day. Spelled-out years ("two thousand ten", "nineteen eighty six")
 //!   read as numbers.
+//! - "second Sunday" alone is this month's, or next month's once past;
+//!   "Tuesday the 14th" is the next month whose 14th is a Tuesday.
+//!   Midmorning = 10:00, midafternoon = 14:00, midday = noon.
+//! - [`expressions`] (evaluation only) also lists an underspecified date's
+//!   other readings (last year's or this month's past one beside the
+//!   future one), with any clock time read on it, and compound offsets
+//!   ("2 weeks and 3 days ago"); N个半月 is N months and 15 days.
 //!
 //! Every regex here is compiled once and matched by the `regex` crate, whose
 //! matching is linear in the input: no backtracking blow-ups.
@@ -116,6 +123,10 @@ struct DateM {
     weak: bool,
     /// Underspecified: no year (3月6日) or no month (20号) was given.
     roll: Roll,
+    /// Another reading a reader may mean, for [`expressions`] only: the
+    /// past one where the deadline reading moved forward ("Thursday the
+    /// 21st" said on the 27th: this month's, which was a Thursday).
+    alt: Option<NaiveDate>,
 }
 
 /// What an underspecified date leaves open, for the future-preferring
@@ -226,7 +237,7 @@ re!(
 );
 re!(
     R_EN_CLOCK,
-    r"(?-u:\b)(\d{1,2})(?:[:.]?(\d{2})(?::(\d{2}))?)?\s*\.?\s*(a\s?\.?\s?m(?-u:\b)\.?|p\s?\.?\s?m(?-u:\b)\s?\.?)|(?-u:\b)(\d{1,2}):(\d{2})(?::(\d{2}))?(?-u:\b)|(?-u:\b)(noon|midday|midnight)(?:ish)?(?-u:\b)|(?-u:\b)(\d{1,2})h(\d{2})?(?-u:\b)|(?-u:\b)(\d{1,2})(?::(\d{2}))?(a|p)(?-u:\b)|(?-u:\b)(?:at|by|@|around) (\d{1,2})[ .](\d{2})(?-u:\b)"
+    r"(?-u:\b)(\d{1,2})(?:[:.]?(\d{2})(?::(\d{2}))?)?\s*\.?\s*(a\s?\.?\s?m(?-u:\b)\.?|p\s?\.?\s?m(?-u:\b)\s?\.?)|(?-u:\b)(\d{1,2}):(\d{2})(?::(\d{2}))?(?-u:\b)|(?-u:\b)(noon|mid[- ]?day|mid[- ]?night|mid[- ]?morning|mid[- ]?afternoon)(?:ish)?(?-u:\b)|(?-u:\b)(\d{1,2})h(\d{2})?(?-u:\b)|(?-u:\b)(\d{1,2})(?::(\d{2}))?(a|p)(?-u:\b)|(?-u:\b)(?:at|by|@|around) (\d{1,2})[ .](\d{2})(?-u:\b)"
 );
 re!(
     R_EN_BARE_HOUR,
@@ -275,7 +286,7 @@ re!(
 re!(
     R_EN_NTH,
     &format!(
-        r"(?-u:\b)(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th) ({EN_WD})[a-z]* (?:of|in) (?:(this|next|last|the) month|({EN_MONTHS})(?:,? (\d{{4}}))?)(?-u:\b)"
+        r"(?-u:\b)(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th) ({EN_WD})[a-z]*(?-u:\b)(?: (?:of|in) (?:(this|next|last|previous|the) month|({EN_MONTHS})(?:,? (\d{{4}}))?)(?-u:\b))?"
     )
 );
 re!(
@@ -300,6 +311,14 @@ re!(
     R_EN_OFFSET,
     r"(?-u:\b)(?:(in|within|after) )?(?:about |around |approximately )?(\d+(?:\.\d+)?|\d/\d|a|an|another|a couple of|a couple|a pair of|a few|few|half an?|a quarter of an?|three-quarters of an?|three quarters of an?)\s?(?:more )?(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|fortnights?|months?|years?)(?: (ago|back|from now|from right now|from today|from tomorrow|from tmrw|from yesterday|later|hence|earlier|before today|before yesterday|before tomorrow|after today|after tomorrow|after tmrw))?(?-u:\b)|(?-u:\b)(?:(in) )?(a|one) (fortnight)( hence| from now| later)?(?-u:\b)"
 );
+const EN_UNITS: &str = "years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?";
+re!(
+    R_EN_COMPOUND,
+    &format!(
+        r"(?-u:\b)(\d+ (?:{EN_UNITS})(?:,? (?:and )?\d+ (?:{EN_UNITS})){{1,5}}) (ago|back|earlier|later|hence|from now)(?-u:\b)"
+    )
+);
+re!(R_EN_COMPOUND_PART, &format!(r"(\d+) ({EN_UNITS})"));
 re!(
     R_EN_WD_COUNT,
     &format!(r"(?-u:\b)(\d+) ({EN_WD})s? (from now|hence|ago|back)(?-u:\b)")
@@ -398,16 +417,38 @@ pub fn expressions(text: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
     // and underspecified ones at their next occurrence as well: a parser
     // that prefers the future reads 3月1日 said on 3月20日 as next year's.
     let today = ctx.sent.date();
+    // A date's other readings carry the clock times read on it along
+    // ("October 14 8:00am" said in November: next October's 8:00 too).
+    let mut moved: Vec<Expr> = Vec::new();
+    let clocked = out.len();
     for d in dates(&t, ctx, true) {
         let mut days = vec![d.date];
         if d.date < today {
             let next = match d.roll {
+                Roll::Year if d.date.month() == 2 && d.date.day() == 29 => {
+                    (1..=8).find_map(|k| ymd(d.date.year() + k, 2, 29))
+                }
                 Roll::Year => month_day(d.date.month(), d.date.day(), d.date + Duration::days(1))
                     .and_then(|x| ymd(d.date.year() + 1, x.month(), x.day()).or(Some(x))),
                 Roll::Month => (1..=3).find_map(|k| day_in_month(d.date, k, d.date.day())),
                 Roll::None => None,
             };
             days.extend(next.filter(|x| *x >= today));
+        }
+        days.extend(d.alt.filter(|a| *a != d.date));
+        for &day in &days[1..] {
+            for e in &out[..clocked] {
+                if e.grain != Grain::Day
+                    && e.start <= d.start
+                    && e.end >= d.end
+                    && e.at.date() == d.date
+                {
+                    moved.push(Expr {
+                        at: day.and_time(e.at.time()),
+                        ..e.clone()
+                    });
+                }
+            }
         }
         for day in days {
             out.push(Expr {
@@ -420,6 +461,7 @@ pub fn expressions(text: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
             });
         }
     }
+    out.extend(moved);
     let ctx_exprs = context_exprs(&t, ctx);
     // "3 days after January 12th", "2 weeks before Christmas": an offset
     // from the date that follows it.
@@ -761,9 +803,16 @@ fn shift(base: NaiveDateTime, n: f64, unit: &str, ctx: &Ctx<'_>) -> Option<(Naiv
             Grain::Day,
         ));
     }
-    let months = offset_months(unit)?;
-    let total = (n * months).round() as i32;
-    add_months(base.date(), total).map(|d| (d.and_time(NaiveTime::MIN), Grain::Day))
+    // 两个半月: whole months, then the half as 15 days.
+    let months = n * offset_months(unit)?;
+    let whole = months.trunc();
+    let days = ((months - whole) * 30.0).round() as i64;
+    add_months(base.date(), whole as i32).map(|d| {
+        (
+            (d + Duration::days(days)).and_time(NaiveTime::MIN),
+            Grain::Day,
+        )
+    })
 }
 
 fn en_count(w: &str) -> Option<f64> {
@@ -888,6 +937,49 @@ fn context_exprs(t: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
                     base + Duration::seconds((sign * n * d * 86400.0) as i64),
                     Grain::Second,
                 );
+            }
+        }
+    }
+    // "2 years 1 month 21 days ago", "1 day 2 hours later": the larger
+    // units first (months, then days, then the clock).
+    let compound_cue = t.contains("ago")
+        || t.contains("back")
+        || t.contains("earlier")
+        || t.contains("later")
+        || t.contains("hence")
+        || t.contains("from now");
+    if (ctx.lang == Lang::En || t.is_ascii()) && digits && compound_cue {
+        for c in R_EN_COMPOUND.captures_iter(t) {
+            let Some(m) = c.get(0) else { continue };
+            let sign: i64 = if matches!(&c[2], "ago" | "back" | "earlier") {
+                -1
+            } else {
+                1
+            };
+            let (mut months, mut days, mut secs) = (0i64, 0i64, 0i64);
+            for p in R_EN_COMPOUND_PART.captures_iter(&c[1]) {
+                let n: i64 = p[1].parse::<i64>().unwrap_or(0).min(100_000);
+                let unit = p[2].trim_end_matches('s');
+                match unit {
+                    "year" => months += 12 * n,
+                    "month" => months += n,
+                    "week" => days += 7 * n,
+                    "day" => days += n,
+                    "hour" | "hr" => secs += 3600 * n,
+                    "minute" | "min" => secs += 60 * n,
+                    _ => secs += n,
+                }
+            }
+            let Some(d) = add_months(sent.date(), (sign * months).clamp(-12_000, 12_000) as i32)
+            else {
+                continue;
+            };
+            let day_shift = Duration::days(sign * days);
+            if secs == 0 {
+                push(&m, (d + day_shift).and_time(NaiveTime::MIN), Grain::Day);
+            } else {
+                let at = d.and_time(sent.time()) + day_shift + Duration::seconds(sign * secs);
+                push(&m, at, Grain::Second);
             }
         }
     }
@@ -1160,6 +1252,34 @@ fn is_forward(t: &str) -> bool {
         || head.starts_with("fw:")
 }
 
+/// `s` starts with a clock time `H:MM` or `HH:MM` (a date and a time run
+/// together: "2018-12-1209:03").
+fn clock_follows(s: &str) -> bool {
+    let b = s.as_bytes();
+    let h = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&h)
+        && b.get(h) == Some(&b':')
+        && b.get(h + 1).is_some_and(u8::is_ascii_digit)
+        && b.get(h + 2).is_some_and(u8::is_ascii_digit)
+}
+
+/// `s` ends with a full numeric date `YYYY-MM-DD` (or with `/`, `.`).
+fn ends_with_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(w) = b.len().checked_sub(10).and_then(|i| b.get(i..)) else {
+        return false;
+    };
+    let sep = |c: u8| matches!(c, b'-' | b'/' | b'.');
+    w.iter().enumerate().all(|(i, &c)| match i {
+        4 | 7 => sep(c),
+        _ => c.is_ascii_digit(),
+    }) && b
+        .len()
+        .checked_sub(11)
+        .and_then(|i| b.get(i))
+        .is_none_or(|c| !c.is_ascii_digit())
+}
+
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
@@ -1173,6 +1293,9 @@ fn month_day(m: u32, d: u32, sent: NaiveDate) -> Option<NaiveDate> {
     }
     let this = ymd(sent.year(), m, d)?;
     if this < sent - Duration::days(60) {
+        if m == 2 && d == 29 {
+            return (1..=8).find_map(|k| ymd(sent.year() + k, 2, 29));
+        }
         ymd(sent.year() + 1, m, d)
     } else {
         Some(this)
@@ -1321,6 +1444,7 @@ const NAMED: &[(&[&str], Named)] = &[
             "new year day",
             "new year's",
             "new years",
+            "yuandan",
         ],
         Named::Fixed(1, 1),
     ),
@@ -1527,6 +1651,7 @@ const NAMED: &[(&[&str], Named)] = &[
         &["黑色星期五", "black friday"],
         Named::Nth(11, 4, Weekday::Thu, 1),
     ),
+    (&["cyber monday"], Named::Nth(11, 4, Weekday::Thu, 4)),
     (
         &[
             "martin luther king day",
@@ -1955,6 +2080,7 @@ fn add(
             explicit,
             weak: false,
             roll: Roll::None,
+            alt: None,
         });
     }
 }
@@ -2088,7 +2214,9 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         for c in caps(&R_ISO, digit4, t) {
             let Some(m) = c.get(0) else { continue };
             if prev_char(t, m.start()).is_some_and(|p| p.is_ascii_digit())
-                || (c.get(4).is_none() && next_char(t, m.end()).is_some_and(|p| p.is_ascii_digit()))
+                || (c.get(4).is_none()
+                    && next_char(t, m.end()).is_some_and(|p| p.is_ascii_digit())
+                    && !(c.get(3).is_some_and(|d| d.len() == 2) && clock_follows(&t[m.end()..])))
             {
                 continue;
             }
@@ -2481,10 +2609,26 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 "fourth" | "4th" => 4,
                 _ => 5,
             };
-            let date = if let Some(rel) = c.get(3) {
+            let mut alt = None;
+            let date = if c.get(3).is_none() && c.get(4).is_none() {
+                // "second Sunday" alone: of this month, or of the next when
+                // past (this month's stays the other reading).
+                if n == 5 {
+                    continue;
+                }
+                let this = nth_weekday(sent.year(), sent.month(), n, wd);
+                match this {
+                    Some(x) if x < sent => {
+                        alt = this;
+                        add_months(sent.with_day(1).unwrap_or(sent), 1)
+                            .and_then(|f| nth_weekday(f.year(), f.month(), n, wd))
+                    }
+                    _ => this,
+                }
+            } else if let Some(rel) = c.get(3) {
                 let off = match rel.as_str() {
                     "next" => 1,
-                    "last" => -1,
+                    "last" | "previous" => -1,
                     _ => 0,
                 };
                 add_months(sent.with_day(1).unwrap_or(sent), off)
@@ -2499,6 +2643,9 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 }
             };
             add(&mut out, span(&m), date, false, true);
+            if let Some(last) = out.last_mut().filter(|_| date.is_some()) {
+                last.alt = alt;
+            }
         }
         if digits {
             for c in caps(&R_EN_ORD_MONTH, t.contains("month"), t) {
@@ -2568,6 +2715,15 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                     .filter_map(|off| day_in_month(sent, off, d))
                     .find(|x| x.weekday() == wd && *x >= sent);
                 add(&mut out, span(&m), date, false, true);
+                // Already past this month, but that weekday: this month's
+                // is the other reading.
+                if let (Some(last), Some(this)) = (out.last_mut(), day_in_month(sent, 0, d))
+                    && date.is_some()
+                    && this < sent
+                    && this.weekday() == wd
+                {
+                    last.alt = Some(this);
+                }
             }
         }
     }
@@ -2687,6 +2843,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 explicit: true,
                 weak: true,
                 roll: Roll::None,
+                alt: None,
             });
         }
     }
@@ -2769,6 +2926,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                     explicit: true,
                     weak: true,
                     roll: Roll::None,
+                    alt: None,
                 });
             }
         }
@@ -2863,14 +3021,20 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         for c in caps(&R_ZH_CLOCK, clock, t) {
             let Some(m) = c.get(0) else { continue };
             let digits_at = c.get(2).map(|g| g.start()).unwrap_or(m.start());
+            // "2018-12-1209:03": a date and a time run together.
+            let run_on = prev_char(t, digits_at).is_some_and(|p| p.is_ascii_digit())
+                && c.get(1).is_none()
+                && ends_with_iso_date(&t[..digits_at]);
             if prev_char(t, digits_at)
                 .is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ':' || p == '/')
+                && !run_on
             {
                 continue;
             }
             let colon = c.get(3).is_some();
-            // English text: the English clock reads h:mm with its context.
-            if colon && t.is_ascii() {
+            // English text: the English clock reads h:mm with its context
+            // (but not run on after a date, where it sees no word boundary).
+            if colon && t.is_ascii() && !run_on {
                 continue;
             }
             // 9:00-17:00 office hours, "3:1" ratios and 12.5 are no clock times here.
@@ -3030,8 +3194,15 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
                 bare,
             };
             let spec = if let Some(w) = c.get(8) {
-                match w.as_str() {
-                    "midnight" => TimeSpec::EndOfDay,
+                // Midmorning and midafternoon name their middle hour.
+                match w
+                    .as_str()
+                    .get(3..)
+                    .map(|x| x.trim_start_matches(['-', ' ']))
+                {
+                    Some("night") => TimeSpec::EndOfDay,
+                    Some("morning") => clock(10, 0, 0, false),
+                    Some("afternoon") => clock(14, 0, 0, false),
                     _ => clock(12, 0, 0, false),
                 }
             } else if c.get(1).is_some() || c.get(11).is_some() {
@@ -4341,6 +4512,84 @@ mod tests {
             .iter()
             .map(|x| x.at.format("%Y-%m-%dT%H:%M").to_string())
             .collect()
+    }
+
+    #[test]
+    fn other_readings_of_a_date_carry_its_clock_time() {
+        // Said in November: last October's 30th and next year's, at 16:00.
+        let e = en("2023-11-20T09:00");
+        let d = days_of("the review was October 30 4pm", &e);
+        assert!(d.contains(&"2023-10-30T16:00".into()), "{d:?}");
+        assert!(d.contains(&"2024-10-30T16:00".into()), "{d:?}");
+        // 29 February rolls to the next leap year.
+        let d = days_of("feb 29th", &en("2024-03-10T09:00"));
+        assert!(d.contains(&"2028-02-29T00:00".into()), "{d:?}");
+    }
+
+    #[test]
+    fn weekday_with_day_of_month_and_nth_weekday_alone() {
+        // Monday 27 Nov 2023: the 14th was a Tuesday this month; the next
+        // Tuesday the 14th is in May.
+        let e = en("2023-11-27T09:00");
+        let d = days_of("Tuesday the 14th", &e);
+        assert!(d.contains(&"2024-05-14T00:00".into()), "{d:?}");
+        assert!(d.contains(&"2023-11-14T00:00".into()), "{d:?}");
+        // "second Sunday" alone: this month's is past, so December's.
+        assert_eq!(
+            dl("submit the form by the second Sunday", &e).as_deref(),
+            Some("2023-12-10")
+        );
+        assert!(days_of("second Sunday", &e).contains(&"2023-11-12T00:00".into()));
+        // "last Friday" stays last week's Friday, not a month's last.
+        assert_eq!(days_of("last friday", &e), ["2023-11-24T00:00"; 2]);
+        let d = days_of("the third Wednesday of previous month", &e);
+        assert!(d.contains(&"2023-10-18T00:00".into()), "{d:?}");
+    }
+
+    #[test]
+    fn compound_offsets() {
+        let e = en("2017-11-23T19:00");
+        let d = days_of("it broke 3 weeks and 4 days ago", &e);
+        assert!(d.contains(&"2017-10-29T00:00".into()), "{d:?}");
+        let d = days_of("we'll know 1 year, 2 months later", &e);
+        assert!(d.contains(&"2019-01-23T00:00".into()), "{d:?}");
+        let d = days_of("done 1 day 3 hours from now", &e);
+        assert!(d.contains(&"2017-11-24T22:00".into()), "{d:?}");
+        // Offsets stay context, never deadlines.
+        assert_eq!(dl("sent 2 days 3 hours ago", &e), None);
+        // 两个半月: two months and a half (15 days).
+        let c = ctx("2021-06-14T01:00");
+        let d = days_of("两个半月以内", &c);
+        assert!(d.contains(&"2021-08-29T00:00".into()), "{d:?}");
+    }
+
+    #[test]
+    fn mid_parts_of_day_and_run_on_date_times() {
+        let e = en(T);
+        assert!(days_of("call me mid morning", &e).contains(&"2024-05-07T10:00".into()));
+        assert!(days_of("by mid-afternoon", &e).contains(&"2024-05-07T14:00".into()));
+        assert_eq!(
+            dl("send it by midday", &e).as_deref(),
+            Some("2024-05-07T12:00")
+        );
+        assert_eq!(
+            dl("send it by mid-night", &e).as_deref(),
+            Some("2024-05-07")
+        );
+        // A date and a time run together.
+        let c = ctx(T);
+        let d = days_of("2024-05-0910:30", &c);
+        assert!(d.contains(&"2024-05-09T10:30".into()), "{d:?}");
+        assert!(days_of("2024-05-09 10:30", &c).contains(&"2024-05-09T10:30".into()));
+        // Digits run on without a clock are no date.
+        assert!(days_of("2024-05-091030", &c).is_empty());
+    }
+
+    #[test]
+    fn more_named_days() {
+        let e = en("2023-11-01T09:00");
+        assert!(days_of("cyber monday", &e).contains(&"2023-11-27T00:00".into()));
+        assert!(days_of("back on yuandan", &e).contains(&"2024-01-01T00:00".into()));
     }
 
     #[test]
