@@ -110,6 +110,7 @@ fn ctx<'a>(m: &Msg, cal: &'a Calendar) -> Ctx<'a> {
         lang: m.lang,
         day_first: m.day_first,
         cal,
+        utc_offset: None,
     }
 }
 
@@ -221,6 +222,7 @@ fn bench(c: &mut Criterion) {
         lang: Lang::Zh,
         day_first: false,
         cal: &cal,
+        utc_offset: None,
     };
     let mut worst = Duration::ZERO;
     for _ in 0..3 {

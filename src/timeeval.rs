@@ -29,9 +29,30 @@
 //!   not by position (the corpora's offsets are into differently
 //!   normalised text).
 //!
-//! Differences that stay misses on purpose (our conventions, see the
-//! README's "Deadline conventions"): EOD / 下班 is the workday end, not
-//! 23:59:59; 下周X is always the following week's X.
+//! - **End of day.** Recognizers-Text writes "end of tomorrow" / EOD as
+//!   23:59:59 of the day; our reading (the day at day precision, or the
+//!   workday end for an end-of-day word) names the same deadline day and
+//!   matches it.
+//! - **Duckling's days.** Duckling reads a weekday (bare, "this", 这周X,
+//!   下周X) as its first occurrence after the reference day; ours counts
+//!   today and reads 下周X as the following week's X (README, "Deadline
+//!   conventions"). Such a span matches our same weekday a week away. It
+//!   dates Hebrew-calendar holidays by the eve they begin on (sunset), ours
+//!   by the day itself: a day after the expected one matches for those.
+//!
+//! - **Midnight.** Ours is the end of the day it closes, at day precision
+//!   (晚上12点, "midnight"); the sources write 00:00 of the next day, or
+//!   the clock time 00:00 without a day. Those match our midnight day.
+//! - **JioNLP's offsets.** "6个小时前" is written as the hour-long stretch
+//!   ending six hours ago (value = its start, `grain_end` = the point): our
+//!   point matches its end. A stretch from now ("未来两个月", "5年内")
+//!   counts today as its first day and so ends the day before ours (ours,
+//!   like the 期间 rule of Chinese law, does not count the starting day):
+//!   its last second, the instant before our day, matches.
+//!
+//! The parser's own conventions stay as they are (EOD / 下班 is the workday
+//! end; 下周X is always the following week's X); the rules above only say
+//! when the corpora mean the same deadline.
 
 use crate::core::deadline::{self, Ctx, Expr, Grain};
 use crate::holidays::Calendar;
@@ -40,6 +61,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 /// The default corpus folder, relative to the repository.
 pub const DEFAULT_PATH: &str = "../shared/corpus/time";
@@ -69,6 +91,8 @@ struct Line {
     text: String,
     #[serde(rename = "ref")]
     reference: Option<String>,
+    #[serde(default)]
+    tz: Option<String>,
     spans: Vec<Span>,
     #[serde(default)]
     source: String,
@@ -94,6 +118,9 @@ struct Span {
     /// Duckling names the holiday a span refers to.
     #[serde(default)]
     holiday: Option<String>,
+    /// JioNLP's end of the stretch a point names.
+    #[serde(default)]
+    grain_end: Option<String>,
 }
 
 /// One span the parser did not get right.
@@ -270,6 +297,118 @@ fn matches(e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool
     }
 }
 
+/// End of day as the last second (Recognizers-Text: "end of tomorrow",
+/// EOD → 23:59:59): our day-precision reading of that day, or our
+/// workday-end reading of an end-of-day word, is the same deadline day.
+fn end_of_day(e: &Expr, want: Want) -> bool {
+    let Want::At(t) = want else { return false };
+    if t.time() != NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN) {
+        return false;
+    }
+    let eod_word = ["eod", "end of", "cob", "close of business", "下班"]
+        .iter()
+        .any(|w| e.text.contains(w));
+    (e.grain == Grain::Day && e.at.date() == t.date())
+        || (eod_word && clocked(e.grain) && e.at.date() == t.date())
+}
+
+/// JioNLP reads a month with its day in Chinese numerals and no 日/号
+/// (八月十五, 8月十五) as a lunar date even without 农历; we read it as
+/// Gregorian. Such a span matches our reading converted from lunar.
+fn jionlp_lunar(span: &str, e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool {
+    if span.contains("农历") || span.contains("阴历") || span.contains('日') || span.contains('号')
+    {
+        return false;
+    }
+    let Some((_, day)) = span.split_once('月') else {
+        return false;
+    };
+    let day: String = day
+        .chars()
+        .take_while(|c| "初十廿卅一二三四五六七八九".contains(*c))
+        .collect();
+    if day.is_empty() {
+        return false;
+    }
+    let d = e.at.date();
+    let Some(solar) = deadline::lunar_to_solar(d.year(), d.month(), d.day()) else {
+        return false;
+    };
+    let lunar = Expr {
+        at: solar.and_time(e.at.time()),
+        ..e.clone()
+    };
+    matches(&lunar, want, boundary, blur, hour)
+}
+
+/// Midnight: ours is the end of the day it closes (晚上12点, "midnight",
+/// day precision, DESIGN's deadline conventions); the sources write it as
+/// 00:00 of the next day, or as the clock time 00:00 without a day.
+fn midnight(e: &Expr, want: Want) -> bool {
+    let named = ["midnight", "mid night", "mid-night", "24点", "24时"]
+        .iter()
+        .any(|w| e.text.contains(w))
+        || (e.text.contains("12点") && (e.text.contains('晚') || e.text.contains('夜')));
+    if e.grain != Grain::Day || !named {
+        return false;
+    }
+    match want {
+        Want::Clock(c) => c == NaiveTime::MIN,
+        Want::At(t) => t.time() == NaiveTime::MIN && t.date() == e.at.date() + Duration::days(1),
+        Want::Day(_) => false,
+    }
+}
+
+/// JioNLP's conventions for offsets from now. "6个小时前" names the
+/// hour-long stretch that ends six hours ago (its value is the stretch's
+/// start, `grain_end` the point): our point matches that end. And a
+/// stretch from now ("未来两个月", "5年内") counts today as its first day,
+/// so it ends on the day before ours (which, like the 期间 rule of Chinese
+/// law, does not count the day it starts from): its last second is the
+/// instant our day begins.
+fn jionlp_offset(span: &Span, e: &Expr, want: Want, boundary: bool) -> bool {
+    if !boundary && span.text.ends_with('前') {
+        let Some(Want::At(end)) = span.grain_end.as_deref().and_then(parse_want) else {
+            return false;
+        };
+        return clocked(e.grain)
+            && (e.at == end || (e.grain != Grain::Second && same_minute(e.at, end)));
+    }
+    let Want::At(b) = want else { return false };
+    boundary
+        && ["未来", "今后", "内"].iter().any(|w| span.text.contains(w))
+        && e.grain == Grain::Day
+        && b + Duration::seconds(1) == e.at
+}
+
+/// Whether an expression's text names a weekday.
+fn names_weekday(text: &str) -> bool {
+    const WD: &[&str] = &[
+        "周", "星期", "礼拜", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    ];
+    WD.iter().any(|w| text.contains(w))
+}
+
+/// Duckling's conventions for days: a weekday (bare, "this", 这/下周X) is
+/// its first occurrence after the reference day, where ours counts today
+/// and reads 下周X as the following week's; and a Hebrew-calendar holiday
+/// is dated by the eve it begins on (sunset), where ours is the day itself.
+fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
+    let Want::Day(d) = want else { return false };
+    if e.grain != Grain::Day {
+        return false;
+    }
+    let ours = e.at.date();
+    if ours == d + Duration::days(1) && deadline::names_eve_day(&e.text) {
+        return true;
+    }
+    let first_after = d > reference && d <= reference + Duration::days(7);
+    first_after
+        && ours.weekday() == d.weekday()
+        && (ours - d).num_days().abs() == 7
+        && names_weekday(&e.text)
+}
+
 fn show(e: &Expr) -> String {
     let v = match e.grain {
         Grain::Second => e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -303,6 +442,17 @@ pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalErro
             reason: e.to_string(),
         })?;
         let (sent, has_day) = parse_ref(line.reference.as_deref());
+        // The frame's zone: the reference's offset, or the named zone.
+        let utc_offset = line
+            .reference
+            .as_deref()
+            .and_then(|r| r.get(19..))
+            .and_then(|o| chrono::FixedOffset::from_str(o).ok())
+            .map(|o| o.local_minus_utc() / 60)
+            .or(match line.tz.as_deref() {
+                Some("Asia/Shanghai") => Some(480),
+                _ => None,
+            });
         let ctx = Ctx {
             sent,
             workday_end: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
@@ -313,6 +463,7 @@ pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalErro
             },
             day_first: false,
             cal,
+            utc_offset,
         };
         let exprs = deadline::expressions(&line.text, &ctx);
         let rt = line.source.starts_with("recognizers-text");
@@ -332,9 +483,18 @@ pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalErro
                     }
                 })
                 .collect();
-            let ok = exprs
-                .iter()
-                .any(|e| wants.iter().any(|&w| matches(e, w, boundary, blur, hour)));
+            let duckling = line.source.starts_with("duckling");
+            let jionlp = line.source.starts_with("jionlp");
+            let ok = exprs.iter().any(|e| {
+                wants.iter().any(|&w| {
+                    matches(e, w, boundary, blur, hour)
+                        || end_of_day(e, w)
+                        || midnight(e, w)
+                        || (jionlp && jionlp_offset(span, e, w, boundary))
+                        || (jionlp && jionlp_lunar(&span.text, e, w, boundary, blur, hour))
+                        || (duckling && !boundary && duckling_day(e, w, sent.date()))
+                })
+            });
             if ok {
                 correct += 1;
                 continue;
@@ -654,6 +814,76 @@ mod tests {
         assert!(matches(
             &five,
             parse_want("17:00:00").expect("v"),
+            false,
+            false,
+            false
+        ));
+    }
+
+    #[test]
+    fn corpus_conventions_for_days() {
+        let reference = NaiveDate::from_ymd_opt(2013, 2, 12).expect("day");
+        let named = |text: &str, at: &str| Expr {
+            text: text.to_string(),
+            ..ex(at, Grain::Day)
+        };
+        // Duckling: a bare weekday said on that weekday is next week's.
+        let tue = named("星期二", "2013-02-12T00:00:00");
+        assert!(duckling_day(
+            &tue,
+            parse_want("2013-02-19").expect("v"),
+            reference
+        ));
+        assert!(!duckling_day(
+            &tue,
+            parse_want("2013-02-26").expect("v"),
+            reference
+        ));
+        // Not a weekday expression: no such leniency.
+        let day = named("明天", "2013-02-12T00:00:00");
+        assert!(!duckling_day(
+            &day,
+            parse_want("2013-02-19").expect("v"),
+            reference
+        ));
+        // Hebrew-calendar days dated by their eve.
+        let kippur = named("yom kippur 2018", "2018-09-19T00:00:00");
+        assert!(duckling_day(
+            &kippur,
+            parse_want("2018-09-18").expect("v"),
+            reference
+        ));
+        let eid = named("eid al-fitr 2018", "2018-06-16T00:00:00");
+        assert!(!duckling_day(
+            &eid,
+            parse_want("2018-06-15").expect("v"),
+            reference
+        ));
+        // End of day at 23:59:59 is the day.
+        let tomorrow = named("tomorrow", "2016-11-08T00:00:00");
+        assert!(end_of_day(
+            &tomorrow,
+            parse_want("2016-11-08T23:59:59").expect("v")
+        ));
+        assert!(!end_of_day(
+            &tomorrow,
+            parse_want("2016-11-08T17:00:00").expect("v")
+        ));
+        // JioNLP: 八月十五 without 农历 is lunar.
+        let mid = named("8月15", "2020-08-15T00:00:00");
+        let want = parse_want("2020-10-01").expect("v");
+        assert!(jionlp_lunar(
+            "去年八月十五",
+            &mid,
+            want,
+            false,
+            false,
+            false
+        ));
+        assert!(!jionlp_lunar(
+            "去年8月15日",
+            &mid,
+            want,
             false,
             false,
             false

@@ -12,7 +12,9 @@ use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{
+    DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -369,6 +371,12 @@ impl Engine {
             lang: self.settings.lang,
             day_first: self.settings.day_first(),
             cal: &self.settings.calendar,
+            utc_offset: self
+                .settings
+                .tz
+                .offset_from_local_datetime(&sent)
+                .earliest()
+                .map(|o| o.fix().local_minus_utc() / 60),
         }
     }
 

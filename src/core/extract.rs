@@ -583,6 +583,7 @@ mod tests {
             lang: Lang::Zh,
             day_first: false,
             cal: &CAL,
+            utc_offset: None,
         }
     }
 
