@@ -364,7 +364,8 @@ impl Engine {
         self.members.get(&chat).is_some_and(|m| m.contains(&user))
     }
 
-    fn ctx(&self, sent: NaiveDateTime) -> Ctx<'_> {
+    /// What the deadline parser needs to know at a local send time.
+    pub fn ctx(&self, sent: NaiveDateTime) -> Ctx<'_> {
         Ctx {
             sent,
             workday_end: self.settings.workday_end,
@@ -854,7 +855,7 @@ impl Engine {
             out.push(r);
         }
         if let Some(v) = self.by_chat.get(&p.src.chat_id) {
-            out.extend(v.iter().rev().take(10));
+            out.extend(v.iter().rev().take(8));
         }
         out.sort_unstable();
         out.dedup();
@@ -1090,6 +1091,8 @@ impl Engine {
                     && !self.is_member(t.src.chat_id, sender)
             })
             .map(|t| t.src)
+            // A warning names the latest few places; more would not be read.
+            .take(8)
             .collect();
         if others.is_empty() {
             return vec![];
