@@ -90,6 +90,9 @@ pub struct Person {
     pub id: UserId,
     pub name: String,
     pub username: Option<String>,
+    /// The name folded and the username lower-cased, once, for extraction.
+    pub folded_name: String,
+    pub folded_username: Option<String>,
 }
 
 impl Person {
@@ -412,6 +415,8 @@ impl Engine {
                         id: *user_id,
                         name: name.clone(),
                         username: username.clone(),
+                        folded_name: super::normalize::fold(name),
+                        folded_username: username.as_deref().map(str::to_ascii_lowercase),
                     },
                 );
                 vec![]
@@ -596,6 +601,9 @@ impl Engine {
     /// Resolve mention entities to users: `text_mention` carries the id, a
     /// plain `@username` is looked up.
     fn mentioned(&self, text: &str, mentions: &[Mention]) -> Vec<UserId> {
+        if mentions.is_empty() {
+            return Vec::new();
+        }
         let utf16: Vec<u16> = text.encode_utf16().collect();
         let mut out = Vec::new();
         for m in mentions {
@@ -632,8 +640,8 @@ impl Engine {
             .filter_map(|u| self.people.get(u))
             .map(|p| Named {
                 user: p.id,
-                name: &p.name,
-                username: p.username.as_deref(),
+                name: &p.folded_name,
+                username: p.folded_username.as_deref(),
             })
             .collect();
         let input = Input {

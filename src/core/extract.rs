@@ -10,7 +10,10 @@ use crate::model::{Assignees, Deadline, UserId};
 #[derive(Debug, Clone)]
 pub struct Named<'a> {
     pub user: UserId,
+    /// Folded (`normalize::fold`): compared with the folded text as is, so
+    /// a big group costs no folding per member per message.
     pub name: &'a str,
+    /// Lower-cased.
     pub username: Option<&'a str>,
 }
 
@@ -423,15 +426,14 @@ fn is_vocative(f: &str, input: &Input<'_>) -> bool {
         .iter()
         .filter(|m| m.user != input.sender)
         .any(|m| {
-            let name = fold(m.name);
-            let first = name.split_whitespace().next().unwrap_or("").to_string();
-            let user = m.username.map(|u| u.to_ascii_lowercase());
-            [Some(name), Some(first), user]
+            let name = m.name;
+            let first = name.split_whitespace().next().unwrap_or("");
+            [Some(name), Some(first), m.username]
                 .into_iter()
                 .flatten()
                 .filter(|n| n.chars().count() >= 2)
                 .any(|n| {
-                    head.starts_with(n.as_str())
+                    head.starts_with(n)
                         && head[n.len()..].chars().next().is_none_or(|c| {
                             c.is_whitespace() || "，,、:：".contains(c) || !c.is_ascii()
                         })
@@ -542,11 +544,11 @@ fn assignees(f: &str, input: &Input<'_>) -> Assignees {
         if m.user == input.sender || people.contains(&m.user) {
             continue;
         }
-        let full = fold(m.name);
-        let named = full.chars().count() >= 2 && f.contains(full.as_str());
-        let by_username = m
-            .username
-            .is_some_and(|u| f.contains(&format!("@{}", u.to_ascii_lowercase())));
+        let full = m.name;
+        let named = full.chars().count() >= 2 && f.contains(full);
+        let by_username = m.username.is_some_and(|u| {
+            !u.is_empty() && f.match_indices('@').any(|(i, _)| f[i + 1..].starts_with(u))
+        });
         // English first names count too ("Priya, could you…").
         let first = full.split_whitespace().next().unwrap_or("");
         let by_first = full.contains(' ')
@@ -596,7 +598,7 @@ mod tests {
             },
             Named {
                 user: UserId(3),
-                name: "Priya Nair",
+                name: "priya nair",
                 username: None,
             },
         ];
