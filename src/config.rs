@@ -154,6 +154,10 @@ pub struct BotConfig {
     /// After start-up, wait this long (for the backlog of updates) before
     /// sending digests whose time passed while the bot was down.
     pub catch_up_delay_secs: u64,
+    /// Every this many seconds the config file and the rules file it names
+    /// are checked (modification time and length) and reloaded when changed;
+    /// 0 turns the watcher off (SIGHUP and /reload still reload).
+    pub watch_rules_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -182,6 +186,7 @@ impl Default for BotConfig {
             max_send_attempts: 10,
             scheduler_tick_ms: 15_000,
             catch_up_delay_secs: 10,
+            watch_rules_secs: 5,
         }
     }
 }

@@ -242,6 +242,20 @@ pub fn reload_failed(lang: Lang, why: &str) -> String {
     }
 }
 
+/// An automatic reload (file change, SIGHUP) was rejected.
+pub fn auto_reload_failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "配置或规则文件有改动，但无法加载，仍使用原规则：{}",
+            esc(why)
+        ),
+        Lang::En => format!(
+            "The configuration or rules file changed but could not be loaded; the old rules stay in force: {}",
+            esc(why)
+        ),
+    }
+}
+
 /// The dedup figures in force (from the engine's rules), for /rules.
 #[derive(Debug, Clone, Default)]
 pub struct RulesView {

@@ -22,6 +22,7 @@ pub mod logging;
 pub mod metrics;
 pub mod outbox;
 pub mod people;
+pub mod reload;
 pub mod scheduler;
 pub mod sender;
 pub mod state;
@@ -256,6 +257,12 @@ fn prepare(args: RunArgs, config: &mut Config) -> Result<(String, Option<reqwest
 pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result<(), BotError> {
     let cfg = opts.config.clone();
     let b = cfg.bot.clone();
+    // Listening from the start: SIGHUP's default action ends the process.
+    let hangup = if opts.handle_signals {
+        reload::hangup()
+    } else {
+        None
+    };
     let dir = b.state_dir.clone();
     let (shared, rx) = {
         let (config, path, clock) = (
@@ -305,6 +312,26 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         Duration::from_secs(b.catch_up_delay_secs),
         stop_rx.clone(),
     ));
+    if let Some(hup) = hangup {
+        tasks.spawn(reload::on_hangup(shared.clone(), hup, stop_rx.clone()));
+    }
+    match (&opts.config_path, b.watch_rules_secs) {
+        (Some(path), secs) if secs > 0 => {
+            tracing::info!(
+                "watching {} and the rules it names every {secs} s",
+                path.display()
+            );
+            tasks.spawn(reload::watch_files(
+                shared.clone(),
+                Duration::from_secs(secs),
+                stop_rx.clone(),
+            ));
+        }
+        (Some(_), _) => tracing::info!("bot.watch_rules_secs = 0: not watching the config"),
+        (None, _) => tracing::info!(
+            "no --config: the bundled rules are in force and there is no file to reload"
+        ),
+    }
     if !b.metrics_addr.is_empty() {
         let addr = b.metrics_addr.clone();
         let listener = tokio::net::TcpListener::bind(&addr)
@@ -684,9 +711,13 @@ fn admin_reply(shared: &Arc<Shared>, user: UserId, cmd: &Cmd, lang: crate::model
             };
             commands::rules(&shared.config(), &view)
         }
-        Cmd::Reload => match shared.reload() {
-            Ok(_) => commands::reloaded(lang),
-            Err(e) => commands::reload_failed(lang, &e.to_string()),
+        Cmd::Reload => match reload::run(shared, reload::Trigger::Command) {
+            reload::Outcome::Failed { error, .. } => {
+                commands::reload_failed(lang, &error.to_string())
+            }
+            reload::Outcome::Reloaded { .. } | reload::Outcome::Unchanged => {
+                commands::reloaded(lang)
+            }
         },
         Cmd::Notdup(args) => match commands::parse_notdup(args) {
             // The intake journaled the verdict already.

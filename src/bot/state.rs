@@ -7,6 +7,7 @@ use super::intake::Fact;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
+use super::reload::{self, Detector, Outcome, Trigger};
 use super::scheduler::Clock;
 use crate::config::Config;
 use crate::core::digest;
@@ -53,6 +54,10 @@ pub struct Shared {
     /// Events in the journal (sled's own count is O(n)).
     journal_len: AtomicU64,
     sender: mpsc::UnboundedSender<Queued>,
+    /// The versions of the config and rules files last read; held for the
+    /// whole of a reload, so reloads from /reload, SIGHUP and the watcher
+    /// never interleave.
+    reloads: Mutex<Detector>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -75,6 +80,14 @@ impl Shared {
             dir: dir.display().to_string(),
             source,
         })?;
+        // Looked at before the rules are read, so a write from now on is
+        // seen as a change. (The config itself was read just before.)
+        let mut reloads = Detector::default();
+        if let Some(p) = &config_path {
+            let mut files = vec![p.clone()];
+            files.extend(reload::named_files(&config));
+            reloads.record(reload::look(&files));
+        }
         let settings = Settings::from_config(&config)?;
         let journal = Journal::open(dir).map_err(StoreError::from)?;
         let db = journal.db().clone();
@@ -97,6 +110,7 @@ impl Shared {
             write: Mutex::new(()),
             journal_len: AtomicU64::new(events.len() as u64),
             sender: tx,
+            reloads: Mutex::new(reloads),
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -374,17 +388,50 @@ impl Shared {
         }
     }
 
-    /// Re-read the config file: rules, thresholds, allow-list, admins and
-    /// digest time apply from now on (earlier decisions stand).
-    pub fn reload(&self) -> Result<Config, ReloadError> {
+    /// Re-read the config file and the files it names (rules, holidays):
+    /// rules, thresholds, allow-list, admins and digest time apply to what
+    /// comes from now on; decisions already made stand. A file that does not
+    /// load leaves everything as it was. `Trigger::Watch` reads nothing
+    /// unless a file changed since the last attempt. Use it through
+    /// [`reload::run`], which logs the outcome.
+    pub fn reload(&self, trigger: Trigger) -> Outcome {
+        let mut seen = lock(&self.reloads);
+        if trigger == Trigger::Watch && !seen.changed(&reload::look(&seen.files())) {
+            return Outcome::Unchanged;
+        }
         let Some(path) = &self.config_path else {
-            return Err(ReloadError::NoFile);
+            return Outcome::Failed {
+                error: ReloadError::NoFile,
+                version: String::new(),
+            };
         };
-        let cfg = Config::load(path)?;
-        let settings = Settings::from_config(&cfg)?;
-        self.engine().settings = settings;
-        *self.config.write().unwrap_or_else(|p| p.into_inner()) = cfg.clone();
-        Ok(cfg)
+        // Each file is looked at before it is read: a write racing the read
+        // (a half-written file) changes the look, so the watcher comes back.
+        let config_look = reload::stamp(path);
+        let loaded = Config::load(path);
+        let named = match &loaded {
+            Ok(cfg) => reload::named_files(cfg),
+            Err(_) => reload::named_files(&self.config()),
+        };
+        let mut read = vec![(path.clone(), config_look)];
+        read.extend(reload::look(&named));
+        seen.record(read);
+        let result = loaded
+            .map_err(ReloadError::from)
+            .and_then(|cfg| Ok((Settings::from_config(&cfg)?, cfg)));
+        match result {
+            Ok((settings, cfg)) => {
+                self.engine().settings = settings;
+                *self.config.write().unwrap_or_else(|p| p.into_inner()) = cfg;
+                Outcome::Reloaded {
+                    files: seen.files(),
+                }
+            }
+            Err(error) => Outcome::Failed {
+                error,
+                version: seen.version_key(),
+            },
+        }
     }
 }
 
