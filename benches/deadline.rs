@@ -200,12 +200,24 @@ fn bench(c: &mut Criterion) {
         }
     };
     pass();
-    let mut best = Duration::MAX;
-    for _ in 0..20 {
-        let t = Instant::now();
-        pass();
-        best = best.min(t.elapsed());
-    }
+    // Many short passes (about a second in all): this machine is a shared
+    // VM whose speed swings by tens of percent from one moment to the next,
+    // so the best pass is the code's speed and the median shows the noise.
+    let mut passes: Vec<Duration> = (0..300)
+        .map(|_| {
+            let t = Instant::now();
+            pass();
+            t.elapsed()
+        })
+        .collect();
+    passes.sort();
+    let best = passes[0];
+    let median = passes[passes.len() / 2];
+    println!(
+        "onedigest deadline::find: median pass {:.2} ms = {:.0} msgs/s",
+        median.as_secs_f64() * 1e3,
+        n as f64 / median.as_secs_f64()
+    );
     let rate = n as f64 / best.as_secs_f64();
     let (ok, scored) = accuracy(&corpus, &cal);
     println!(
