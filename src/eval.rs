@@ -151,12 +151,24 @@ pub struct FileReport {
     pub misses: Vec<Miss>,
 }
 
-/// Folders become their `*.jsonl` files, sorted.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EvalError> {
+/// Why paths could not be expanded into files; each caller words it.
+#[derive(Debug)]
+pub enum ExpandError {
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    /// A folder without `*.jsonl` files.
+    Empty(String),
+}
+
+/// Folders become their `*.jsonl` files, sorted; files stay as given.
+/// Shared by `eval`, `rules test` and `eval-time`.
+pub fn jsonl_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ExpandError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|source| EvalError::Io {
+            let rd = std::fs::read_dir(p).map_err(|source| ExpandError::Io {
                 file: p.display().to_string(),
                 source,
             })?;
@@ -166,7 +178,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EvalError> {
                 .collect();
             v.sort();
             if v.is_empty() {
-                return Err(EvalError::Empty(p.display().to_string()));
+                return Err(ExpandError::Empty(p.display().to_string()));
             }
             out.extend(v);
         } else {
@@ -174,6 +186,14 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EvalError> {
         }
     }
     Ok(out)
+}
+
+/// Folders become their `*.jsonl` files, sorted.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EvalError> {
+    jsonl_files(paths).map_err(|e| match e {
+        ExpandError::Io { file, source } => EvalError::Io { file, source },
+        ExpandError::Empty(p) => EvalError::Empty(p),
+    })
 }
 
 /// Evaluate one labeled file.

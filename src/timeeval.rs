@@ -148,27 +148,10 @@ pub struct FileReport {
 
 /// Files named by `paths` (folders expand to their `*.jsonl`, sorted).
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, TimeEvalError> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|source| TimeEvalError::Io {
-                file: p.display().to_string(),
-                source,
-            })?;
-            let mut v: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
-                .collect();
-            v.sort();
-            if v.is_empty() {
-                return Err(TimeEvalError::Empty(p.display().to_string()));
-            }
-            out.extend(v);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
+    crate::eval::jsonl_files(paths).map_err(|e| match e {
+        crate::eval::ExpandError::Io { file, source } => TimeEvalError::Io { file, source },
+        crate::eval::ExpandError::Empty(p) => TimeEvalError::Empty(p),
+    })
 }
 
 fn parse_ref(s: Option<&str>) -> (NaiveDateTime, bool) {

@@ -442,16 +442,24 @@ fn same_fine_period<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a str> {
 /// bigram of the title is among `other`'s terms (“三八”节 and 三八节活动).
 fn names_title<'a>(quoting: &'a Signature, other: &Signature) -> Option<&'a str> {
     quoting.quoted.iter().map(|q| &**q).find(|q| {
-        let chars: Vec<char> = q.chars().collect();
-        let mut bigrams = chars
-            .windows(2)
-            .filter(|w| w.iter().all(|c| is_han(*c)))
-            .peekable();
-        bigrams.peek().is_some()
-            && bigrams.all(|w| {
-                let t: String = w.iter().collect();
-                other.terms.binary_search(&fnv(t.as_bytes())).is_ok()
-            })
+        // Han bigrams as slices of the title, hashed like `each_term` does
+        // (this runs per candidate: no allocation).
+        let mut any = false;
+        let mut prev: Option<(usize, char)> = None;
+        for (i, c) in q.char_indices() {
+            if let Some((p, pc)) = prev
+                && is_han(pc)
+                && is_han(c)
+            {
+                any = true;
+                let t = &q[p..i + c.len_utf8()];
+                if other.terms.binary_search(&fnv(t.as_bytes())).is_err() {
+                    return false;
+                }
+            }
+            prev = Some((i, c));
+        }
+        any
     })
 }
 
