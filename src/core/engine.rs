@@ -12,13 +12,14 @@ use crate::config::{Config, ConflictConfig};
 use crate::event::{Event, Mention};
 use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
+use aho_corasick::AhoCorasick;
 use chrono::{
     DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
 };
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Why the settings could not be made from a config.
 #[derive(Debug, thiserror::Error)]
@@ -295,6 +296,136 @@ const RESCHEDULE: &[&str] = &[
     "now due",
 ];
 
+/// A stored message as read: what extraction made of it.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub src: MsgRef,
+    /// When it was sent (or edited), local.
+    pub at: NaiveDateTime,
+    pub sender: UserId,
+    /// When it was first sent, local.
+    pub sent: NaiveDateTime,
+    pub text: Arc<str>,
+    pub reply_to: Option<i64>,
+    pub ex: extract::Extraction,
+}
+
+/// What a read message is to the engine.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Not a request (an edit may have made a task none).
+    NotTask,
+    /// An edit of a known task: it keeps its cluster.
+    Edited { deadline: Option<Deadline> },
+    /// A new task: the earlier asks weighed (best first, the best with its
+    /// reasons) and the cluster it joins, if the best reached the threshold.
+    New {
+        deadline: Option<Deadline>,
+        considered: Vec<Link>,
+        joins: Option<u64>,
+    },
+}
+
+/// A term held by more tasks than this is template wording: it retrieves
+/// nothing, so its postings stop growing (a million asks would otherwise
+/// keep hundreds of megabytes of ids no search reads).
+const TOO_COMMON: usize = 50_000;
+
+/// Retrieval's tally of how many query terms each task holds: open
+/// addressing over a fixed table (at most 8 × 64 ids are counted).
+struct Counts {
+    keys: [TaskId; Counts::SLOTS],
+    counts: [u8; Counts::SLOTS],
+    /// The slots in use, so that draining reads only those.
+    used: Vec<u16>,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts {
+            keys: [0; Counts::SLOTS],
+            counts: [0; Counts::SLOTS],
+            used: Vec::with_capacity(Counts::SLOTS / 2),
+        }
+    }
+}
+
+impl Counts {
+    const SLOTS: usize = 1024;
+
+    fn bump(&mut self, id: TaskId) {
+        // Past half full the table would probe long: the cap keeps it sparse.
+        if self.used.len() >= Self::SLOTS / 2 {
+            return;
+        }
+        let mut i = (id.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+        loop {
+            if self.counts[i] == 0 {
+                self.keys[i] = id;
+                self.counts[i] = 1;
+                self.used.push(i as u16);
+                return;
+            }
+            if self.keys[i] == id {
+                self.counts[i] = self.counts[i].saturating_add(1);
+                return;
+            }
+            i = (i + 1) & (Self::SLOTS - 1);
+        }
+    }
+
+    /// The tally, leaving the table empty for the next search.
+    fn drain(&mut self) -> Vec<(TaskId, u8)> {
+        let out = self
+            .used
+            .iter()
+            .map(|&i| (self.keys[i as usize], self.counts[i as usize]))
+            .collect();
+        for &i in &self.used {
+            self.counts[i as usize] = 0;
+        }
+        self.used.clear();
+        out
+    }
+}
+
+thread_local! {
+    /// One tally table per thread, emptied after each search: zeroing a
+    /// fresh 5 KiB table per message cost more than the counting.
+    static COUNTS: std::cell::RefCell<Counts> = std::cell::RefCell::new(Counts::default());
+}
+
+/// Which kinds of cue words a text holds, found in one pass.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Cues {
+    follows_up: bool,
+    makeup: bool,
+    reschedules: bool,
+}
+
+impl Cues {
+    fn of(folded: &str) -> Cues {
+        // Pattern ids run through FOLLOW_UP, then MAKEUP, then RESCHEDULE.
+        static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::new(FOLLOW_UP.iter().chain(MAKEUP).chain(RESCHEDULE))
+                .expect("fixed cue words")
+        });
+        let mut cues = Cues::default();
+        // Overlapping: a word inside another kind's word still counts.
+        for m in WORDS.find_overlapping_iter(folded) {
+            let i = m.pattern().as_usize();
+            if i < FOLLOW_UP.len() {
+                cues.follows_up = true;
+            } else if i < FOLLOW_UP.len() + MAKEUP.len() {
+                cues.makeup = true;
+            } else {
+                cues.reschedules = true;
+            }
+        }
+        cues
+    }
+}
+
 /// A message to a group's owner: the new task was already asked elsewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
@@ -333,6 +464,8 @@ pub struct Engine {
     /// matching never walks a whole (possibly huge) cluster.
     open_until: FxHashMap<u64, OpenUntil>,
     by_chat: FxHashMap<ChatId, Vec<TaskId>>,
+    /// The office each group belongs to, read off its title once.
+    offices: FxHashMap<ChatId, Box<[char]>>,
     next_cluster: u64,
     /// The latest event date seen, local.
     pub last_seen: Option<NaiveDateTime>,
@@ -354,6 +487,7 @@ impl Engine {
             clusters: FxHashMap::default(),
             open_until: FxHashMap::default(),
             by_chat: FxHashMap::default(),
+            offices: FxHashMap::default(),
             next_cluster: 1,
             last_seen: None,
         }
@@ -427,6 +561,10 @@ impl Engine {
                 owner_id,
             } => {
                 if self.settings.is_allowed(*chat_id) {
+                    match office_of(title) {
+                        Some(o) => self.offices.insert(*chat_id, o),
+                        None => self.offices.remove(chat_id),
+                    };
                     self.groups.insert(
                         *chat_id,
                         Group {
@@ -454,36 +592,10 @@ impl Engine {
                 }
                 vec![]
             }
-            Event::Message {
-                chat_id,
-                message_id,
-                sender_id,
-                date,
-                text,
-                reply_to_message_id,
-                mentions,
-            } => {
-                if !self.settings.is_allowed(*chat_id) {
-                    return vec![];
-                }
-                let src = MsgRef {
-                    chat_id: *chat_id,
-                    message_id: *message_id,
-                };
-                if self.messages.contains_key(&src) {
-                    return vec![];
-                }
-                let sent = self.settings.local(*date);
-                self.messages.insert(Message {
-                    src,
-                    sender: *sender_id,
-                    sent,
-                    text: text.as_str().into(),
-                    reply_to: *reply_to_message_id,
-                    mentions: mentions.as_slice().into(),
-                });
-                self.consider(src, sent, true)
-            }
+            Event::Message { .. } => match self.record(ev) {
+                Some((src, sent)) => self.consider(src, sent, true),
+                None => vec![],
+            },
             Event::Edit {
                 chat_id,
                 message_id,
@@ -516,6 +628,44 @@ impl Engine {
                 vec![]
             }
         }
+    }
+
+    /// Store a new message from an allowed group (once: a message seen
+    /// before is not read again). Returns it and its local send time, to be
+    /// read and decided on; [`Engine::apply`] does all of that.
+    pub fn record(&mut self, ev: &Event) -> Option<(MsgRef, NaiveDateTime)> {
+        let Event::Message {
+            chat_id,
+            message_id,
+            sender_id,
+            date,
+            text,
+            reply_to_message_id,
+            mentions,
+        } = ev
+        else {
+            return None;
+        };
+        if !self.settings.is_allowed(*chat_id) {
+            return None;
+        }
+        let src = MsgRef {
+            chat_id: *chat_id,
+            message_id: *message_id,
+        };
+        if self.messages.contains_key(&src) {
+            return None;
+        }
+        let sent = self.settings.local(*date);
+        self.messages.insert(Message {
+            src,
+            sender: *sender_id,
+            sent,
+            text: text.as_str().into(),
+            reply_to: *reply_to_message_id,
+            mentions: mentions.as_slice().into(),
+        });
+        Some((src, sent))
     }
 
     /// Honour a person's verdict on two asks at once: "different" splits the
@@ -627,10 +777,23 @@ impl Engine {
     }
 
     /// (Re)judge a message as a task. `new` is false for edits.
+    /// The steps are public so that a benchmark can time each one.
     fn consider(&mut self, src: MsgRef, at: NaiveDateTime, new: bool) -> Vec<Effect> {
-        let Some(msg) = self.messages.get(&src) else {
+        let Some(reading) = self.read(src, at) else {
             return vec![];
         };
+        let sig = self.normalise(&reading);
+        if new {
+            self.df.add(&sig);
+        }
+        let decision = self.decide(&reading, &sig);
+        self.commit(reading, sig, decision, new)
+    }
+
+    /// Read a stored message: is it a request, by when, for whom (task
+    /// detection and deadline parsing, with the text folded once).
+    pub fn read(&self, src: MsgRef, at: NaiveDateTime) -> Option<Reading> {
+        let msg = self.messages.get(&src)?;
         let mentioned = self.mentioned(&msg.text, &msg.mentions);
         let names: Vec<Named<'_>> = self
             .members
@@ -656,144 +819,210 @@ impl Engine {
                 .is_some_and(|g| g.owner == Some(msg.sender)),
         };
         let ex = extract::extract(&input, &self.ctx(at));
+        Some(Reading {
+            src,
+            at,
+            sender: msg.sender,
+            sent: msg.sent,
+            text: Arc::clone(&msg.text),
+            reply_to: msg.reply_to,
+            ex,
+        })
+    }
+
+    /// What the text contributes to matching: its key terms after
+    /// boilerplate and synonyms, titles, periods and deliverables.
+    pub fn normalise(&self, r: &Reading) -> Signature {
         // People's names stay in the terms: a chaser naming the same person
         // as an open ask is (weak) evidence of the same work, and skipping the
         // name scan keeps matching fast in large groups.
-        let sig = matcher::signature(&ex.folded, &[], &self.settings.rules);
-        let (sender, sent, text, reply_to) =
-            (msg.sender, msg.sent, Arc::clone(&msg.text), msg.reply_to);
-        if new {
-            self.df.add(&sig);
-        }
-        let reply_task = reply_to
+        matcher::signature(&r.ex.folded, &[], &self.settings.rules)
+    }
+
+    /// Count a new message's terms into the document frequencies (before it
+    /// is judged, so that its own words weigh as they will from now on).
+    pub fn count_terms(&mut self, sig: &Signature) {
+        self.df.add(sig);
+    }
+
+    /// Decide what a read message is: no task, an edit of a known task, or a
+    /// new task with the earlier asks it duplicates or may relate to
+    /// (retrieve, score). Changes nothing; [`Engine::commit`] applies it.
+    pub fn decide(&self, r: &Reading, sig: &Signature) -> Decision {
+        let src = r.src;
+        let reply_task = r
+            .reply_to
             .map(|id| MsgRef {
                 chat_id: src.chat_id,
                 message_id: id,
             })
-            .filter(|r| self.tasks.contains_key(r));
+            .filter(|m| self.tasks.contains_key(m));
         // A reply that restates nothing is an answer, unless it comes from the asker.
-        let is_task = ex.is_task
-            || (reply_task.is_some_and(|r| self.tasks.get(&r).is_some_and(|t| t.sender == sender))
-                && ex.task_score >= 2);
+        let is_task = r.ex.is_task
+            || (reply_task
+                .is_some_and(|m| self.tasks.get(&m).is_some_and(|t| t.sender == r.sender))
+                && r.ex.task_score >= 2);
         if !is_task {
-            if let Some((id, t)) = self.tasks.remove(&src) {
-                if let Some(v) = self.clusters.get_mut(&t.cluster) {
-                    v.retain(|m| *m != id);
-                }
-                self.refresh_open(t.cluster);
-                if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
-                    v.retain(|m| *m != id);
-                }
-            }
-            return vec![];
+            return Decision::NotTask;
         }
-        let deadline = match ex.deadline {
+        let deadline = match r.ex.deadline {
             Found::Deadline(d) => Some(d),
-            Found::SameAsEarlier => self.earlier_deadline(src, sender, sent, &sig),
+            Found::SameAsEarlier => self.earlier_deadline(src, r.sender, r.sent, sig),
             Found::None => None,
         };
-        if let Some(id) = self.tasks.id(&src)
-            && let Some(t) = self.tasks.by_id_mut(id)
-        {
-            // An edit of a task keeps its place in its cluster; its new terms
-            // join the index (stale ones are harmless: candidates are rescored).
-            for term in sig
-                .terms
-                .iter()
-                .filter(|x| t.sig.terms.binary_search(x).is_err())
-            {
-                self.postings.entry(*term).or_default().push(id);
-            }
-            t.text = text;
-            t.deadline = deadline;
-            t.assignees = ex.assignees;
-            t.sig = sig;
-            t.task_score = ex.task_score;
-            let c = t.cluster;
-            self.refresh_open(c);
-            return vec![];
+        if self.tasks.contains_key(&src) {
+            return Decision::Edited { deadline };
         }
+        let folded = &r.ex.folded;
+        let cues = Cues::of(folded);
         let probe = Probe {
             src,
-            sender,
-            at,
-            folded: &ex.folded,
-            sig: &sig,
+            sender: r.sender,
+            at: r.at,
+            folded,
+            sig,
             reply_to: reply_task,
             deadline,
-            assignees: &ex.assignees,
-            reschedules: RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
-            makeup: MAKEUP.iter().any(|w| ex.folded.contains(w)),
-            follows_up: FOLLOW_UP.iter().any(|w| ex.folded.contains(w))
-                || RESCHEDULE.iter().any(|w| ex.folded.contains(w)),
+            assignees: &r.ex.assignees,
+            reschedules: cues.reschedules,
+            makeup: cues.makeup,
+            follows_up: cues.follows_up || cues.reschedules,
         };
         let considered = self.best_match(&probe);
-        let best = considered.first().cloned();
-        let unmerged = best.clone();
         let rules = &self.settings.rules;
         let threshold = if rules.merges_in(src.chat_id) {
             rules.threshold_for(src.chat_id)
         } else {
             f64::INFINITY
         };
-        let (cluster, link) = match best {
-            Some(l) if l.score >= threshold => (
-                self.tasks.get(&l.to).map(|t| t.cluster).unwrap_or(0),
-                Some(l),
-            ),
-            _ => {
-                let c = self.next_cluster;
-                self.next_cluster += 1;
-                (c, None)
-            }
-        };
-        let maybe = if link.is_none() {
-            unmerged
-                .clone()
-                .filter(|m| m.score >= self.settings.rules.maybe)
-        } else {
-            None
-        };
-        let task = Task {
-            src,
-            sender,
-            sent,
-            text,
+        let joins = considered
+            .first()
+            .filter(|l| l.score >= threshold)
+            .and_then(|l| self.tasks.get(&l.to))
+            .map(|t| t.cluster);
+        Decision::New {
             deadline,
-            assignees: ex.assignees,
-            cluster,
-            link: link.clone(),
-            best_unmerged: if link.is_none() {
-                unmerged.map(Box::new)
-            } else {
-                None
-            },
-            sig,
-            task_score: ex.task_score,
-            considered: considered
-                .iter()
-                .map(|l| Candidate {
-                    to: l.to,
-                    score: l.score as f32,
-                })
-                .collect(),
-        };
-        self.open_until
-            .entry(cluster)
-            .or_default()
-            .add(&task, self.settings.rules.undated_match_days);
-        let id = self.tasks.insert(task);
-        if let Some(t) = self.tasks.by_id(id) {
-            for term in t.sig.terms.iter() {
-                self.postings.entry(*term).or_default().push(id);
+            considered,
+            joins,
+        }
+    }
+
+    /// Apply a decision: update the task store, the retrieval index and the
+    /// clusters, and say which owner warnings to send.
+    pub fn commit(
+        &mut self,
+        r: Reading,
+        sig: Signature,
+        decision: Decision,
+        new: bool,
+    ) -> Vec<Effect> {
+        let src = r.src;
+        match decision {
+            Decision::NotTask => {
+                if let Some((id, t)) = self.tasks.remove(&src) {
+                    if let Some(v) = self.clusters.get_mut(&t.cluster) {
+                        v.retain(|m| *m != id);
+                    }
+                    self.refresh_open(t.cluster);
+                    if let Some(v) = self.by_chat.get_mut(&src.chat_id) {
+                        v.retain(|m| *m != id);
+                    }
+                }
+                vec![]
+            }
+            Decision::Edited { deadline } => {
+                let Some(id) = self.tasks.id(&src) else {
+                    return vec![];
+                };
+                let Some(t) = self.tasks.by_id_mut(id) else {
+                    return vec![];
+                };
+                // An edit of a task keeps its place in its cluster; its new terms
+                // join the index (stale ones are harmless: candidates are rescored).
+                for term in sig
+                    .terms
+                    .iter()
+                    .filter(|x| t.sig.terms.binary_search(x).is_err())
+                {
+                    let post = self.postings.entry(*term).or_default();
+                    if post.len() <= TOO_COMMON {
+                        post.push(id);
+                    }
+                }
+                t.text = r.text;
+                t.deadline = deadline;
+                t.assignees = r.ex.assignees;
+                t.sig = sig;
+                t.task_score = r.ex.task_score;
+                let c = t.cluster;
+                self.refresh_open(c);
+                vec![]
+            }
+            Decision::New {
+                deadline,
+                considered,
+                joins,
+            } => {
+                let best = considered.first().cloned();
+                let (cluster, link) = match (joins, best.clone()) {
+                    (Some(c), Some(l)) => (c, Some(l)),
+                    _ => {
+                        let c = self.next_cluster;
+                        self.next_cluster += 1;
+                        (c, None)
+                    }
+                };
+                let maybe = if link.is_none() {
+                    best.clone()
+                        .filter(|m| m.score >= self.settings.rules.maybe)
+                } else {
+                    None
+                };
+                let task = Task {
+                    src,
+                    sender: r.sender,
+                    sent: r.sent,
+                    text: r.text,
+                    deadline,
+                    assignees: r.ex.assignees,
+                    cluster,
+                    link: link.clone(),
+                    best_unmerged: if link.is_none() {
+                        best.map(Box::new)
+                    } else {
+                        None
+                    },
+                    sig,
+                    task_score: r.ex.task_score,
+                    considered: considered
+                        .iter()
+                        .map(|l| Candidate {
+                            to: l.to,
+                            score: l.score as f32,
+                        })
+                        .collect(),
+                };
+                self.open_until
+                    .entry(cluster)
+                    .or_default()
+                    .add(&task, self.settings.rules.undated_match_days);
+                let id = self.tasks.insert(task);
+                if let Some(t) = self.tasks.by_id(id) {
+                    for term in t.sig.terms.iter() {
+                        let post = self.postings.entry(*term).or_default();
+                        if post.len() <= TOO_COMMON {
+                            post.push(id);
+                        }
+                    }
+                }
+                self.clusters.entry(cluster).or_default().push(id);
+                self.by_chat.entry(src.chat_id).or_default().push(id);
+                if !new {
+                    return vec![];
+                }
+                self.warnings(src, r.sender, r.at, link, maybe)
             }
         }
-        self.clusters.entry(cluster).or_default().push(id);
-        self.by_chat.entry(src.chat_id).or_default().push(id);
-        if !new {
-            return vec![];
-        }
-        self.warnings(src, sender, at, link, maybe)
     }
 
     /// The deadline of the asker's previous task in the same chat, for
@@ -824,36 +1053,33 @@ impl Engine {
     fn retrieve(&self, p: &Probe<'_>) -> Vec<TaskId> {
         const QUERY_TERMS: usize = 8;
         const PER_TERM: usize = 64;
-        const TOO_COMMON: usize = 50_000;
         /// Candidates scored in full: those sharing the most rare terms.
         const KEEP: usize = 16;
-        let mut terms: Vec<(u32, Term)> = p
+        // The rarest terms that some earlier task shares (a term only this
+        // message has retrieves nothing); rarity is the number of tasks
+        // holding the term, read off the postings themselves.
+        let mut posts: Vec<(usize, Term, &[TaskId])> = p
             .sig
             .terms
             .iter()
-            .map(|t| (self.df.count(*t), *t))
+            .filter_map(|t| self.postings.get(t).map(|v| (v.len(), *t, v.as_slice())))
+            .filter(|(n, _, _)| (1..=TOO_COMMON).contains(n))
             .collect();
-        terms.sort_unstable();
-        let mut ids: Vec<TaskId> = Vec::with_capacity(QUERY_TERMS * PER_TERM);
-        // The rarest terms that some earlier task shares (a term only this
-        // message has retrieves nothing), most recent tasks first.
-        for post in terms
-            .iter()
-            .filter_map(|(_, t)| self.postings.get(t))
-            .filter(|post| post.len() <= TOO_COMMON)
-            .take(QUERY_TERMS)
-        {
-            ids.extend(post.iter().rev().take(PER_TERM));
+        if posts.len() > QUERY_TERMS {
+            posts.select_nth_unstable_by_key(QUERY_TERMS, |(n, t, _)| (*n, *t));
+            posts.truncate(QUERY_TERMS);
         }
-        // Keep the tasks that share the most of those terms (then the newest).
-        ids.sort_unstable();
-        let mut counted: Vec<(TaskId, u32)> = Vec::with_capacity(ids.len());
-        for id in ids {
-            match counted.last_mut() {
-                Some((last, n)) if *last == id => *n += 1,
-                _ => counted.push((id, 1)),
+        // Count how many of those terms each of their most recent tasks
+        // holds, in a small open-addressed table that stays in L1.
+        let mut counted = COUNTS.with_borrow_mut(|table| {
+            for (_, _, post) in &posts {
+                for id in post.iter().rev().take(PER_TERM) {
+                    table.bump(*id);
+                }
             }
-        }
+            table.drain()
+        });
+        // Keep the tasks that share the most of those terms (then the newest).
         if counted.len() > KEEP {
             counted.select_nth_unstable_by(KEEP, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
             counted.truncate(KEEP);
@@ -902,8 +1128,23 @@ impl Engine {
         let weighed = matcher::Weighed::new(p.sig, &self.df);
         let new_text = self.pair_rule_text(p.src);
         let mut open: Vec<(u64, bool)> = Vec::new();
+        let mut memo = ChatMemo::default();
         let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::new();
-        for r in self.retrieve(p) {
+        let ids = self.retrieve(p);
+        // Start every candidate's reads before scoring any: at a million
+        // tasks each is a cache miss, and issued together they overlap.
+        for r in &ids {
+            self.tasks.prefetch(*r);
+        }
+        for r in &ids {
+            if let Some(t) = self.tasks.by_id(*r) {
+                // One hint per cache line of the terms (16 per 64 bytes).
+                for x in t.sig.terms.iter().step_by(16) {
+                    super::store::prefetch(x);
+                }
+            }
+        }
+        for r in ids {
             let Some(t) = self.tasks.by_id(r) else {
                 continue;
             };
@@ -921,7 +1162,9 @@ impl Engine {
             if !is_open {
                 continue;
             }
-            let score = self.judge(p, &weighed, new_text.as_deref(), t, false).score;
+            let score = self
+                .judge(p, &weighed, new_text.as_deref(), t, &mut memo, false)
+                .score;
             scored.push((score.clamp(0.0, 1.0), t.sent, t));
         }
         // Best first; ties go to the most recent ask.
@@ -932,7 +1175,7 @@ impl Engine {
             .enumerate()
             .map(|(i, (score, _, t))| {
                 let reasons = if i == 0 {
-                    self.judge(p, &weighed, new_text.as_deref(), t, true)
+                    self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, true)
                         .reasons
                 } else {
                     Vec::new()
@@ -965,6 +1208,7 @@ impl Engine {
         weighed: &matcher::Weighed<'_>,
         new_text: Option<&str>,
         old: &Task,
+        memo: &mut ChatMemo,
         explain: bool,
     ) -> matcher::Verdict {
         let mut v = matcher::compare_weighed(weighed, &old.sig, &self.df, explain);
@@ -1004,20 +1248,23 @@ impl Engine {
         // Who asked whom only counts once the work itself looks alike:
         // one asker posts many different tasks in one group.
         let alike = v.score >= 0.15;
-        let relayed = old.src.chat_id != p.src.chat_id
-            && self.is_assigned(old, p.sender)
-            && passes_on_in_time(p.deadline, old.deadline);
+        let other_chat = old.src.chat_id != p.src.chat_id;
+        let relayed = other_chat
+            && passes_on_in_time(p.deadline, old.deadline)
+            && match &old.assignees {
+                Assignees::Group => {
+                    old.sender != p.sender && memo.facts(self, p, old.src.chat_id).member
+                }
+                Assignees::People(people) => people.contains(&p.sender),
+            };
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
             v.score += 0.1;
             v.note(explain, matcher::Reason::SameAsker);
         } else if alike
             && (relayed
-                || (old.src.chat_id != p.src.chat_id
+                || (other_chat
                     && passes_on_in_time(p.deadline, old.deadline)
-                    && self
-                        .groups
-                        .get(&old.src.chat_id)
-                        .is_some_and(|g| names_office(p.folded, &g.title))))
+                    && memo.facts(self, p, old.src.chat_id).names_office))
         {
             // Relaying down: the sender was asked this in the other group,
             // or names the office that asked it there (县应急局的…, 县委宣传部要…).
@@ -1168,6 +1415,118 @@ impl Engine {
     }
 }
 
+/// What a new ask's sender and text say about another group, worked out
+/// once per group while its candidates are scored.
+#[derive(Default)]
+struct ChatMemo {
+    chats: Vec<(ChatId, ChatFacts)>,
+    /// Where the new ask's text could name an office, found once.
+    runs: Option<Vec<SuffixRun>>,
+}
+
+#[derive(Clone, Copy)]
+struct ChatFacts {
+    /// The new ask's sender is a member of that group.
+    member: bool,
+    /// The new ask names the office whose group that is.
+    names_office: bool,
+}
+
+impl ChatMemo {
+    fn facts(&mut self, engine: &Engine, p: &Probe<'_>, chat: ChatId) -> ChatFacts {
+        if let Some((_, f)) = self.chats.iter().find(|(c, _)| *c == chat) {
+            return *f;
+        }
+        let names_office = match engine.offices.get(&chat) {
+            Some(office) => {
+                let runs = self.runs.get_or_insert_with(|| suffix_runs(p.folded));
+                names_office_in(runs, office)
+            }
+            None => false,
+        };
+        let f = ChatFacts {
+            member: engine.is_member(chat, p.sender),
+            names_office,
+        };
+        self.chats.push((chat, f));
+        f
+    }
+}
+
+/// Characters that end an institution's name (县应急管理局, 宣传部, 党政办…).
+const OFFICE_SUFFIX: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
+
+/// The office a work group belongs to, from its title: the head up to the
+/// first separator, when it ends in an institution's suffix and has three
+/// or more characters (县应急管理局 from 县应急管理局·乡镇应急办群).
+fn office_of(title: &str) -> Option<Box<[char]>> {
+    let mut head = title
+        .split(['·', '（', '(', ' ', '-', '—'])
+        .next()
+        .unwrap_or(title);
+    while let Some(h) = head.strip_suffix("工作群") {
+        head = h;
+    }
+    let head = head.trim_end_matches('群');
+    let office: Box<[char]> = head.chars().collect();
+    let last = *office.last()?;
+    (office.len() >= 3 && OFFICE_SUFFIX.contains(&last)).then_some(office)
+}
+
+/// An office-suffix character of a text and the (up to) seven characters
+/// before it: the only places an office can be named.
+#[derive(Debug, Clone, Copy)]
+struct SuffixRun {
+    /// In text order, right-aligned: the suffix is `chars[7]`.
+    chars: [char; 8],
+    len: usize,
+}
+
+fn suffix_runs(text: &str) -> Vec<SuffixRun> {
+    let mut out = Vec::new();
+    let mut window = ['\0'; 8];
+    let mut seen = 0usize;
+    for c in text.chars() {
+        window.copy_within(1.., 0);
+        window[7] = c;
+        seen += 1;
+        if OFFICE_SUFFIX.contains(&c) {
+            out.push(SuffixRun {
+                chars: window,
+                len: seen.min(8),
+            });
+        }
+    }
+    out
+}
+
+/// Does `text` name the office whose work group is titled `title`, in full
+/// or abbreviated (应急局 for 县应急管理局·乡镇应急办群)? An abbreviation keeps
+/// the office's suffix and three or more of its characters, in order.
+#[cfg(test)]
+fn names_office(text: &str, title: &str) -> bool {
+    office_of(title).is_some_and(|office| names_office_in(&suffix_runs(text), &office))
+}
+
+/// [`names_office`] over a text's suffix runs and a group's office.
+fn names_office_in(runs: &[SuffixRun], office: &[char]) -> bool {
+    let Some(&last) = office.last() else {
+        return false;
+    };
+    let in_order = |s: &[char]| {
+        let mut it = office.iter();
+        s.iter().all(|c| it.any(|o| o == c))
+    };
+    runs.iter().filter(|r| r.chars[7] == last).any(|r| {
+        (3..=office.len().min(8)).any(|len| {
+            len <= r.len && {
+                let s = &r.chars[8 - len..];
+                s.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)) && in_order(s)
+            }
+        })
+    })
+}
+
 /// Passing an ask on sets the same or an earlier deadline for one's own
 /// people (they must deliver before one can); an ask due later than the one
 /// its sender received is other work, or that work's next round.
@@ -1176,41 +1535,6 @@ fn passes_on_in_time(new: Option<Deadline>, old: Option<Deadline>) -> bool {
         (Some(n), Some(o)) => n.date() <= o.date(),
         _ => true,
     }
-}
-
-/// Does `text` name the office whose work group is titled `title`, in full
-/// or abbreviated (应急局 for 县应急管理局·乡镇应急办群)? The office is the
-/// title's head up to its first separator, ending in an institution's suffix;
-/// an abbreviation keeps that suffix and three or more of its characters in order.
-fn names_office(text: &str, title: &str) -> bool {
-    const SUFFIX: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
-    let head = title
-        .split(['·', '（', '(', ' ', '-', '—'])
-        .next()
-        .unwrap_or(title)
-        .trim_end_matches("工作群")
-        .trim_end_matches('群');
-    let office: Vec<char> = head.chars().collect();
-    let Some(&last) = office.last() else {
-        return false;
-    };
-    if office.len() < 3 || !SUFFIX.contains(&last) || !text.contains(last) {
-        return false;
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let in_order = |s: &[char]| {
-        let mut it = office.iter();
-        s.iter().all(|c| it.any(|o| o == c))
-    };
-    chars.iter().enumerate().any(|(j, c)| {
-        *c == last
-            && (3..=office.len().min(8)).any(|len| {
-                j + 1 >= len && {
-                    let s = &chars[j + 1 - len..=j];
-                    s.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)) && in_order(s)
-                }
-            })
-    })
 }
 
 /// A reminder, chaser or moved time in the group of an open ask, about the
@@ -1290,6 +1614,34 @@ mod tests {
 
     fn at() -> NaiveDateTime {
         NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("time")
+    }
+
+    #[test]
+    fn cue_words_are_found_in_one_pass_as_by_scanning_for_each() {
+        for text in [
+            "请各村抓紧报送",
+            "还没交的请补交",
+            "截止时间改至周五，提前完成",
+            "still missing two reports, deadline moved to friday",
+            "没有提到任何线索",
+            "补上",
+            "",
+        ] {
+            let scanned = Cues {
+                follows_up: FOLLOW_UP.iter().any(|w| text.contains(w)),
+                makeup: MAKEUP.iter().any(|w| text.contains(w)),
+                reschedules: RESCHEDULE.iter().any(|w| text.contains(w)),
+            };
+            assert_eq!(Cues::of(text), scanned, "{text}");
+        }
+        assert_eq!(
+            Cues::of("还没交的请补交，时间改至周五"),
+            Cues {
+                follows_up: true,
+                makeup: true,
+                reschedules: true
+            }
+        );
     }
 
     #[test]
