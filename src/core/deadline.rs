@@ -422,7 +422,7 @@ pub fn expressions(text: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
     // ("October 14 8:00am" said in November: next October's 8:00 too).
     let mut moved: Vec<Expr> = Vec::new();
     let clocked = out.len();
-    for d in dates(&t, ctx, true) {
+    for d in dates(&t, &Cues::new(&t), ctx, true) {
         let mut days = vec![d.date];
         if d.date < today {
             let next = match d.roll {
@@ -2146,7 +2146,87 @@ struct Cues<'a> {
     t: &'a str,
     ascii: u128,
     cjk: u64,
+    /// The [`Cue`] word families present.
+    words: u32,
 }
+
+/// Families of cue words, each a bit in [`Cues::words`].
+#[derive(Clone, Copy)]
+enum Cue {
+    MonthRel,
+    Lunar,
+    EnWeekday,
+    EnMonth,
+    Month,
+    EndOrWeek,
+    Before,
+    WorkdayEnd,
+    AmPm,
+    Past,
+    NoonMid,
+    EnPod,
+    Ago,
+    In,
+    Early,
+}
+
+/// The words of each cue family (a word may be in several).
+const CUE_WORDS: &[(Cue, &[&str])] = &[
+    (
+        Cue::MonthRel,
+        &["本月", "个月", "下月", "上月", "这月", "同月", "当月"],
+    ),
+    (
+        Cue::Lunar,
+        &[
+            "农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "卅", "大年",
+        ],
+    ),
+    (
+        Cue::EnWeekday,
+        &["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    ),
+    (
+        Cue::EnMonth,
+        &[
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ],
+    ),
+    (Cue::Month, &["month"]),
+    (Cue::EndOrWeek, &["end", "week"]),
+    (Cue::Before, &["before"]),
+    (Cue::WorkdayEnd, &["下班", "eod", "cob", "of "]),
+    (Cue::AmPm, &["am", "pm", "a.m", "p.m"]),
+    (Cue::Past, &["past", "after", " to ", "before", "til"]),
+    (Cue::NoonMid, &["noon", "mid"]),
+    (Cue::EnPod, &["morning", "afternoon", "evening", "lunch"]),
+    (Cue::Ago, &["ago"]),
+    (Cue::In, &["in"]),
+    (Cue::Early, &["提前", "early"]),
+];
+
+/// Every cue word in one automaton, with the families each belongs to: one
+/// pass over the text instead of a substring search per word.
+static CUE_AC: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
+    let mut words: Vec<&str> = Vec::new();
+    let mut fams: Vec<u32> = Vec::new();
+    for &(cue, list) in CUE_WORDS {
+        for &w in list {
+            match words.iter().position(|x| *x == w) {
+                Some(i) => fams[i] |= 1 << cue as u32,
+                None => {
+                    words.push(w);
+                    fams.push(1 << cue as u32);
+                }
+            }
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&words)
+        .expect("valid cue words");
+    (ac, fams)
+});
 
 /// The bit of a non-ASCII cue character in [`Cues`].
 fn cjk_bit(c: char) -> Option<u32> {
@@ -2188,7 +2268,27 @@ impl<'a> Cues<'a> {
                 cjk |= 1 << b;
             }
         }
-        Cues { t, ascii, cjk }
+        let (ac, fams) = &*CUE_AC;
+        let mut words = 0;
+        for m in ac.find_overlapping_iter(t) {
+            words |= fams[m.pattern().as_usize()];
+        }
+        Cues {
+            t,
+            ascii,
+            cjk,
+            words,
+        }
+    }
+
+    /// Whether a word of the family is in the text.
+    fn word(&self, cue: Cue) -> bool {
+        self.words & (1 << cue as u32) != 0
+    }
+
+    /// Whether the text holds an ASCII digit.
+    fn digits(&self) -> bool {
+        self.ascii & (0x3ff << b'0') != 0
     }
 
     fn has(&self, c: char) -> bool {
@@ -2202,11 +2302,10 @@ impl<'a> Cues<'a> {
     }
 }
 
-fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
+fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
     let sent = ctx.sent.date();
-    let cu = Cues::new(t);
     let mut out: Vec<DateM> = Vec::new();
-    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let digits = cu.digits();
     let ascii_words = ctx.lang == Lang::En || t.is_ascii();
     if digits {
         let digit4 = t
@@ -2265,10 +2364,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             };
             add(&mut out, span(&m), date, false, true);
         }
-        let mrel = has_month
-            && ["本月", "个月", "下月", "上月", "这月", "同月", "当月"]
-                .iter()
-                .any(|w| t.contains(w));
+        let mrel = has_month && cu.word(Cue::MonthRel);
         for c in caps(&R_MREL, mrel, t) {
             let Some(m) = c.get(0) else { continue };
             let off = match &c[2] {
@@ -2324,15 +2420,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 add_r(&mut out, span(&m), month_day(mo, d, sent), Roll::Year);
             }
         }
-        for c in caps(
-            &R_LUNAR,
-            [
-                "农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "卅", "大年",
-            ]
-            .iter()
-            .any(|w| t.contains(w)),
-            t,
-        ) {
+        for c in caps(&R_LUNAR, cu.word(Cue::Lunar), t) {
             let Some(m) = c.get(0) else { continue };
             if let Some(d) = c.get(7) {
                 // 大年初N / 大年三十.
@@ -2490,16 +2578,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), Some(date), false, false);
     }
-    let has_wd = ascii_words
-        && ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .any(|w| t.contains(w));
-    let has_mon = ascii_words
-        && [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ]
-        .iter()
-        .any(|w| t.contains(w));
+    let has_wd = ascii_words && cu.word(Cue::EnWeekday);
+    let has_mon = ascii_words && cu.word(Cue::EnMonth);
     if ascii_words {
         for c in caps(&R_WD_EN, has_wd, t) {
             let Some(m) = c.get(0) else { continue };
@@ -2650,7 +2730,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
         }
         if digits {
-            for c in caps(&R_EN_ORD_MONTH, t.contains("month"), t) {
+            for c in caps(&R_EN_ORD_MONTH, cu.word(Cue::Month), t) {
                 let Some(m) = c.get(0) else { continue };
                 let off = match &c[2] {
                     "next" | "following" | "coming" => 1,
@@ -2730,7 +2810,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         }
     }
     let period_cue = ['月', '年', '周'].iter().any(|c| cu.has(*c))
-        || (ascii_words && (t.contains("end") || t.contains("week")));
+        || (ascii_words && cu.word(Cue::EndOrWeek));
     for m in finds(&R_PERIOD, period_cue, t) {
         let w = m.as_str();
         let date = match w {
@@ -2780,7 +2860,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), date, false, true);
     }
-    for c in caps(&R_HOLIDAY_BEFORE, cu.has('前') || t.contains("before"), t) {
+    for c in caps(&R_HOLIDAY_BEFORE, cu.has('前') || cu.word(Cue::Before), t) {
         let Some(m) = c.get(0) else { continue };
         if c.get(2).is_none() {
             continue;
@@ -3005,9 +3085,8 @@ fn en_pod_near(t: &str, start: usize, end: usize) -> Option<bool> {
     }
 }
 
-fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
+fn times(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>) -> Vec<TimeM> {
     let mut out: Vec<TimeM> = Vec::new();
-    let cu = Cues::new(t);
     // Bytes already read as part of a time (overlap checks stay linear).
     let mut cover = vec![false; t.len()];
     let mut marked = 0;
@@ -3017,7 +3096,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         }
         *marked = out.len();
     };
-    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let digits = cu.digits();
     if digits {
         let clock = cu.has('点') || cu.has('时') || cu.has(':');
         for c in caps(&R_ZH_CLOCK, clock, t) {
@@ -3119,7 +3198,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
     mark(&out, &mut cover, &mut marked);
     for m in finds(
         &R_WORKDAY_END,
-        t.contains("下班") || t.contains("eod") || t.contains("cob") || t.contains("of "),
+        cu.word(Cue::WorkdayEnd),
         t,
     ) {
         out.push(TimeM {
@@ -3129,11 +3208,9 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             own_day: None,
         });
     }
-    let ampm = t.contains("am") || t.contains("pm") || t.contains("a.m") || t.contains("p.m");
+    let ampm = cu.word(Cue::AmPm);
     if ctx.lang == Lang::En || t.is_ascii() || ampm {
-        let past_cue = ["past", "after", " to ", "before", "til"]
-            .iter()
-            .any(|w| t.contains(w));
+        let past_cue = cu.word(Cue::Past);
         for c in caps(&R_EN_PAST, past_cue, t) {
             let Some(m) = c.get(0) else { continue };
             let mi: u32 = match &c[1] {
@@ -3182,7 +3259,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             });
         }
         mark(&out, &mut cover, &mut marked);
-        let clock_cue = digits || t.contains("noon") || t.contains("mid");
+        let clock_cue = digits || cu.word(Cue::NoonMid);
         for c in caps(&R_EN_CLOCK, clock_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
@@ -3338,9 +3415,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             });
         }
         mark(&out, &mut cover, &mut marked);
-        let pod_cue = ["morning", "afternoon", "evening", "lunch"]
-            .iter()
-            .any(|w| t.contains(w));
+        let pod_cue = cu.word(Cue::EnPod);
         for c in caps(&R_EN_POD, pod_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
@@ -3872,7 +3947,9 @@ fn zone_near(t: &str, start: usize, end: usize) -> Option<(i32, usize)> {
 }
 
 fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
-    let found = dates(t, ctx, full);
+    // The cue characters and words, found once for every family below.
+    let cu = Cues::new(t);
+    let found = dates(t, &cu, ctx, full);
     // Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep the explicit one.
     let mut ds: Vec<DateM> = Vec::with_capacity(found.len());
     for b in found {
@@ -3898,9 +3975,9 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         }
         ds.push(b);
     }
-    let ts = times(t, ctx);
-    let ago: Vec<(usize, usize)> = if t.bytes().any(|b| b.is_ascii_digit()) {
-        let cue = t.contains('前') || t.contains("ago");
+    let ts = times(t, &cu, ctx);
+    let ago: Vec<(usize, usize)> = if cu.digits() {
+        let cue = cu.has('前') || cu.word(Cue::Ago);
         finds(&R_AGO, cue, t)
             .map(|m| (m.start(), m.end()))
             .collect()
@@ -4011,7 +4088,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             dayless: false,
         });
     }
-    let cue = t.contains('内') || t.contains("in");
+    let cue = cu.has('内') || cu.word(Cue::In);
     for c in caps(&R_DURATION, cue, t) {
         let Some(m) = c.get(0) else { continue };
         let n: i64 = c
@@ -4048,7 +4125,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         });
     }
     // "提前10分钟到场": the meeting time before it, moved earlier, is the arrival time.
-    if (t.contains("提前") || t.contains("early"))
+    if cu.word(Cue::Early)
         && let Some(c) = R_EARLY.captures(t)
         && let Some(m) = c.get(0)
     {
