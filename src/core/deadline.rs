@@ -46,8 +46,8 @@
 use super::normalize::fold;
 use crate::holidays::Calendar;
 use crate::model::{Deadline, Lang};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -1241,11 +1241,9 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
 }
 
 fn is_forward(t: &str) -> bool {
-    let head: String = t
-        .trim_start_matches(['【', '[', ' '])
-        .chars()
-        .take(4)
-        .collect();
+    // Every marker is shorter than the four characters that were once
+    // copied out to compare: the text itself is compared, unallocated.
+    let head = t.trim_start_matches(['【', '[', ' ']);
     head.starts_with("转发")
         || head.starts_with("转:")
         || head.starts_with("转自")
@@ -2809,8 +2807,8 @@ fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
         }
     }
-    let period_cue = ['月', '年', '周'].iter().any(|c| cu.has(*c))
-        || (ascii_words && cu.word(Cue::EndOrWeek));
+    let period_cue =
+        ['月', '年', '周'].iter().any(|c| cu.has(*c)) || (ascii_words && cu.word(Cue::EndOrWeek));
     for m in finds(&R_PERIOD, period_cue, t) {
         let w = m.as_str();
         let date = match w {
@@ -3196,11 +3194,7 @@ fn times(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>) -> Vec<TimeM> {
         });
     }
     mark(&out, &mut cover, &mut marked);
-    for m in finds(
-        &R_WORKDAY_END,
-        cu.word(Cue::WorkdayEnd),
-        t,
-    ) {
+    for m in finds(&R_WORKDAY_END, cu.word(Cue::WorkdayEnd), t) {
         out.push(TimeM {
             start: m.start(),
             end: m.end(),
@@ -3473,35 +3467,29 @@ fn glue_char(c: char) -> bool {
         || c.is_ascii_lowercase()
         || matches!(
             c,
-            '(' | ')'
-                | '（'
-                | '）'
-                | ','
-                | '，'
-                | '、'
-                | '.'
-                | '1'..='7'
-                | '的'
-                | '前'
-                | '上'
-                | '下'
-                | '个'
-                | '本'
-                | '这'
-                | '今'
-                | '周'
-                | '星'
-                | '期'
-                | '礼'
-                | '拜'
-                | '一'
-                | '二'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '日'
-                | '天'
+            '(' | ')' | '（' | '）' | ',' | '，' | '、' | '.' | '1'
+                ..='7'
+                    | '的'
+                    | '前'
+                    | '上'
+                    | '下'
+                    | '个'
+                    | '本'
+                    | '这'
+                    | '今'
+                    | '周'
+                    | '星'
+                    | '期'
+                    | '礼'
+                    | '拜'
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '日'
+                    | '天'
         )
 }
 
