@@ -7,7 +7,8 @@
 //! (oracle task labels; day labels by date, minute labels by minute; a
 //! deadline found for a null label is wrong) and the speed ratio.
 //!
-//! `cargo bench --bench deadline`
+//! `cargo bench --bench deadline`; `ONEDIGEST_BENCH_PASSES=N` runs N passes
+//! and exits (for instruction counts: valgrind --tool=callgrind).
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -199,6 +200,18 @@ fn bench(c: &mut Criterion) {
             std::hint::black_box(deadline::find(&m.text, cx));
         }
     };
+    // A fixed amount of work and nothing else, for instruction counts under
+    // callgrind (wall-clock timings on a shared VM are too noisy to compare).
+    if let Some(k) = std::env::var("ONEDIGEST_BENCH_PASSES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        for _ in 0..k {
+            pass();
+        }
+        println!("{k} passes over {n} messages");
+        return;
+    }
     pass();
     // Many short passes (about a second in all): this machine is a shared
     // VM whose speed swings by tens of percent from one moment to the next,

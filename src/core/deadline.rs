@@ -46,6 +46,7 @@
 use super::normalize::fold;
 use crate::holidays::Calendar;
 use crate::model::{Deadline, Lang};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -421,7 +422,7 @@ pub fn expressions(text: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
     // ("October 14 8:00am" said in November: next October's 8:00 too).
     let mut moved: Vec<Expr> = Vec::new();
     let clocked = out.len();
-    for d in dates(&t, ctx, true) {
+    for d in dates(&t, &Cues::new(&t), ctx, true) {
         let mut days = vec![d.date];
         if d.date < today {
             let next = match d.roll {
@@ -1240,11 +1241,9 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
 }
 
 fn is_forward(t: &str) -> bool {
-    let head: String = t
-        .trim_start_matches(['【', '[', ' '])
-        .chars()
-        .take(4)
-        .collect();
+    // Every marker is shorter than the four characters that were once
+    // copied out to compare: the text itself is compared, unallocated.
+    let head = t.trim_start_matches(['【', '[', ' ']);
     head.starts_with("转发")
         || head.starts_with("转:")
         || head.starts_with("转自")
@@ -2123,19 +2122,20 @@ impl<I: Iterator> Iterator for Gated<I> {
     }
 }
 
-/// Whether `s` contains one of `words` (a byte loop over short windows,
-/// cheaper here than a substring searcher per word).
-fn contains_any(s: &str, words: &[&str]) -> bool {
-    let s = s.as_bytes();
-    (0..s.len()).any(|i| {
-        let rest = &s[i..];
-        words.iter().any(|w| {
-            let w = w.as_bytes();
-            w.len() <= rest.len()
-                && w.first() == Some(&rest[0])
-                && rest.iter().zip(w).all(|(a, b)| a == b)
-        })
-    })
+/// A word list searched as one automaton, built once: a single walk over
+/// the text finds any of the words (a loop per word and byte cost
+/// thousands of instructions per candidate). A plain DFA without a
+/// prefilter: the texts searched are a few dozen bytes.
+macro_rules! words {
+    ($name:ident, $list:expr) => {
+        static $name: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build($list)
+                .expect(concat!("valid word list ", stringify!($name)))
+        });
+    };
 }
 
 /// Which cue characters a text holds, found in one pass, so that a regex
@@ -2144,7 +2144,87 @@ struct Cues<'a> {
     t: &'a str,
     ascii: u128,
     cjk: u64,
+    /// The [`Cue`] word families present.
+    words: u32,
 }
+
+/// Families of cue words, each a bit in [`Cues::words`].
+#[derive(Clone, Copy)]
+enum Cue {
+    MonthRel,
+    Lunar,
+    EnWeekday,
+    EnMonth,
+    Month,
+    EndOrWeek,
+    Before,
+    WorkdayEnd,
+    AmPm,
+    Past,
+    NoonMid,
+    EnPod,
+    Ago,
+    In,
+    Early,
+}
+
+/// The words of each cue family (a word may be in several).
+const CUE_WORDS: &[(Cue, &[&str])] = &[
+    (
+        Cue::MonthRel,
+        &["本月", "个月", "下月", "上月", "这月", "同月", "当月"],
+    ),
+    (
+        Cue::Lunar,
+        &[
+            "农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "卅", "大年",
+        ],
+    ),
+    (
+        Cue::EnWeekday,
+        &["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    ),
+    (
+        Cue::EnMonth,
+        &[
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ],
+    ),
+    (Cue::Month, &["month"]),
+    (Cue::EndOrWeek, &["end", "week"]),
+    (Cue::Before, &["before"]),
+    (Cue::WorkdayEnd, &["下班", "eod", "cob", "of "]),
+    (Cue::AmPm, &["am", "pm", "a.m", "p.m"]),
+    (Cue::Past, &["past", "after", " to ", "before", "til"]),
+    (Cue::NoonMid, &["noon", "mid"]),
+    (Cue::EnPod, &["morning", "afternoon", "evening", "lunch"]),
+    (Cue::Ago, &["ago"]),
+    (Cue::In, &["in"]),
+    (Cue::Early, &["提前", "early"]),
+];
+
+/// Every cue word in one automaton, with the families each belongs to: one
+/// pass over the text instead of a substring search per word.
+static CUE_AC: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
+    let mut words: Vec<&str> = Vec::new();
+    let mut fams: Vec<u32> = Vec::new();
+    for &(cue, list) in CUE_WORDS {
+        for &w in list {
+            match words.iter().position(|x| *x == w) {
+                Some(i) => fams[i] |= 1 << cue as u32,
+                None => {
+                    words.push(w);
+                    fams.push(1 << cue as u32);
+                }
+            }
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&words)
+        .expect("valid cue words");
+    (ac, fams)
+});
 
 /// The bit of a non-ASCII cue character in [`Cues`].
 fn cjk_bit(c: char) -> Option<u32> {
@@ -2186,7 +2266,27 @@ impl<'a> Cues<'a> {
                 cjk |= 1 << b;
             }
         }
-        Cues { t, ascii, cjk }
+        let (ac, fams) = &*CUE_AC;
+        let mut words = 0;
+        for m in ac.find_overlapping_iter(t) {
+            words |= fams[m.pattern().as_usize()];
+        }
+        Cues {
+            t,
+            ascii,
+            cjk,
+            words,
+        }
+    }
+
+    /// Whether a word of the family is in the text.
+    fn word(&self, cue: Cue) -> bool {
+        self.words & (1 << cue as u32) != 0
+    }
+
+    /// Whether the text holds an ASCII digit.
+    fn digits(&self) -> bool {
+        self.ascii & (0x3ff << b'0') != 0
     }
 
     fn has(&self, c: char) -> bool {
@@ -2200,11 +2300,10 @@ impl<'a> Cues<'a> {
     }
 }
 
-fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
+fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
     let sent = ctx.sent.date();
-    let cu = Cues::new(t);
     let mut out: Vec<DateM> = Vec::new();
-    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let digits = cu.digits();
     let ascii_words = ctx.lang == Lang::En || t.is_ascii();
     if digits {
         let digit4 = t
@@ -2263,10 +2362,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             };
             add(&mut out, span(&m), date, false, true);
         }
-        let mrel = has_month
-            && ["本月", "个月", "下月", "上月", "这月", "同月", "当月"]
-                .iter()
-                .any(|w| t.contains(w));
+        let mrel = has_month && cu.word(Cue::MonthRel);
         for c in caps(&R_MREL, mrel, t) {
             let Some(m) = c.get(0) else { continue };
             let off = match &c[2] {
@@ -2322,15 +2418,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
                 add_r(&mut out, span(&m), month_day(mo, d, sent), Roll::Year);
             }
         }
-        for c in caps(
-            &R_LUNAR,
-            [
-                "农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "卅", "大年",
-            ]
-            .iter()
-            .any(|w| t.contains(w)),
-            t,
-        ) {
+        for c in caps(&R_LUNAR, cu.word(Cue::Lunar), t) {
             let Some(m) = c.get(0) else { continue };
             if let Some(d) = c.get(7) {
                 // 大年初N / 大年三十.
@@ -2488,16 +2576,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), Some(date), false, false);
     }
-    let has_wd = ascii_words
-        && ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .any(|w| t.contains(w));
-    let has_mon = ascii_words
-        && [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ]
-        .iter()
-        .any(|w| t.contains(w));
+    let has_wd = ascii_words && cu.word(Cue::EnWeekday);
+    let has_mon = ascii_words && cu.word(Cue::EnMonth);
     if ascii_words {
         for c in caps(&R_WD_EN, has_wd, t) {
             let Some(m) = c.get(0) else { continue };
@@ -2648,7 +2728,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
         }
         if digits {
-            for c in caps(&R_EN_ORD_MONTH, t.contains("month"), t) {
+            for c in caps(&R_EN_ORD_MONTH, cu.word(Cue::Month), t) {
                 let Some(m) = c.get(0) else { continue };
                 let off = match &c[2] {
                     "next" | "following" | "coming" => 1,
@@ -2727,8 +2807,8 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
             }
         }
     }
-    let period_cue = ['月', '年', '周'].iter().any(|c| cu.has(*c))
-        || (ascii_words && (t.contains("end") || t.contains("week")));
+    let period_cue =
+        ['月', '年', '周'].iter().any(|c| cu.has(*c)) || (ascii_words && cu.word(Cue::EndOrWeek));
     for m in finds(&R_PERIOD, period_cue, t) {
         let w = m.as_str();
         let date = match w {
@@ -2778,7 +2858,7 @@ fn dates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
         };
         add(&mut out, span(&m), date, false, true);
     }
-    for c in caps(&R_HOLIDAY_BEFORE, cu.has('前') || t.contains("before"), t) {
+    for c in caps(&R_HOLIDAY_BEFORE, cu.has('前') || cu.word(Cue::Before), t) {
         let Some(m) = c.get(0) else { continue };
         if c.get(2).is_none() {
             continue;
@@ -3003,9 +3083,8 @@ fn en_pod_near(t: &str, start: usize, end: usize) -> Option<bool> {
     }
 }
 
-fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
+fn times(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>) -> Vec<TimeM> {
     let mut out: Vec<TimeM> = Vec::new();
-    let cu = Cues::new(t);
     // Bytes already read as part of a time (overlap checks stay linear).
     let mut cover = vec![false; t.len()];
     let mut marked = 0;
@@ -3015,7 +3094,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         }
         *marked = out.len();
     };
-    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let digits = cu.digits();
     if digits {
         let clock = cu.has('点') || cu.has('时') || cu.has(':');
         for c in caps(&R_ZH_CLOCK, clock, t) {
@@ -3115,11 +3194,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
         });
     }
     mark(&out, &mut cover, &mut marked);
-    for m in finds(
-        &R_WORKDAY_END,
-        t.contains("下班") || t.contains("eod") || t.contains("cob") || t.contains("of "),
-        t,
-    ) {
+    for m in finds(&R_WORKDAY_END, cu.word(Cue::WorkdayEnd), t) {
         out.push(TimeM {
             start: m.start(),
             end: m.end(),
@@ -3127,11 +3202,9 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             own_day: None,
         });
     }
-    let ampm = t.contains("am") || t.contains("pm") || t.contains("a.m") || t.contains("p.m");
+    let ampm = cu.word(Cue::AmPm);
     if ctx.lang == Lang::En || t.is_ascii() || ampm {
-        let past_cue = ["past", "after", " to ", "before", "til"]
-            .iter()
-            .any(|w| t.contains(w));
+        let past_cue = cu.word(Cue::Past);
         for c in caps(&R_EN_PAST, past_cue, t) {
             let Some(m) = c.get(0) else { continue };
             let mi: u32 = match &c[1] {
@@ -3180,7 +3253,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             });
         }
         mark(&out, &mut cover, &mut marked);
-        let clock_cue = digits || t.contains("noon") || t.contains("mid");
+        let clock_cue = digits || cu.word(Cue::NoonMid);
         for c in caps(&R_EN_CLOCK, clock_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
@@ -3336,9 +3409,7 @@ fn times(t: &str, ctx: &Ctx<'_>) -> Vec<TimeM> {
             });
         }
         mark(&out, &mut cover, &mut marked);
-        let pod_cue = ["morning", "afternoon", "evening", "lunch"]
-            .iter()
-            .any(|w| t.contains(w));
+        let pod_cue = cu.word(Cue::EnPod);
         for c in caps(&R_EN_POD, pod_cue, t) {
             let Some(m) = c.get(0) else { continue };
             if cover[m.start()..m.end()].iter().any(|&c| c) {
@@ -3368,6 +3439,15 @@ fn is_glue(gap: &str) -> bool {
     if close.is_some_and(|c| open.is_none_or(|o| c < o)) {
         return false;
     }
+    // Removing words only drops characters: nothing left is glue, and a
+    // character no glue word or weekday has stays (the common cases,
+    // decided without allocating or running the weekday regexes).
+    if g.is_empty() {
+        return true;
+    }
+    if !g.chars().all(glue_char) {
+        return false;
+    }
     let mut s = g.to_string();
     for w in [
         "(", ")", "（", "）", ",", "，", "的", "at", "by", "on", "the", "before", "前", "、",
@@ -3377,6 +3457,40 @@ fn is_glue(gap: &str) -> bool {
     let s = R_WD_ZH.replace_all(&s, "");
     let s = R_WD_EN.replace_all(&s, "");
     s.trim().is_empty()
+}
+
+/// Whether `c` can be removed as (part of) glue below: a character of a glue
+/// word or of a weekday (any ASCII letter, for brevity), or whitespace,
+/// which trimming removes once the words around it are gone.
+fn glue_char(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_lowercase()
+        || matches!(
+            c,
+            '(' | ')' | '（' | '）' | ',' | '，' | '、' | '.' | '1'
+                ..='7'
+                    | '的'
+                    | '前'
+                    | '上'
+                    | '下'
+                    | '个'
+                    | '本'
+                    | '这'
+                    | '今'
+                    | '周'
+                    | '星'
+                    | '期'
+                    | '礼'
+                    | '拜'
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '日'
+                    | '天'
+        )
 }
 
 /// Resolve a time on a day (or, without a day, on its next occurrence).
@@ -3442,6 +3556,16 @@ const MEETING: &[&str] = &[
     "开会", "召开", "会议", "培训", "演练", "参加", "开始", "出发", "例会", "meeting", "training",
     "drill", "session", "webinar", "clinic", "starts", "begins",
 ];
+
+words!(HAND_IN_WORDS, HAND_IN);
+words!(MEETING_WORDS, MEETING);
+// Who a time is quoted from when it is upstream's, not the sender's.
+words!(
+    UPSTREAM,
+    [
+        "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
+    ]
+);
 
 /// At most the first `n` bytes of `s`, cut on a character boundary.
 fn clip(s: &str, n: usize) -> &str {
@@ -3571,12 +3695,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
-    if contains_any(
-        before,
-        &[
-            "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
-        ],
-    ) {
+    if UPSTREAM.is_match(before) {
         s -= 3;
     }
     // "今天是…最后一天": the day itself is the deadline.
@@ -3610,9 +3729,9 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     ) {
         s += 4;
     }
-    if contains_any(after2, HAND_IN) {
+    if HAND_IN_WORDS.is_match(after2) {
         s += 2;
-    } else if contains_any(after2, MEETING) {
+    } else if MEETING_WORDS.is_match(after2) {
         // Meetings and attendance: the start is the deadline.
         s += 2;
     }
@@ -3816,7 +3935,9 @@ fn zone_near(t: &str, start: usize, end: usize) -> Option<(i32, usize)> {
 }
 
 fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
-    let found = dates(t, ctx, full);
+    // The cue characters and words, found once for every family below.
+    let cu = Cues::new(t);
+    let found = dates(t, &cu, ctx, full);
     // Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep the explicit one.
     let mut ds: Vec<DateM> = Vec::with_capacity(found.len());
     for b in found {
@@ -3842,9 +3963,9 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         }
         ds.push(b);
     }
-    let ts = times(t, ctx);
-    let ago: Vec<(usize, usize)> = if t.bytes().any(|b| b.is_ascii_digit()) {
-        let cue = t.contains('前') || t.contains("ago");
+    let ts = times(t, &cu, ctx);
+    let ago: Vec<(usize, usize)> = if cu.digits() {
+        let cue = cu.has('前') || cu.word(Cue::Ago);
         finds(&R_AGO, cue, t)
             .map(|m| (m.start(), m.end()))
             .collect()
@@ -3955,7 +4076,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             dayless: false,
         });
     }
-    let cue = t.contains('内') || t.contains("in");
+    let cue = cu.has('内') || cu.word(Cue::In);
     for c in caps(&R_DURATION, cue, t) {
         let Some(m) = c.get(0) else { continue };
         let n: i64 = c
@@ -3992,7 +4113,7 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         });
     }
     // "提前10分钟到场": the meeting time before it, moved earlier, is the arrival time.
-    if (t.contains("提前") || t.contains("early"))
+    if cu.word(Cue::Early)
         && let Some(c) = R_EARLY.captures(t)
         && let Some(m) = c.get(0)
     {
