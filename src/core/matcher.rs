@@ -430,10 +430,16 @@ fn periods_differ(a: &[Box<str>], b: &[Box<str>]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    (0..6u8).any(|kind| {
-        let mut pa = a.iter().filter(|p| period_kind(p) == kind).peekable();
-        let mut pb = b.iter().filter(|p| period_kind(p) == kind).peekable();
-        pa.peek().is_some() && pb.peek().is_some() && pa.all(|x| b.binary_search(x).is_err())
+    // Each period's kind once (this runs per candidate).
+    let kb: Vec<u8> = b.iter().map(|p| period_kind(p)).collect();
+    let mut ka: Vec<(u8, &str)> = a.iter().map(|p| (period_kind(p), &**p)).collect();
+    ka.sort_unstable();
+    ka.chunk_by(|x, y| x.0 == y.0).any(|same_kind| {
+        let kind = same_kind[0].0;
+        kb.contains(&kind)
+            && same_kind
+                .iter()
+                .all(|(_, x)| b.binary_search_by(|y| (**y).cmp(x)).is_err())
     })
 }
 
