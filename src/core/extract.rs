@@ -5,6 +5,9 @@
 use super::deadline::{self, Ctx, Found};
 use super::normalize::fold;
 use crate::model::{Assignees, Deadline, UserId};
+use aho_corasick::AhoCorasick;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// A person the text may name.
 #[derive(Debug, Clone)]
@@ -357,6 +360,79 @@ fn contains_any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
 
+/// The word lists `extract` asks about, by bit.
+const MARKED: &[&str] = &[
+    "前", "截止", "之内", "以内", "by ", "due", "before", "until", "within", "no later",
+];
+const ADDRESS: &[&str] = &["请", "你", "各", "please", "you"];
+const URGE: &[&str] = &["请", "务必", "must", "please"];
+const STILL_OPEN: &[&str] = &["还", "未", "没", "不用重复"];
+const LISTS: [&[&str]; 13] = [
+    STRONG,
+    GROUP_WORDS,
+    HAND_IN,
+    MARKED,
+    ADDRESS,
+    CANCEL,
+    LATER,
+    INVITE,
+    URGE,
+    THANKS,
+    EXHORT,
+    STATUS,
+    STILL_OPEN,
+];
+
+/// A list of [`LISTS`], by its place there.
+#[derive(Debug, Clone, Copy)]
+enum List {
+    Strong,
+    GroupWords,
+    HandIn,
+    Marked,
+    Address,
+    Cancel,
+    Later,
+    Invite,
+    Urge,
+    Thanks,
+    Exhort,
+    Status,
+    StillOpen,
+}
+
+/// Which of [`LISTS`] have a word in a text, found in one pass over it
+/// instead of one substring search per word (a hundred and more).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Present(u32);
+
+impl Present {
+    fn of(text: &str) -> Present {
+        // Each distinct word once, with the lists it is in.
+        static WORDS: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
+            let mut lists_of: BTreeMap<&str, u32> = BTreeMap::new();
+            for (i, list) in LISTS.iter().enumerate() {
+                for w in *list {
+                    *lists_of.entry(w).or_default() |= 1 << i;
+                }
+            }
+            let ac = AhoCorasick::new(lists_of.keys()).expect("fixed word lists");
+            (ac, lists_of.into_values().collect())
+        });
+        let (ac, masks) = &*WORDS;
+        // Overlapping: a word inside another word still counts, as with
+        // a substring search per word.
+        Present(
+            ac.find_overlapping_iter(text)
+                .fold(0, |m, hit| m | masks[hit.pattern().as_usize()]),
+        )
+    }
+
+    fn any(self, list: List) -> bool {
+        self.0 & (1 << list as u32) != 0
+    }
+}
+
 fn is_ack(f: &str) -> bool {
     let core: String = f
         .chars()
@@ -446,26 +522,22 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     let folded = fold(input.text);
     let f = folded.as_str();
     let deadline = deadline::find_folded(f, ctx);
-    let assignees = assignees(f, input);
-    let strong = contains_any(f, STRONG) || has_imperative(f);
+    let has = Present::of(f);
+    let assignees = assignees(f, input, has);
+    let strong = has.any(List::Strong) || has_imperative(f);
     let addressed = !input.mentioned.is_empty()
         || matches!(assignees, Assignees::People(_))
-        || contains_any(f, GROUP_WORDS);
+        || has.any(List::GroupWords);
     let mut score = 0;
     if strong {
         score += 3;
     }
-    if contains_any(f, HAND_IN) {
+    if has.any(List::HandIn) {
         score += 1;
     }
     // A deadline counts when it is marked as one or gives a clock time:
     // "今天下午" alone is often just when something happens.
-    let marked = contains_any(
-        f,
-        &[
-            "前", "截止", "之内", "以内", "by ", "due", "before", "until", "within", "no later",
-        ],
-    );
+    let marked = has.any(List::Marked);
     match deadline {
         Found::Deadline(Deadline::Minute(_)) | Found::SameAsEarlier => score += 1,
         Found::Deadline(Deadline::Day(_)) if marked => score += 1,
@@ -477,7 +549,7 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if is_vocative(f, input) {
         score += 2;
     }
-    if input.sender_is_owner && contains_any(f, HAND_IN) {
+    if input.sender_is_owner && has.any(List::HandIn) {
         score += 1;
     }
     if is_ack(f) {
@@ -494,31 +566,25 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     }
     if is_promise(f) {
         // "我汇总后报县里" beside "请各村报我" is the sender's next step, not the ask.
-        score -= if contains_any(f, &["请", "你", "各", "please", "you"]) {
-            1
-        } else {
-            5
-        };
+        score -= if has.any(List::Address) { 1 } else { 5 };
     }
-    if contains_any(f, CANCEL) {
+    if has.any(List::Cancel) {
         score -= 6;
     }
-    if contains_any(f, LATER) && !strong {
+    if has.any(List::Later) && !strong {
         score -= 4;
     }
-    if contains_any(f, INVITE) && !contains_any(f, &["请", "务必", "must", "please"]) {
+    if has.any(List::Invite) && !has.any(List::Urge) {
         score -= 4;
     }
-    if contains_any(f, THANKS)
-        && !strong
-        && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
+    if has.any(List::Thanks) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
     {
         score -= 2;
     }
-    if contains_any(f, EXHORT) {
+    if has.any(List::Exhort) {
         score -= 4;
     }
-    if contains_any(f, STATUS) && !contains_any(f, &["还", "未", "没", "不用重复"]) {
+    if has.any(List::Status) && !has.any(List::StillOpen) {
         score -= 3;
     }
     Extraction {
@@ -530,8 +596,8 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     }
 }
 
-fn assignees(f: &str, input: &Input<'_>) -> Assignees {
-    if contains_any(f, GROUP_WORDS) {
+fn assignees(f: &str, input: &Input<'_>, has: Present) -> Assignees {
+    if has.any(List::GroupWords) {
         return Assignees::Group;
     }
     let mut people: Vec<UserId> = input
@@ -613,6 +679,53 @@ mod tests {
             },
             &ctx(),
         )
+    }
+
+    #[test]
+    fn word_lists_found_in_one_pass_as_by_a_search_per_word() {
+        // Each named list is the one at its place.
+        for (list, words) in [
+            (List::Strong, STRONG),
+            (List::GroupWords, GROUP_WORDS),
+            (List::HandIn, HAND_IN),
+            (List::Marked, MARKED),
+            (List::Address, ADDRESS),
+            (List::Cancel, CANCEL),
+            (List::Later, LATER),
+            (List::Invite, INVITE),
+            (List::Urge, URGE),
+            (List::Thanks, THANKS),
+            (List::Exhort, EXHORT),
+            (List::Status, STATUS),
+            (List::StillOpen, STILL_OPEN),
+        ] {
+            assert_eq!(LISTS[list as usize], words, "{list:?}");
+        }
+        let mut texts: Vec<String> = LISTS
+            .iter()
+            .flat_map(|l| l.iter())
+            .map(|w| w.to_string())
+            .collect();
+        texts.extend(
+            [
+                "请各村于今天17:00前报送活动照片",
+                "收到，谢谢",
+                "still missing two reports, please send by friday",
+                "会议取消，另行通知",
+                "",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            let has = Present::of(t);
+            for (i, list) in LISTS.iter().enumerate() {
+                assert_eq!(
+                    has.0 & (1 << i) != 0,
+                    contains_any(t, list),
+                    "{t} in list {i}"
+                );
+            }
+        }
     }
 
     #[test]
