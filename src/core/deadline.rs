@@ -43,7 +43,7 @@
 //! Every regex here is compiled once and matched by the `regex` crate, whose
 //! matching is linear in the input: no backtracking blow-ups.
 
-use super::normalize::fold;
+use super::normalize::{fold, fold_cow};
 use crate::holidays::Calendar;
 use crate::model::{Deadline, Lang};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -1204,7 +1204,8 @@ fn next_lunar(from: NaiveDate, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Find the deadline of the ask in `text`.
 pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
-    let folded = fold(text);
+    // Borrowed when nothing folds: no copy of the message.
+    let folded = fold_cow(text);
     find_folded(&folded, ctx)
 }
 
