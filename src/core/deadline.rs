@@ -3973,12 +3973,10 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     } else {
         Vec::new()
     };
-    // Sentence starts, for a time that inherits the day named earlier.
-    let stops: Vec<usize> = t
-        .char_indices()
-        .filter(|(_, c)| matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？'))
-        .map(|(p, _)| p + 1)
-        .collect();
+    // Sentence starts, for a time that inherits the day named earlier:
+    // found on the first such time only (most texts have none), once, so
+    // the whole stays linear.
+    let mut stops: Option<Vec<usize>> = None;
     let mut used = vec![false; ds.len()];
     let mut out = Vec::new();
     // Mentions are short: glue is searched only this far (keeps it linear).
@@ -4022,6 +4020,14 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             None => {
                 // The day the time names itself, else the last day named
                 // earlier in the same sentence.
+                let stops = stops.get_or_insert_with(|| {
+                    t.char_indices()
+                        .filter(|(_, c)| {
+                            matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？')
+                        })
+                        .map(|(p, _)| p + 1)
+                        .collect()
+                });
                 let si = stops.partition_point(|&p| p <= tm.start);
                 let sentence_start = if si == 0 { 0 } else { stops[si - 1] };
                 let inherited = match tm.own_day {
