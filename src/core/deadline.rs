@@ -43,7 +43,7 @@
 //! Every regex here is compiled once and matched by the `regex` crate, whose
 //! matching is linear in the input: no backtracking blow-ups.
 
-use super::normalize::fold;
+use super::normalize::{fold, fold_cow};
 use crate::holidays::Calendar;
 use crate::model::{Deadline, Lang};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -1204,7 +1204,8 @@ fn next_lunar(from: NaiveDate, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Find the deadline of the ask in `text`.
 pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
-    let folded = fold(text);
+    // Borrowed when nothing folds: no copy of the message.
+    let folded = fold_cow(text);
     find_folded(&folded, ctx)
 }
 
@@ -3972,12 +3973,10 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     } else {
         Vec::new()
     };
-    // Sentence starts, for a time that inherits the day named earlier.
-    let stops: Vec<usize> = t
-        .char_indices()
-        .filter(|(_, c)| matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？'))
-        .map(|(p, _)| p + 1)
-        .collect();
+    // Sentence starts, for a time that inherits the day named earlier:
+    // found on the first such time only (most texts have none), once, so
+    // the whole stays linear.
+    let mut stops: Option<Vec<usize>> = None;
     let mut used = vec![false; ds.len()];
     let mut out = Vec::new();
     // Mentions are short: glue is searched only this far (keeps it linear).
@@ -4021,6 +4020,14 @@ fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             None => {
                 // The day the time names itself, else the last day named
                 // earlier in the same sentence.
+                let stops = stops.get_or_insert_with(|| {
+                    t.char_indices()
+                        .filter(|(_, c)| {
+                            matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？')
+                        })
+                        .map(|(p, _)| p + 1)
+                        .collect()
+                });
                 let si = stops.partition_point(|&p| p <= tm.start);
                 let sentence_start = if si == 0 { 0 } else { stops[si - 1] };
                 let inherited = match tm.own_day {
