@@ -784,7 +784,7 @@ impl Engine {
         };
         let sig = self.normalise(&reading);
         if new {
-            self.df.add(&sig);
+            self.count_terms(&sig);
         }
         let decision = self.decide(&reading, &sig);
         self.commit(reading, sig, decision, new)

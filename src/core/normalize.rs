@@ -344,6 +344,9 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
 /// numerals), kept to check the fast one against on arbitrary text.
 #[cfg(test)]
 mod reference {
+    // What the fast path did not change is shared, not copied.
+    use super::{digit, is_numeral, is_unit};
+
     pub(super) fn fold(text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut numerals = false;
@@ -353,87 +356,8 @@ mod reference {
                 out.push(c.to_ascii_lowercase());
                 continue;
             }
-            let c = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
-                '週' => '周',
-                '禮' => '礼',
-                '點' => '点',
-                '時' => '时',
-                '號' => '号',
-                '後' => '后',
-                '兩' => '两',
-                '個' => '个',
-                '內' => '内',
-                '這' => '这',
-                '節' => '节',
-                '誕' => '诞',
-                '聖' => '圣',
-                '慶' => '庆',
-                '國' => '国',
-                '陽' => '阳',
-                '農' => '农',
-                '曆' | '歷' => '历',
-                '臘' => '腊',
-                '當' => '当',
-                '鐘' => '钟',
-                '頭' => '头',
-                '兒' => '儿',
-                '婦' => '妇',
-                '勞' => '劳',
-                '動' => '动',
-                '軍' => '军',
-                '萬' => '万',
-                '間' => '间',
-                '從' => '从',
-                '來' => '来',
-                '為' => '为',
-                '聽' => '听',
-                '晝' => '昼',
-                '東' => '东',
-                '復' => '复',
-                '現' => '现',
-                '尋' => '寻',
-                '穌' => '稣',
-                '難' => '难',
-                '體' => '体',
-                '樹' => '树',
-                '靈' => '灵',
-                '臨' => '临',
-                '紀' => '纪',
-                '費' => '费',
-                '權' => '权',
-                '獨' => '独',
-                '歸' => '归',
-                '設' => '设',
-                '齋' => '斋',
-                '開' => '开',
-                '門' => '门',
-                '會' => '会',
-                '猶' => '犹',
-                '圖' => '图',
-                '衛' => '卫',
-                '寶' => '宝',
-                '薩' => '萨',
-                '蘭' => '兰',
-                '勝' => '胜',
-                '誦' => '诵',
-                '經' => '经',
-                '轉' => '转',
-                '麗' => '丽',
-                '灑' => '洒',
-                '紅' => '红',
-                '歡' => '欢',
-                '爾' => '尔',
-                '龐' => '庞',
-                '豐' => '丰',
-                '餅' => '饼',
-                '黃' => '黄',
-                '\u{00B7}' | '\u{30FB}' => '·',
-                '—' | '–' | '〜' => '-',
-                '\u{2236}' => ':',
-                _ => c,
-            };
+            // The same per-character map: what is checked is the fast path.
+            let c = super::fold_char(c);
             numerals |= is_numeral(c);
             out.push(c.to_ascii_lowercase());
         }
@@ -444,51 +368,11 @@ mod reference {
         }
     }
 
-    fn digit(c: char) -> Option<u32> {
-        Some(match c {
-            '零' | '〇' => 0,
-            '一' => 1,
-            '二' | '两' => 2,
-            '三' => 3,
-            '四' => 4,
-            '五' => 5,
-            '六' => 6,
-            '七' => 7,
-            '八' => 8,
-            '九' => 9,
-            _ => return None,
-        })
-    }
-
-    fn is_numeral(c: char) -> bool {
-        digit(c).is_some() || matches!(c, '十' | '百' | '千' | '廿' | '卅')
-    }
-
     /// A run with a place word (十, 百, 千, 廿, 卅) is read by value; one without
     /// (二〇二四, 九零) digit by digit.
     fn positional(run: &[char]) -> bool {
         run.iter()
             .any(|c| matches!(c, '十' | '百' | '千' | '廿' | '卅'))
-    }
-
-    /// Characters after which a run of Chinese numerals is a count or a date
-    /// part, so it is safe to turn into digits.
-    fn is_unit(c: char) -> bool {
-        matches!(
-            c,
-            '年' | '月'
-                | '日'
-                | '号'
-                | '点'
-                | '时'
-                | '分'
-                | '个'
-                | '小'
-                | '天'
-                | '周'
-                | '刻'
-                | '秒'
-        )
     }
 
     /// The value of a numeral run like 十二, 二十三, 一百零五; year-style runs
