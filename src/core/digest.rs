@@ -7,7 +7,7 @@
 
 use super::conflicts;
 use super::engine::{Engine, Task};
-use crate::model::{Deadline, MsgRef, UserId};
+use crate::model::{ChatId, Deadline, MsgRef, UserId};
 use chrono::{Duration, NaiveDateTime};
 use std::collections::BTreeMap;
 
@@ -104,11 +104,14 @@ pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
     let overdue_for = Duration::days(s.overdue_days as i64);
     // Visible asks, by cluster: only from the reader's groups, only sent by now.
     let mut clusters: BTreeMap<u64, Vec<&Task>> = BTreeMap::new();
-    let chats = engine
+    // In chat order, so that each cluster lists its asks the same way every time.
+    let mut chats: Vec<ChatId> = engine
         .members
         .iter()
         .filter(|(_, m)| m.contains(&user))
-        .map(|(c, _)| *c);
+        .map(|(c, _)| *c)
+        .collect();
+    chats.sort_unstable();
     for chat in chats {
         for t in engine.chat_tasks(chat).filter(|t| t.sent <= at) {
             clusters.entry(t.cluster).or_default().push(t);

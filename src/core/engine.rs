@@ -332,20 +332,28 @@ pub enum Decision {
 const TOO_COMMON: usize = 50_000;
 
 /// Retrieval's tally of how many query terms each task holds: open
-/// addressing over a fixed table (at most 8 × 64 ids are counted).
+/// addressing over a fixed table (at most 8 × 64 ids are counted). A slot
+/// packs an id and its count (`id << 8 | count`, 0 = empty), so a probe is
+/// one load.
 struct Counts {
-    keys: [TaskId; Counts::SLOTS],
-    counts: [u8; Counts::SLOTS],
+    slots: [u64; Counts::SLOTS],
     /// The slots in use, so that draining reads only those.
-    used: Vec<u16>,
+    used: [u16; Counts::SLOTS / 2],
+    n_used: usize,
+    /// How many ids have each count, so that draining can skip the ids
+    /// that cannot be among the best; and the highest count.
+    hist: [u16; 256],
+    top: usize,
 }
 
 impl Default for Counts {
     fn default() -> Self {
         Counts {
-            keys: [0; Counts::SLOTS],
-            counts: [0; Counts::SLOTS],
-            used: Vec::with_capacity(Counts::SLOTS / 2),
+            slots: [0; Counts::SLOTS],
+            used: [0; Counts::SLOTS / 2],
+            n_used: 0,
+            hist: [0; 256],
+            top: 0,
         }
     }
 }
@@ -354,38 +362,75 @@ impl Counts {
     const SLOTS: usize = 1024;
 
     fn bump(&mut self, id: TaskId) {
-        // Past half full the table would probe long: the cap keeps it sparse.
-        if self.used.len() >= Self::SLOTS / 2 {
-            return;
-        }
         let mut i = (id.wrapping_mul(0x9E37_79B1) >> 22) as usize;
         loop {
-            if self.counts[i] == 0 {
-                self.keys[i] = id;
-                self.counts[i] = 1;
-                self.used.push(i as u16);
+            let s = self.slots[i];
+            if s == 0 {
+                // Past half full the table would probe long: the cap keeps it sparse.
+                if self.n_used < Self::SLOTS / 2 {
+                    self.slots[i] = (id as u64) << 8 | 1;
+                    self.used[self.n_used] = i as u16;
+                    self.n_used += 1;
+                    self.hist[1] += 1;
+                    self.top = self.top.max(1);
+                }
                 return;
             }
-            if self.keys[i] == id {
-                self.counts[i] = self.counts[i].saturating_add(1);
+            if (s >> 8) as u32 == id {
+                let c = (s & 0xff) as usize;
+                if c < 255 {
+                    self.slots[i] = s + 1;
+                    self.hist[c] -= 1;
+                    self.hist[c + 1] += 1;
+                    self.top = self.top.max(c + 1);
+                }
                 return;
             }
             i = (i + 1) & (Self::SLOTS - 1);
         }
     }
 
-    /// The tally, leaving the table empty for the next search.
-    fn drain(&mut self) -> Vec<(TaskId, u8)> {
-        let out = self
-            .used
-            .iter()
-            .map(|&i| (self.keys[i as usize], self.counts[i as usize]))
-            .collect();
-        for &i in &self.used {
-            self.counts[i as usize] = 0;
+    /// The `keep` ids with the highest counts (then the highest ids), as
+    /// `count << 32 | id`, leaving the table empty for the next search.
+    fn drain_best(&mut self, keep: usize) -> Vec<u64> {
+        // The lowest count that can still make the cut: at least `keep` ids
+        // have it or more, so none with less is among the best.
+        let mut at_least = 0;
+        let mut floor = 1;
+        for c in (1..=self.top).rev() {
+            at_least += self.hist[c] as usize;
+            if at_least >= keep {
+                floor = c as u64;
+                break;
+            }
         }
-        self.used.clear();
-        out
+        // The best so far, highest first: few ids pass the last one, so
+        // most cost one comparison.
+        let mut best: Vec<u64> = Vec::with_capacity(keep + 1);
+        for &i in &self.used[..self.n_used] {
+            let s = self.slots[i as usize];
+            self.slots[i as usize] = 0;
+            let count = s & 0xff;
+            if count < floor {
+                continue;
+            }
+            let key = count << 32 | (s >> 8);
+            if best.len() >= keep {
+                if keep == 0 {
+                    continue;
+                }
+                if best.last().is_some_and(|&l| key <= l) {
+                    continue;
+                }
+                best.pop();
+            }
+            let at = best.partition_point(|&b| b > key);
+            best.insert(at, key);
+        }
+        self.hist[..=self.top].fill(0);
+        self.n_used = 0;
+        self.top = 0;
+        best
     }
 }
 
@@ -448,7 +493,9 @@ pub struct Engine {
     pub settings: Settings,
     pub people: BTreeMap<UserId, Person>,
     pub groups: BTreeMap<ChatId, Group>,
-    pub members: BTreeMap<ChatId, BTreeSet<UserId>>,
+    /// Hashed: matching asks whether the sender is in a group for many
+    /// groups per message.
+    pub members: FxHashMap<ChatId, BTreeSet<UserId>>,
     pub messages: Messages,
     pub tasks: Tasks,
     df: Df,
@@ -477,7 +524,7 @@ impl Engine {
             settings,
             people: BTreeMap::new(),
             groups: BTreeMap::new(),
-            members: BTreeMap::new(),
+            members: FxHashMap::default(),
             messages: Messages::default(),
             tasks: Tasks::default(),
             df: Df::default(),
@@ -1047,9 +1094,9 @@ impl Engine {
     }
 
     /// Tasks worth scoring for a new ask: those sharing its rarest terms
-    /// (most recent first), its reply target, and the asker's recent asks in
-    /// the same group. An index, not a scan: the cost does not grow with the
-    /// number of tasks, only with how common the new ask's words are.
+    /// (most recent first), its reply target, and the group's recent asks.
+    /// An index, not a scan: the cost does not grow with the number of
+    /// tasks, only with how common the new ask's words are.
     fn retrieve(&self, p: &Probe<'_>) -> Vec<TaskId> {
         const QUERY_TERMS: usize = 8;
         const PER_TERM: usize = 64;
@@ -1058,33 +1105,31 @@ impl Engine {
         // The rarest terms that some earlier task shares (a term only this
         // message has retrieves nothing); rarity is the number of tasks
         // holding the term, read off the postings themselves.
-        let mut posts: Vec<(usize, Term, &[TaskId])> = p
+        // Ordered by `holders << 32 | term`: the rarest, then the lowest term.
+        let mut posts: Vec<(u64, &[TaskId])> = p
             .sig
             .terms
             .iter()
             .filter_map(|t| self.postings.get(t).map(|v| (v.len(), *t, v.as_slice())))
             .filter(|(n, _, _)| (1..=TOO_COMMON).contains(n))
+            .map(|(n, t, v)| ((n as u64) << 32 | t as u64, v))
             .collect();
         if posts.len() > QUERY_TERMS {
-            posts.select_nth_unstable_by_key(QUERY_TERMS, |(n, t, _)| (*n, *t));
+            posts.select_nth_unstable_by_key(QUERY_TERMS, |(k, _)| *k);
             posts.truncate(QUERY_TERMS);
         }
         // Count how many of those terms each of their most recent tasks
         // holds, in a small open-addressed table that stays in L1.
-        let mut counted = COUNTS.with_borrow_mut(|table| {
-            for (_, _, post) in &posts {
+        // Keep the tasks that share the most of those terms (then the newest).
+        let best = COUNTS.with_borrow_mut(|table| {
+            for (_, post) in &posts {
                 for id in post.iter().rev().take(PER_TERM) {
                     table.bump(*id);
                 }
             }
-            table.drain()
+            table.drain_best(KEEP)
         });
-        // Keep the tasks that share the most of those terms (then the newest).
-        if counted.len() > KEEP {
-            counted.select_nth_unstable_by(KEEP, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-            counted.truncate(KEEP);
-        }
-        let mut out: Vec<TaskId> = counted.into_iter().map(|(id, _)| id).collect();
+        let mut out: Vec<TaskId> = best.into_iter().map(|k| k as TaskId).collect();
         if let Some(r) = p.reply_to.and_then(|r| self.tasks.id(&r)) {
             out.push(r);
         }
@@ -1614,6 +1659,35 @@ mod tests {
 
     fn at() -> NaiveDateTime {
         NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("time")
+    }
+
+    proptest::proptest! {
+        /// The tally keeps what sorting every counted id would keep: the
+        /// highest counts, then the newest (highest) ids.
+        #[test]
+        fn the_tally_keeps_the_ids_sharing_most_terms(
+            lists in proptest::collection::vec(proptest::collection::vec(0u32..300, 0..64), 0..9),
+            keep in 0usize..20,
+        ) {
+            let mut table = Counts::default();
+            let mut naive: BTreeMap<u32, u64> = BTreeMap::new();
+            for list in &lists {
+                let mut list = list.clone();
+                list.sort_unstable();
+                list.dedup();
+                for id in list {
+                    table.bump(id);
+                    *naive.entry(id).or_default() += 1;
+                }
+            }
+            let mut want: Vec<u64> = naive.iter().map(|(id, c)| c << 32 | *id as u64).collect();
+            want.sort_unstable_by(|a, b| b.cmp(a));
+            want.truncate(keep);
+            proptest::prop_assert_eq!(table.drain_best(keep), want);
+            // Emptied for the next search.
+            table.bump(7);
+            proptest::prop_assert_eq!(table.drain_best(5), vec![1u64 << 32 | 7]);
+        }
     }
 
     #[test]

@@ -491,13 +491,68 @@ pub struct Weighed<'a> {
     pub sig: &'a Signature,
     weights: Vec<f64>,
     sum: f64,
+    /// The terms by hash (`term << 32 | index + 1`, 0 = empty, at most a
+    /// quarter full): a candidate's terms are looked up one by one, each
+    /// lookup independent of the last, instead of merged step by step.
+    table: Vec<u64>,
+    shift: u32,
 }
 
 impl<'a> Weighed<'a> {
     pub fn new(sig: &'a Signature, df: &Df) -> Weighed<'a> {
         let weights: Vec<f64> = sig.terms.iter().map(|t| df.weight(*t)).collect();
         let sum = weights.iter().sum();
-        Weighed { sig, weights, sum }
+        let bits = (sig.terms.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(6);
+        let shift = 32 - bits;
+        let mut table = vec![0u64; 1 << bits];
+        let mask = table.len() - 1;
+        for (i, t) in sig.terms.iter().enumerate() {
+            let mut at = Self::slot(*t, shift);
+            while table[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            table[at] = (*t as u64) << 32 | (i as u64 + 1);
+        }
+        Weighed {
+            sig,
+            weights,
+            sum,
+            table,
+            shift,
+        }
+    }
+
+    fn slot(term: Term, shift: u32) -> usize {
+        (term.wrapping_mul(0x9E37_79B1) >> shift) as usize
+    }
+
+    /// The summed weight and the number of the terms `b` (sorted) shares
+    /// with the new ask. Both lists are sorted, so shared terms come in
+    /// the new ask's order and the sum is the same, to the last bit, as a
+    /// merge of the two lists would give.
+    fn shared(&self, b: &[Term]) -> (f64, usize) {
+        let mask = self.table.len() - 1;
+        let mut shared = 0.0;
+        let mut n = 0;
+        for &x in b {
+            let mut at = Self::slot(x, self.shift);
+            loop {
+                let s = self.table[at];
+                if s == 0 {
+                    break;
+                }
+                if (s >> 32) as Term == x {
+                    shared += self.weights[(s as u32 - 1) as usize];
+                    n += 1;
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        (shared, n)
     }
 }
 
@@ -513,8 +568,9 @@ pub fn compare_with(new: &Signature, old: &Signature, df: &Df, explain: bool) ->
 }
 
 /// The summed weight (`weights` run along `a`) and the number of the terms
-/// two sorted term lists share. Branch-free steps: which list advances is
-/// data, not a jump the CPU must guess, and this runs for every candidate.
+/// two sorted term lists share, by merging them: what [`Weighed::shared`]
+/// must give.
+#[cfg(test)]
 fn shared_weight(a: &[Term], weights: &[f64], b: &[Term]) -> (f64, usize) {
     let (mut i, mut j) = (0, 0);
     let mut shared = 0.0;
@@ -537,7 +593,7 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
         on: explain,
         list: Vec::new(),
     };
-    let (shared, nshared) = shared_weight(&new.terms, &w.weights, &old.terms);
+    let (shared, nshared) = w.shared(&old.terms);
     let wa = w.sum;
     let wb = cached_weight_sum(old, df);
     let mut score = if wa > 0.0 && wb > 0.0 {
@@ -682,6 +738,36 @@ mod tests {
             df.add(&signature(&fold(t), &[], &RULES));
         }
         df
+    }
+
+    proptest::proptest! {
+        /// Looking the candidate's terms up gives what merging the two
+        /// sorted lists gives, the weight summed in the same order.
+        #[test]
+        fn looked_up_shared_weight_is_the_merged_one(
+            a in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..200),
+            b in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..200),
+            common in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..60),
+            docs in 1u32..1000,
+        ) {
+            let a: Vec<Term> = a.union(&common).copied().collect();
+            let b: Vec<Term> = b.union(&common).copied().collect();
+            let sig = Signature {
+                terms: a.clone().into(),
+                ..signature_of("")
+            };
+            // Uneven weights, so that a different order of summing would show.
+            let mut df = Df::default();
+            df.docs = docs;
+            for (i, t) in a.iter().enumerate() {
+                df.counts.insert(*t, (i as u32 * 7919) % docs);
+            }
+            let w = Weighed::new(&sig, &df);
+            let (s1, n1) = w.shared(&b);
+            let (s2, n2) = shared_weight(&a, &w.weights, &b);
+            proptest::prop_assert_eq!(n1, n2);
+            proptest::prop_assert_eq!(s1.to_bits(), s2.to_bits());
+        }
     }
 
     const A: &str = "【通知】各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息（附照片3张）";

@@ -315,15 +315,27 @@ impl Rules {
 
     /// Replace synonyms by the first word of their group.
     pub fn canonical<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        match &self.synonym_re {
-            Some(re) => re.replace_all(text, |c: &regex::Captures<'_>| {
+        let Some(re) = &self.synonym_re else {
+            return std::borrow::Cow::Borrowed(text);
+        };
+        // Matches only, no capture groups (what `replace_all` with a closure
+        // would resolve for every match).
+        let mut out = String::new();
+        let mut last = 0;
+        for m in re.find_iter(text) {
+            out.push_str(&text[last..m.start()]);
+            out.push_str(
                 self.synonyms
-                    .get(&c[0])
-                    .cloned()
-                    .unwrap_or_else(|| c[0].to_string())
-            }),
-            None => std::borrow::Cow::Borrowed(text),
+                    .get(m.as_str())
+                    .map_or(m.as_str(), String::as_str),
+            );
+            last = m.end();
         }
+        if last == 0 && out.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        out.push_str(&text[last..]);
+        std::borrow::Cow::Owned(out)
     }
 
     /// Remove boilerplate.
