@@ -331,6 +331,36 @@ pub enum Decision {
 /// keep hundreds of megabytes of ids no search reads).
 const TOO_COMMON: usize = 50_000;
 
+/// A value per cluster in a dense array: cluster ids are handed out in
+/// order from 1, so an id is an index. One read, which can be prefetched,
+/// and a million clusters cost their values, not a hash table at half load.
+#[derive(Debug, Clone)]
+struct PerCluster<T> {
+    values: Vec<T>,
+}
+
+impl<T> Default for PerCluster<T> {
+    fn default() -> Self {
+        PerCluster { values: Vec::new() }
+    }
+}
+
+impl<T: Default> PerCluster<T> {
+    fn get(&self, cluster: u64) -> Option<&T> {
+        self.values.get(usize::try_from(cluster).ok()?)
+    }
+
+    /// The cluster's value, made (default) if it has none yet.
+    fn slot(&mut self, cluster: u64) -> &mut T {
+        // Ids are counted up from 1 by the engine, never read from input.
+        let i = cluster as usize;
+        if i >= self.values.len() {
+            self.values.resize_with(i + 1, T::default);
+        }
+        &mut self.values[i]
+    }
+}
+
 /// Retrieval's tally of how many query terms each task holds: open
 /// addressing over a fixed table (at most 8 × 64 ids are counted). A slot
 /// packs an id and its count (`id << 8 | count`, 0 = empty), so a probe is
@@ -509,7 +539,7 @@ pub struct Engine {
     clusters: FxHashMap<u64, Vec<TaskId>>,
     /// Until when each cluster is open for new asks: kept up to date so that
     /// matching never walks a whole (possibly huge) cluster.
-    open_until: FxHashMap<u64, OpenUntil>,
+    open_until: PerCluster<OpenUntil>,
     by_chat: FxHashMap<ChatId, Vec<TaskId>>,
     /// The office each group belongs to, read off its title once.
     offices: FxHashMap<ChatId, Box<[char]>>,
@@ -532,7 +562,7 @@ impl Engine {
             done: BTreeSet::new(),
             postings: FxHashMap::default(),
             clusters: FxHashMap::default(),
-            open_until: FxHashMap::default(),
+            open_until: PerCluster::default(),
             by_chat: FxHashMap::default(),
             offices: FxHashMap::default(),
             next_cluster: 1,
@@ -734,7 +764,7 @@ impl Engine {
                     }
                 }
                 self.clusters.entry(ca).or_default().extend(moved);
-                self.open_until.remove(&cb);
+                *self.open_until.slot(cb) = OpenUntil::default();
                 self.refresh_open(ca);
             }
             return;
@@ -1050,8 +1080,7 @@ impl Engine {
                         .collect(),
                 };
                 self.open_until
-                    .entry(cluster)
-                    .or_default()
+                    .slot(cluster)
                     .add(&task, self.settings.rules.undated_match_days);
                 let id = self.tasks.insert(task);
                 if let Some(t) = self.tasks.by_id(id) {
@@ -1150,7 +1179,7 @@ impl Engine {
         dated_only: bool,
     ) -> bool {
         self.open_until
-            .get(&cluster)
+            .get(cluster)
             .is_some_and(|o| o.is_open(at, chat, dated_only))
     }
 
@@ -1164,7 +1193,7 @@ impl Engine {
                 o.add(t, days);
             }
         }
-        self.open_until.insert(cluster, o);
+        *self.open_until.slot(cluster) = o;
     }
 
     /// Earlier asks of still-open clusters, best first (at most three); the
@@ -1177,16 +1206,32 @@ impl Engine {
         let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::new();
         let ids = self.retrieve(p);
         // Start every candidate's reads before scoring any: at a million
-        // tasks each is a cache miss, and issued together they overlap.
+        // tasks each is a cache miss, and issued together they overlap
+        // instead of each waiting for the last. In rounds, since each round
+        // reads pointers the one before loads: the tasks; then their terms,
+        // cluster windows and word lists; then the words.
+        use super::store::prefetch;
         for r in &ids {
             self.tasks.prefetch(*r);
         }
-        for r in &ids {
-            if let Some(t) = self.tasks.by_id(*r) {
-                // One hint per cache line of the terms (16 per 64 bytes).
-                for x in t.sig.terms.iter().step_by(16) {
-                    super::store::prefetch(x);
-                }
+        let tasks = || ids.iter().filter_map(|r| self.tasks.by_id(*r));
+        for t in tasks() {
+            // One hint per cache line of the terms (16 per 64 bytes).
+            for x in t.sig.terms.iter().step_by(16) {
+                prefetch(x);
+            }
+            if let Some(o) = self.open_until.get(t.cluster) {
+                prefetch(o);
+            }
+            let lists = [&t.sig.deliverables, &t.sig.periods];
+            for l in lists.into_iter().filter_map(|l| l.first()) {
+                prefetch(l);
+            }
+        }
+        for t in tasks() {
+            let lists = [&t.sig.deliverables, &t.sig.periods];
+            for l in lists.into_iter().filter_map(|l| l.first()) {
+                prefetch(&**l);
             }
         }
         for r in ids {

@@ -76,11 +76,14 @@ impl<T: Keyed> Store<T> {
         self.ids.contains_key(m)
     }
 
-    /// Ask the CPU to start loading an entry that will be read soon (see
-    /// [`prefetch`]); an id out of range is ignored.
+    /// Ask the CPU to start loading an entry that will be read soon, every
+    /// cache line of it (see [`prefetch`]); an id out of range is ignored.
     pub fn prefetch(&self, i: TaskId) {
         if let Some(slot) = self.slots.get(i as usize) {
-            prefetch(slot);
+            let start = (slot as *const Option<T>).cast::<u8>();
+            for off in (0..std::mem::size_of_val(slot)).step_by(64) {
+                prefetch_at(start.wrapping_add(off));
+            }
         }
     }
 
@@ -132,17 +135,21 @@ impl<T: Keyed> std::ops::Index<&MsgRef> for Store<T> {
 /// their memory reads overlap instead of each waiting for the last.
 #[inline]
 pub fn prefetch<T: ?Sized>(x: &T) {
+    prefetch_at((x as *const T).cast::<u8>());
+}
+
+/// [`prefetch`] of an address, which need not be valid: a hint is never
+/// dereferenced.
+#[inline]
+fn prefetch_at(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint: it never faults, changes no memory
-    // and has no effect the program can observe; the pointer comes from a
-    // live reference anyway.
+    // SAFETY: a prefetch is only a hint: it never faults (whatever the
+    // address), changes no memory and has no effect the program can observe.
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (x as *const T).cast::<i8>(),
-        );
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
+    let _ = p;
 }
 
 #[cfg(test)]
