@@ -14,7 +14,8 @@ use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
 use aho_corasick::AhoCorasick;
 use chrono::{
-    DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone,
 };
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
@@ -1135,14 +1136,15 @@ impl Engine {
         // message has retrieves nothing); rarity is the number of tasks
         // holding the term, read off the postings themselves.
         // Ordered by `holders << 32 | term`: the rarest, then the lowest term.
-        let mut posts: Vec<(u64, &[TaskId])> = p
-            .sig
-            .terms
-            .iter()
-            .filter_map(|t| self.postings.get(t).map(|v| (v.len(), *t, v.as_slice())))
-            .filter(|(n, _, _)| (1..=TOO_COMMON).contains(n))
-            .map(|(n, t, v)| ((n as u64) << 32 | t as u64, v))
-            .collect();
+        let mut posts: Vec<(u64, &[TaskId])> = Vec::with_capacity(p.sig.terms.len());
+        posts.extend(
+            p.sig
+                .terms
+                .iter()
+                .filter_map(|t| self.postings.get(t).map(|v| (v.len(), *t, v.as_slice())))
+                .filter(|(n, _, _)| (1..=TOO_COMMON).contains(n))
+                .map(|(n, t, v)| ((n as u64) << 32 | t as u64, v)),
+        );
         if posts.len() > QUERY_TERMS {
             posts.select_nth_unstable_by_key(QUERY_TERMS, |(k, _)| *k);
             posts.truncate(QUERY_TERMS);
@@ -1158,11 +1160,13 @@ impl Engine {
             }
             table.drain_best(KEEP)
         });
-        let mut out: Vec<TaskId> = best.into_iter().map(|k| k as TaskId).collect();
+        let recent = self.by_chat.get(&p.src.chat_id);
+        let mut out: Vec<TaskId> = Vec::with_capacity(best.len() + 9);
+        out.extend(best.into_iter().map(|k| k as TaskId));
         if let Some(r) = p.reply_to.and_then(|r| self.tasks.id(&r)) {
             out.push(r);
         }
-        if let Some(v) = self.by_chat.get(&p.src.chat_id) {
+        if let Some(v) = recent {
             out.extend(v.iter().rev().take(8));
         }
         out.sort_unstable();
@@ -1201,10 +1205,14 @@ impl Engine {
     fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
         let weighed = matcher::Weighed::new(p.sig, &self.df);
         let new_text = self.pair_rule_text(p.src);
-        let mut open: Vec<(u64, bool)> = Vec::new();
-        let mut memo = ChatMemo::default();
-        let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::new();
         let ids = self.retrieve(p);
+        // Sized once: growing them step by step cost more than filling them.
+        let mut open: Vec<(u64, bool)> = Vec::with_capacity(ids.len());
+        let mut memo = ChatMemo {
+            chats: Vec::with_capacity(ids.len()),
+            runs: None,
+        };
+        let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::with_capacity(ids.len());
         // Start every candidate's reads before scoring any: at a million
         // tasks each is a cache miss, and issued together they overlap
         // instead of each waiting for the last. In rounds, since each round
@@ -1381,7 +1389,8 @@ impl Engine {
             v.note(explain, matcher::Reason::AnotherInstance);
         }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
-            && (a.date() - b.date()).num_days().abs() > 5
+            // Day numbers, not a `Duration`: this runs for every candidate.
+            && (a.date().num_days_from_ce() - b.date().num_days_from_ce()).abs() > 5
             && !(a.date() < b.date() && relayed)
         {
             v.score -= 0.2;

@@ -430,7 +430,35 @@ fn periods_differ(a: &[Box<str>], b: &[Box<str>]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    // Each period's kind once (this runs per candidate).
+    // Each period's kind once, on the stack: this runs per candidate, and
+    // texts name a period or two.
+    const FEW: usize = 8;
+    if a.len() <= FEW && b.len() <= FEW {
+        let mut ka = [0u8; FEW];
+        let mut kb = [0u8; FEW];
+        for (k, p) in ka.iter_mut().zip(a) {
+            *k = period_kind(p);
+        }
+        for (k, p) in kb.iter_mut().zip(b) {
+            *k = period_kind(p);
+        }
+        let (ka, kb) = (&ka[..a.len()], &kb[..b.len()]);
+        // A kind (taken at its first period in `a`) that both name, with
+        // none of `a`'s periods of that kind in `b`.
+        return (0..a.len()).any(|i| {
+            let kind = ka[i];
+            !ka[..i].contains(&kind)
+                && kb.contains(&kind)
+                && (0..a.len())
+                    .filter(|&j| ka[j] == kind)
+                    .all(|j| b.binary_search_by(|y| (**y).cmp(&*a[j])).is_err())
+        });
+    }
+    periods_differ_by_groups(a, b)
+}
+
+/// [`periods_differ`] for any number of periods: `a`'s periods grouped by kind.
+fn periods_differ_by_groups(a: &[Box<str>], b: &[Box<str>]) -> bool {
     let kb: Vec<u8> = b.iter().map(|p| period_kind(p)).collect();
     let mut ka: Vec<(u8, &str)> = a.iter().map(|p| (period_kind(p), &**p)).collect();
     ka.sort_unstable();
@@ -739,6 +767,43 @@ mod tests {
         }
         df
     }
+
+    proptest::proptest! {
+        /// The few-periods path says what grouping the periods by kind says.
+        #[test]
+        fn periods_differ_on_the_stack_as_by_groups(
+            a in proptest::sample::subsequence(PERIODS.to_vec(), 0..6),
+            b in proptest::sample::subsequence(PERIODS.to_vec(), 0..6),
+        ) {
+            let set = |v: Vec<&str>| sorted_set(v.into_iter().map(Box::<str>::from));
+            let (a, b) = (set(a), set(b));
+            proptest::prop_assert_eq!(
+                periods_differ(&a, &b),
+                !a.is_empty() && !b.is_empty() && periods_differ_by_groups(&a, &b)
+            );
+        }
+    }
+
+    const PERIODS: &[&str] = &[
+        "3月份",
+        "4月份",
+        "3月",
+        "6月上旬",
+        "6月下旬",
+        "2024年",
+        "2023年度",
+        "第一季度",
+        "q2",
+        "本周",
+        "上周",
+        "下月",
+        "本月",
+        "last week",
+        "this month",
+        "march",
+        "april",
+        "2024",
+    ];
 
     proptest::proptest! {
         /// Looking the candidate's terms up gives what merging the two
