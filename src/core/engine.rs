@@ -1212,7 +1212,12 @@ impl Engine {
             chats: Vec::with_capacity(ids.len()),
             runs: None,
         };
-        let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::with_capacity(ids.len());
+        // The best three so far, best first; ties go to the most recent ask,
+        // then to the one scored first.
+        let mut scored: Vec<(f64, NaiveDateTime, &Task)> = Vec::with_capacity(4);
+        let order = |a: &(f64, NaiveDateTime, &Task), b: &(f64, NaiveDateTime, &Task)| {
+            b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1))
+        };
         // Start every candidate's reads before scoring any: at a million
         // tasks each is a cache miss, and issued together they overlap
         // instead of each waiting for the last. In rounds, since each round
@@ -1263,13 +1268,15 @@ impl Engine {
             let score = self
                 .judge(p, &weighed, new_text.as_deref(), t, &mut memo, false)
                 .score;
-            scored.push((score.clamp(0.0, 1.0), t.sent, t));
+            let x = (score.clamp(0.0, 1.0), t.sent, t);
+            let at = scored.partition_point(|e| order(e, &x) != std::cmp::Ordering::Greater);
+            if at < 3 {
+                scored.insert(at, x);
+                scored.truncate(3);
+            }
         }
-        // Best first; ties go to the most recent ask.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
         scored
             .into_iter()
-            .take(3)
             .enumerate()
             .map(|(i, (score, _, t))| {
                 let reasons = if i == 0 {
