@@ -475,7 +475,8 @@ fn periods_differ_by_groups(a: &[Box<str>], b: &[Box<str>]) -> bool {
 /// same month's work. A year says little: year-end work all covers it.
 fn same_fine_period<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a str> {
     a.iter()
-        .find(|p| matches!(period_kind(p), 1..=3) && b.binary_search(p).is_ok())
+        // Shared first: most candidates share none, and that check is cheaper.
+        .find(|p| b.binary_search(p).is_ok() && matches!(period_kind(p), 1..=3))
         .map(|p| &**p)
 }
 
@@ -646,8 +647,9 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
                 .iter()
                 .any(|o| &**o == *q || o.contains(*q) || q.contains(&**o))
         })
-        .or_else(|| names_title(old, new))
-        .or_else(|| names_title(new, old));
+        // Most asks quote nothing: skip the calls then.
+        .or_else(|| (!old.quoted.is_empty()).then(|| names_title(old, new))?)
+        .or_else(|| (!new.quoted.is_empty()).then(|| names_title(new, old))?);
     if let Some(q) = same_title {
         score += 0.3;
         reasons.push(|| Reason::SameTitle(q.to_string()));
@@ -671,8 +673,8 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
             )
         });
     }
-    if let Some(p) = same_fine_period(&new.periods, &old.periods)
-        && score >= 0.1
+    if score >= 0.1
+        && let Some(p) = same_fine_period(&new.periods, &old.periods)
     {
         score += 0.1;
         reasons.push(|| Reason::SamePeriod(p.to_string()));
