@@ -285,16 +285,21 @@ pub fn terms(folded: &str, names: &[String], rules: &Rules) -> Vec<String> {
 /// every Han run and the stems of English words, after boilerplate,
 /// synonyms and names are taken out. Terms are slices of the cleaned text,
 /// so hashing them allocates nothing per term.
-fn each_term(folded: &str, names: &[String], rules: &Rules, mut f: impl FnMut(&str)) {
-    let body = rules.canonical(strip_boilerplate(folded));
-    let mut body = rules.strip(&body).into_owned();
+fn each_term(folded: &str, names: &[String], rules: &Rules, f: impl FnMut(&str)) {
+    let canonical = rules.canonical(strip_boilerplate(folded));
+    // Borrowed unless something was taken out: not copied once more.
+    let mut body = rules.strip(&canonical);
     // People's names say who is asked, not what.
     for n in names {
         if body.contains(n.as_str()) {
-            body = body.replace(n.as_str(), " ");
+            body = std::borrow::Cow::Owned(body.replace(n.as_str(), " "));
         }
     }
-    let body = body.as_str();
+    body_terms(&body, rules, f);
+}
+
+/// [`each_term`] on the cleaned text.
+fn body_terms(body: &str, rules: &Rules, mut f: impl FnMut(&str)) {
     // Byte offsets of the previous Han character (when the run goes on) and
     // of the current English word's start.
     let mut prev_han: Option<usize> = None;
@@ -330,43 +335,47 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
     each_term(folded, names, rules, |t| hashes.push(fnv(t.as_bytes())));
     hashes.sort_unstable();
     hashes.dedup();
+    // The match is the title between its two quote characters (the one
+    // capture group that took part), so no captures are resolved. (A byte
+    // scan for quote characters first cost more than the regex's own
+    // prefilter saves.)
     let quoted = QUOTED
-        .captures_iter(folded)
-        .filter_map(|c| {
-            c.iter()
-                .skip(1)
-                .flatten()
-                .next()
-                .map(|m| Box::<str>::from(m.as_str().trim()))
+        .find_iter(folded)
+        .map(|m| {
+            let mut cs = m.as_str().chars();
+            cs.next();
+            cs.next_back();
+            Box::<str>::from(cs.as_str().trim())
         })
         .collect();
-    let periods = sorted_set(
-        PERIOD
-            .find_iter(folded)
-            .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
-            .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into()),
-    );
-    let deliverables = sorted_set(
-        rules
-            .deliverables(folded)
-            .into_iter()
-            .filter(|(_, generic)| !generic)
-            .map(|(k, _)| k.into()),
-    );
+    let mut periods: Vec<&str> = PERIOD
+        .find_iter(folded)
+        .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
+        .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']))
+        .collect();
+    let mut deliverables: Vec<&str> = Vec::new();
+    rules.each_deliverable(folded, |kind, generic| {
+        if !generic {
+            deliverables.push(kind);
+        }
+    });
     Signature {
         terms: hashes.into(),
         quoted,
-        periods,
-        deliverables,
+        periods: sorted_set(&mut periods),
+        deliverables: sorted_set(&mut deliverables),
         wsum: Default::default(),
     }
 }
 
-fn sorted_set(items: impl Iterator<Item = Box<str>>) -> Box<[Box<str>]> {
-    let mut v: Vec<Box<str>> = items.collect();
-    v.sort_unstable();
-    v.dedup();
-    v.into()
+/// Sorted and deduplicated before copying, so repeats are not allocated.
+fn sorted_set(items: &mut Vec<&str>) -> Box<[Box<str>]> {
+    if items.is_empty() {
+        return Box::default();
+    }
+    items.sort_unstable();
+    items.dedup();
+    items.iter().map(|s| Box::<str>::from(*s)).collect()
 }
 
 /// The first item two sorted slices share.
@@ -824,8 +833,7 @@ mod tests {
                 ..signature_of("")
             };
             // Uneven weights, so that a different order of summing would show.
-            let mut df = Df::default();
-            df.docs = docs;
+            let mut df = Df { docs, ..Df::default() };
             for (i, t) in a.iter().enumerate() {
                 df.counts.insert(*t, (i as u32 * 7919) % docs);
             }
@@ -834,6 +842,79 @@ mod tests {
             let (s2, n2) = shared_weight(&a, &w.weights, &b);
             proptest::prop_assert_eq!(n1, n2);
             proptest::prop_assert_eq!(s1.to_bits(), s2.to_bits());
+        }
+    }
+
+    /// `signature` as it was before its fast paths: every regex run, the
+    /// synonyms and deliverables by the regex alone.
+    fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
+        let body = rules.canonical_by_regex(strip_boilerplate(folded));
+        let mut body = rules.strip(&body).into_owned();
+        for n in names {
+            if body.contains(n.as_str()) {
+                body = body.replace(n.as_str(), " ");
+            }
+        }
+        let mut hashes: Vec<Term> = Vec::new();
+        body_terms(&body, rules, |t| hashes.push(fnv(t.as_bytes())));
+        hashes.sort_unstable();
+        hashes.dedup();
+        let quoted = QUOTED
+            .captures_iter(folded)
+            .filter_map(|c| {
+                c.iter()
+                    .skip(1)
+                    .flatten()
+                    .next()
+                    .map(|m| Box::<str>::from(m.as_str().trim()))
+            })
+            .collect();
+        let set = |v: Vec<Box<str>>| {
+            let mut v = v;
+            v.sort_unstable();
+            v.dedup();
+            Box::<[Box<str>]>::from(v)
+        };
+        let periods = set(PERIOD
+            .find_iter(folded)
+            .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
+            .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into())
+            .collect());
+        let deliverables = set(rules
+            .deliverables_by_regex(folded)
+            .into_iter()
+            .filter(|(_, generic)| !generic)
+            .map(|(k, _)| k.into())
+            .collect());
+        Signature {
+            terms: hashes.into(),
+            quoted,
+            periods,
+            deliverables,
+            wsum: Default::default(),
+        }
+    }
+
+    proptest::proptest! {
+        /// The signature is the one every regex would give, with the
+        /// bundled rules and with odd ones, with and without names.
+        #[test]
+        fn signature_is_the_general_paths_one(text in crate::core::rules::tests::text_strategy()) {
+            let mut sets = vec![Rules::bundled().expect("bundled")];
+            for r in crate::core::rules::tests::ODD_RULES {
+                sets.push(Rules::parse("odd.toml", r).expect("valid"));
+            }
+            let names = ["张三".to_string(), "ab".to_string()];
+            for folded in [fold(&text), text.clone()] {
+                for r in &sets {
+                    for ns in [&names[..0], &names[..]] {
+                        proptest::prop_assert_eq!(
+                            signature(&folded, ns, r),
+                            reference_signature(&folded, ns, r)
+                        );
+                    }
+                }
+            }
         }
     }
 
