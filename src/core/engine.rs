@@ -527,6 +527,9 @@ pub struct Engine {
     /// Hashed: matching asks whether the sender is in a group for many
     /// groups per message.
     pub members: FxHashMap<ChatId, BTreeSet<UserId>>,
+    /// The same, by person (sorted): matching asks about one sender in many
+    /// groups, and one lookup beats one cold set per group.
+    groups_of: FxHashMap<UserId, Vec<ChatId>>,
     pub messages: Messages,
     pub tasks: Tasks,
     df: Df,
@@ -556,6 +559,7 @@ impl Engine {
             people: BTreeMap::new(),
             groups: BTreeMap::new(),
             members: FxHashMap::default(),
+            groups_of: FxHashMap::default(),
             messages: Messages::default(),
             tasks: Tasks::default(),
             df: Df::default(),
@@ -577,6 +581,13 @@ impl Engine {
 
     pub fn is_member(&self, chat: ChatId, user: UserId) -> bool {
         self.members.get(&chat).is_some_and(|m| m.contains(&user))
+    }
+
+    /// [`Engine::is_member`] through the person's groups.
+    fn in_group(&self, user: UserId, chat: ChatId) -> bool {
+        self.groups_of
+            .get(&user)
+            .is_some_and(|g| g.binary_search(&chat).is_ok())
     }
 
     /// What the deadline parser needs to know at a local send time.
@@ -657,8 +668,13 @@ impl Engine {
             Event::Member {
                 chat_id, user_id, ..
             } => {
-                if self.settings.is_allowed(*chat_id) {
-                    self.members.entry(*chat_id).or_default().insert(*user_id);
+                if self.settings.is_allowed(*chat_id)
+                    && self.members.entry(*chat_id).or_default().insert(*user_id)
+                {
+                    let groups = self.groups_of.entry(*user_id).or_default();
+                    if let Err(at) = groups.binary_search(chat_id) {
+                        groups.insert(at, *chat_id);
+                    }
                 }
                 vec![]
             }
@@ -667,6 +683,11 @@ impl Engine {
             } => {
                 if let Some(m) = self.members.get_mut(chat_id) {
                     m.remove(user_id);
+                }
+                if let Some(groups) = self.groups_of.get_mut(user_id)
+                    && let Ok(at) = groups.binary_search(chat_id)
+                {
+                    groups.remove(at);
                 }
                 vec![]
             }
@@ -1151,6 +1172,12 @@ impl Engine {
         }
         // Count how many of those terms each of their most recent tasks
         // holds, in a small open-addressed table that stays in L1.
+        // Their newest postings are read next: start loading them all.
+        for (_, post) in &posts {
+            for x in post.iter().rev().take(PER_TERM).step_by(16) {
+                super::store::prefetch(x);
+            }
+        }
         // Keep the tasks that share the most of those terms (then the newest).
         let best = COUNTS.with_borrow_mut(|table| {
             for (_, post) in &posts {
@@ -1551,7 +1578,7 @@ impl ChatMemo {
             None => false,
         };
         let f = ChatFacts {
-            member: engine.is_member(chat, p.sender),
+            member: engine.in_group(p.sender, chat),
             names_office,
         };
         self.chats.push((chat, f));
@@ -1749,6 +1776,35 @@ mod tests {
             table.bump(7);
             proptest::prop_assert_eq!(table.drain_best(5), vec![1u64 << 32 | 7]);
         }
+    }
+
+    #[test]
+    fn a_persons_groups_follow_joins_and_leaves() {
+        let mut e = engine();
+        let (a, b) = (ChatId(-100), ChatId(-200));
+        let member = |chat: ChatId, user: i64| {
+            ev(&format!(
+                r#"{{"type":"member","chat_id":{},"user_id":{user}}}"#,
+                chat.0
+            ))
+        };
+        e.apply(&member(b, 7));
+        e.apply(&member(a, 7));
+        e.apply(&member(a, 7));
+        e.apply(&member(a, 8));
+        e.apply(&ev(&format!(
+            r#"{{"type":"member_left","chat_id":{},"user_id":7}}"#,
+            b.0
+        )));
+        for (chat, user) in [(a, 7), (b, 7), (a, 8), (b, 8), (a, 9)] {
+            assert_eq!(
+                e.in_group(UserId(user), chat),
+                e.is_member(chat, UserId(user)),
+                "{chat:?} {user}"
+            );
+        }
+        assert!(e.in_group(UserId(7), a) && !e.in_group(UserId(7), b));
+        assert_eq!(e.groups_of[&UserId(7)], vec![a]);
     }
 
     #[test]
