@@ -392,9 +392,11 @@ impl Default for Counts {
 impl Counts {
     const SLOTS: usize = 1024;
 
+    #[inline]
     fn bump(&mut self, id: TaskId) {
         let mut i = (id.wrapping_mul(0x9E37_79B1) >> 22) as usize;
         loop {
+            i &= Self::SLOTS - 1;
             let s = self.slots[i];
             if s == 0 {
                 // Past half full the table would probe long: the cap keeps it sparse.
@@ -417,7 +419,7 @@ impl Counts {
                 }
                 return;
             }
-            i = (i + 1) & (Self::SLOTS - 1);
+            i += 1;
         }
     }
 
@@ -1174,15 +1176,20 @@ impl Engine {
         // holds, in a small open-addressed table that stays in L1.
         // Their newest postings are read next: start loading them all.
         for (_, post) in &posts {
-            for x in post.iter().rev().take(PER_TERM).step_by(16) {
+            for x in post[post.len().saturating_sub(PER_TERM)..]
+                .iter()
+                .step_by(16)
+            {
                 super::store::prefetch(x);
             }
         }
         // Keep the tasks that share the most of those terms (then the newest).
         let best = COUNTS.with_borrow_mut(|table| {
             for (_, post) in &posts {
-                for id in post.iter().rev().take(PER_TERM) {
-                    table.bump(*id);
+                // The newest, newest first (so that the best come early and
+                // few later ids beat them), as a plain slice.
+                for &id in post[post.len().saturating_sub(PER_TERM)..].iter().rev() {
+                    table.bump(id);
                 }
             }
             table.drain_best(KEEP)
