@@ -347,13 +347,13 @@ impl<T> Default for PerCluster<T> {
 }
 
 impl<T: Default> PerCluster<T> {
+    // Ids are counted up from 1 by the engine, never read from input.
     fn get(&self, cluster: u64) -> Option<&T> {
-        self.values.get(usize::try_from(cluster).ok()?)
+        self.values.get(cluster as usize)
     }
 
     /// The cluster's value, made (default) if it has none yet.
     fn slot(&mut self, cluster: u64) -> &mut T {
-        // Ids are counted up from 1 by the engine, never read from input.
         let i = cluster as usize;
         if i >= self.values.len() {
             self.values.resize_with(i + 1, T::default);
@@ -427,10 +427,11 @@ impl Counts {
     /// `count << 32 | id`, leaving the table empty for the next search.
     fn drain_best(&mut self, keep: usize) -> Vec<u64> {
         // The lowest count that can still make the cut: at least `keep` ids
-        // have it or more, so none with less is among the best.
+        // have it or more, so none with less is among the best (none at all
+        // when none is to be kept).
         let mut at_least = 0;
-        let mut floor = 1;
-        for c in (1..=self.top).rev() {
+        let mut floor = if keep == 0 { u64::MAX } else { 1 };
+        for c in (1..=self.top).rev().filter(|_| keep > 0) {
             at_least += self.hist[c] as usize;
             if at_least >= keep {
                 floor = c as u64;
@@ -448,10 +449,7 @@ impl Counts {
                 continue;
             }
             let key = count << 32 | (s >> 8);
-            if best.len() >= keep {
-                if keep == 0 {
-                    continue;
-                }
+            if best.len() == keep {
                 if best.last().is_some_and(|&l| key <= l) {
                     continue;
                 }
@@ -1158,7 +1156,8 @@ impl Engine {
         // The rarest terms that some earlier task shares (a term only this
         // message has retrieves nothing); rarity is the number of tasks
         // holding the term, read off the postings themselves.
-        // Ordered by `holders << 32 | term`: the rarest, then the lowest term.
+        // Ordered by `holders << 32 | term`: the rarest, then the lowest
+        // term; each with its newest postings, the only ones counted.
         let mut posts: Vec<(u64, &[TaskId])> = Vec::with_capacity(p.sig.terms.len());
         posts.extend(
             p.sig
@@ -1166,29 +1165,30 @@ impl Engine {
                 .iter()
                 .filter_map(|t| self.postings.get(t).map(|v| (v.len(), *t, v.as_slice())))
                 .filter(|(n, _, _)| (1..=TOO_COMMON).contains(n))
-                .map(|(n, t, v)| ((n as u64) << 32 | t as u64, v)),
+                .map(|(n, t, v)| {
+                    (
+                        (n as u64) << 32 | t as u64,
+                        &v[n.saturating_sub(PER_TERM)..],
+                    )
+                }),
         );
         if posts.len() > QUERY_TERMS {
             posts.select_nth_unstable_by_key(QUERY_TERMS, |(k, _)| *k);
             posts.truncate(QUERY_TERMS);
         }
-        // Count how many of those terms each of their most recent tasks
-        // holds, in a small open-addressed table that stays in L1.
-        // Their newest postings are read next: start loading them all.
-        for (_, post) in &posts {
-            for x in post[post.len().saturating_sub(PER_TERM)..]
-                .iter()
-                .step_by(16)
-            {
+        // Those postings are read next: start loading them all.
+        for (_, newest) in &posts {
+            for x in newest.iter().step_by(16) {
                 super::store::prefetch(x);
             }
         }
-        // Keep the tasks that share the most of those terms (then the newest).
+        // Count how many of those terms each of their newest tasks holds, in
+        // a small open-addressed table that stays in L1, and keep the tasks
+        // that share the most (then the newest). Newest first, so that the
+        // best come early and few later ids displace them.
         let best = COUNTS.with_borrow_mut(|table| {
-            for (_, post) in &posts {
-                // The newest, newest first (so that the best come early and
-                // few later ids beat them), as a plain slice.
-                for &id in post[post.len().saturating_sub(PER_TERM)..].iter().rev() {
+            for (_, newest) in &posts {
+                for &id in newest.iter().rev() {
                     table.bump(id);
                 }
             }
