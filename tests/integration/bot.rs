@@ -393,7 +393,7 @@ fn entities(mentions: &[onedigest::event::Mention], user: &dyn Fn(i64) -> Value)
 async fn a_dev_scenario_fed_as_updates_gives_each_person_their_digest_and_each_owner_the_warnings()
 {
     let api = FakeApi::start().await;
-    let path = repo().join("../shared/corpus/scenarios/dev-en-county-health.jsonl");
+    let path = repo().join("tests/data/fixture-en-parish-office.jsonl");
     let fed = feed_scenario(&path, &api);
     let last = fed
         .expected
@@ -431,7 +431,7 @@ async fn a_dev_scenario_fed_as_updates_gives_each_person_their_digest_and_each_o
         }
     }
     assert!(
-        warnings.iter().filter(|w| !w.maybe).count() >= 3,
+        warnings.iter().filter(|w| !w.maybe).count() >= 2,
         "the scenario has duplicates: {warnings:?}"
     );
     // Each warning reached its owner, with both feedback buttons.
