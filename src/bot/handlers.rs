@@ -76,15 +76,23 @@ impl Said {
         self.place == Place::Group && !shared.engine().settings.is_allowed(ChatId(self.chat))
     }
 
-    fn is_admin_command(&self) -> bool {
-        self.place != Place::Elsewhere && self.cmd.as_ref().is_some_and(Cmd::is_admin_only)
+    /// A config admins' command said in a group or a private chat.
+    fn admin_command(&self) -> Option<AdminCommand> {
+        self.cmd
+            .clone()
+            .filter(|c| self.place != Place::Elsewhere && c.is_admin_only())
+            .map(AdminCommand)
     }
 }
+
+/// A command only config admins may use.
+#[derive(Debug, Clone)]
+struct AdminCommand(Cmd);
 
 /// The dispatcher's handler tree.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let ok = |_: Update| async { HandlerResult::Ok(()) };
-    let admin = dptree::filter(|said: Said| said.is_admin_command())
+    let admin = dptree::filter_map(|said: Said| said.admin_command())
         .branch(
             dptree::filter(|said: Said, shared: Arc<Shared>| shared.is_admin(said.user))
                 .endpoint(on_admin_command),
@@ -182,12 +190,13 @@ async fn note_group(said: Said, msg: Message, shared: Arc<Shared>, intake: Arc<I
     }
 }
 
-async fn on_admin_command(said: Said, shared: Arc<Shared>, msg: Message) -> HandlerResult {
-    let lang = said.lang(&shared);
-    let text = match &said.cmd {
-        Some(cmd) => admin_reply(&shared, cmd, lang),
-        None => commands::help(lang),
-    };
+async fn on_admin_command(
+    said: Said,
+    AdminCommand(cmd): AdminCommand,
+    shared: Arc<Shared>,
+    msg: Message,
+) -> HandlerResult {
+    let text = admin_reply(&shared, &cmd, said.lang(&shared));
     send(
         &shared,
         said.reply_key(&msg),
@@ -198,12 +207,13 @@ async fn on_admin_command(said: Said, shared: Arc<Shared>, msg: Message) -> Hand
     .await
 }
 
-async fn on_refused_command(said: Said, shared: Arc<Shared>, msg: Message) -> HandlerResult {
-    let lang = said.lang(&shared);
-    let text = match &said.cmd {
-        Some(cmd) => commands::refusal(lang, cmd),
-        None => commands::help(lang),
-    };
+async fn on_refused_command(
+    said: Said,
+    AdminCommand(cmd): AdminCommand,
+    shared: Arc<Shared>,
+    msg: Message,
+) -> HandlerResult {
+    let text = commands::refusal(said.lang(&shared), &cmd);
     send(
         &shared,
         said.reply_key(&msg),

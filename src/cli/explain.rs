@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// `explain CHAT_ID MESSAGE_ID`: replay the log (or rebuild from the
 /// journal in `db`) and explain that message.
-pub fn explain_cmd(
+pub fn explain(
     chat_id: i64,
     message_id: i64,
     log: Option<&PathBuf>,
@@ -30,7 +30,7 @@ pub fn explain_cmd(
         chat_id: ChatId(chat_id),
         message_id,
     };
-    writeln!(out, "{}", explain(&r.engine, m))?;
+    writeln!(out, "{}", explanation(&r.engine, m))?;
     Ok(0)
 }
 
@@ -67,7 +67,7 @@ fn link_line(engine: &Engine, from: MsgRef, l: &Link) -> String {
 }
 
 /// Why `m` was or was not a task, and was or was not merged.
-pub fn explain(engine: &Engine, m: MsgRef) -> String {
+pub fn explanation(engine: &Engine, m: MsgRef) -> String {
     let mut out = String::new();
     let Some(msg) = engine.messages.get(&m) else {
         return format!("{m}: no such message in the log (or its group is not allow-listed)");

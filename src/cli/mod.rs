@@ -201,7 +201,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             message_id,
             log,
             db,
-        } => explain::explain_cmd(
+        } => explain::explain(
             chat_id,
             message_id,
             log.as_ref(),
