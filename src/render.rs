@@ -15,14 +15,18 @@ pub enum Format {
     Html,
 }
 
+/// Escape text for Telegram HTML (and attribute values: quotes too).
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn esc(s: &str, f: Format) -> String {
     match f {
         Format::Text => s.to_string(),
-        Format::Html => s
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;"),
+        Format::Html => html_escape(s),
     }
 }
 

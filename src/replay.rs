@@ -1,9 +1,10 @@
 //! Replay: feed a recorded log through the core, producing digests at each
-//! day's digest time exactly as the live bot would. One path for live and
-//! replay: the bot's scheduler calls the same [`Replayer`].
+//! day's digest time exactly as the live bot would: both decide which
+//! digests are due with [`schedule::due`].
 
 use crate::core::digest::{self, Digest};
 use crate::core::engine::{Effect, Engine, Settings, Warning};
+use crate::core::schedule::{self, Subscriber, Until};
 use crate::event::Event;
 use crate::model::{Assignees, ChatId, Deadline, MsgRef, UserId};
 use chrono::{Duration, NaiveDateTime};
@@ -13,7 +14,8 @@ use serde::Serialize;
 /// (the events' own dates) passes each day's digest time.
 pub struct Replayer {
     pub engine: Engine,
-    next_digest: Option<NaiveDateTime>,
+    /// The latest time the schedule was checked at.
+    checked: Option<NaiveDateTime>,
     pub warnings: Vec<Warning>,
     pub digests: Vec<Digest>,
 }
@@ -22,37 +24,43 @@ impl Replayer {
     pub fn new(settings: Settings) -> Replayer {
         Replayer {
             engine: Engine::new(settings),
-            next_digest: None,
+            checked: None,
             warnings: Vec::new(),
             digests: Vec::new(),
         }
     }
 
-    /// Build every member's digest at `at`.
-    fn digest_round(&mut self, at: NaiveDateTime) {
-        for user in self.engine.all_members() {
-            self.digests.push(digest::build(&self.engine, user, at));
+    /// Emit the digests due by `now` ([`Until::Through`]: at `now` too), as
+    /// the live bot's schedule decides them: every member at the
+    /// organisation's digest time. An event stamped exactly at the digest
+    /// time is in that digest.
+    fn advance_to(&mut self, now: NaiveDateTime, until: Until) {
+        let since = self.checked;
+        self.checked = Some(since.map_or(now, |c| c.max(now)));
+        let time = self.engine.settings.digest_time;
+        // Most events pass no digest time: skip listing the members.
+        if schedule::rounds(time, since, now, until).next().is_none() {
+            return;
         }
-    }
-
-    /// Emit the digest rounds due before `now` (`inclusive`: at `now` too).
-    /// An event stamped exactly at the digest time is in that digest.
-    fn advance_to(&mut self, now: NaiveDateTime, inclusive: bool) {
-        let first = *self
-            .next_digest
-            .get_or_insert_with(|| now.date().and_time(self.engine.settings.digest_time));
-        let mut next = first;
-        while next < now || (inclusive && next == now) {
-            self.digest_round(next);
-            next += Duration::days(1);
+        let subs: Vec<Subscriber> = self
+            .engine
+            .all_members()
+            .into_iter()
+            .map(|user| Subscriber {
+                user,
+                digest_time: time,
+                started: None,
+            })
+            .collect();
+        for d in schedule::due(&subs, since, now, until) {
+            self.digests.push(digest::build(&self.engine, d.user, d.at));
         }
-        self.next_digest = Some(next);
     }
 
     pub fn feed(&mut self, ev: &Event) {
         if let Some(d) = ev.date() {
             let local = self.engine.settings.local(d);
-            self.advance_to(local, false);
+            self.advance_to(local, Until::Before);
         }
         for effect in self.engine.apply(ev) {
             match effect {
@@ -65,7 +73,7 @@ impl Replayer {
     pub fn finish(&mut self) {
         if let Some(last) = self.engine.last_seen {
             let end = (last.date() + Duration::days(1)).and_time(self.engine.settings.digest_time);
-            self.advance_to(end, true);
+            self.advance_to(end, Until::Through);
         }
     }
 }

@@ -4,7 +4,7 @@ The scenarios live outside this repository (``../shared/corpus/scenarios``
 relative to the repo root, format in ``../shared/corpus/FORMAT.md``); nothing
 from them is copied here.
 
-Message identity and "last label wins" mirror ``src/eval.rs``: labels are
+Message identity and "last label wins" mirror ``src/cli/eval/score.rs``: labels are
 keyed by (chat_id, message_id) and an ``edit`` event replaces the text, the
 date the pipeline judges it at (``src/core/engine.rs`` re-judges an edit at the
 edit's ``date``) and the label of the message it edits.

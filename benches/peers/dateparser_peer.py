@@ -20,7 +20,7 @@ data), then ``--repeat`` timed passes; each pass is wall time
 and settings dicts are prepared beforehand; reading files is not timed).
 Reported: events/second from the best and from the median pass.
 
-Accuracy, scored like ``src/eval.rs``: one entry per (chat_id, message_id),
+Accuracy, scored like ``src/cli/eval/score.rs``: one entry per (chat_id, message_id),
 after edits (last text, last label, judged at the last event's date).  On
 messages whose label has ``task: true``:
   * predicted deadline = the LAST date ``search_dates`` found (headline; in

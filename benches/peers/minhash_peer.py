@@ -19,7 +19,7 @@ Modes
   --corpus [DIR]   labeled scenarios (default ../shared/corpus/scenarios from
                    the repo root).  Per scenario file, one fresh index: the
                    task messages (final label ``task: true``, after edits, as
-                   src/eval.rs keys them by (chat_id, message_id); text = the
+                   src/cli/eval/score.rs keys them by (chat_id, message_id); text = the
                    last edit's) in time order (order of the original message);
                    each is decided against the earlier ones, joined to its
                    best candidate (union-find), then inserted.  Scored by

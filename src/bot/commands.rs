@@ -3,10 +3,9 @@
 
 use crate::config::Config;
 use crate::model::{ChatId, Lang, MsgRef, UserId};
+use crate::render::html_escape as esc;
 use chrono::NaiveTime;
 use teloxide::utils::command::BotCommands;
-
-use super::compose::esc;
 
 /// Every command the bot understands. People: /start, /stop, /digest,
 /// /settings, /help. Config admins only: /status, /rules, /reload, /notdup.

@@ -167,13 +167,6 @@ pub fn warning_key(w: &Warning) -> String {
     )
 }
 
-/// Escape text for Telegram HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The name to greet a person by.
 pub fn display_name(engine: &Engine, user: UserId) -> String {
     engine

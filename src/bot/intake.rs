@@ -11,6 +11,7 @@
 
 use super::commands::{self, Cmd, SettingsArg};
 use super::compose::Callback;
+use super::fact::Fact;
 use super::people::Change;
 use super::state::Shared;
 use crate::core::engine::Engine;
@@ -39,13 +40,6 @@ pub const ALLOWED_UPDATES: &[AllowedUpdate] = &[
     AllowedUpdate::CallbackQuery,
 ];
 
-/// Something an update tells us that must outlive the process.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fact {
-    Event(Event),
-    People(Change),
-}
-
 /// What the mapping may look at.
 pub struct View<'a> {
     pub engine: &'a Engine,
@@ -64,7 +58,8 @@ fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
     t.with_timezone(&tz).fixed_offset()
 }
 
-fn is_group(chat: &teloxide::types::Chat) -> bool {
+/// A group or a supergroup: where work is asked for.
+pub fn is_group(chat: &teloxide::types::Chat) -> bool {
     chat.is_group() || chat.is_supergroup()
 }
 

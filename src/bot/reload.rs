@@ -1,20 +1,22 @@
 //! Live reloading of the config file and the files it names (the dedup
 //! rules, the holiday calendar), without a restart. Three triggers share
-//! one path, [`run`]: the admin command `/reload`, SIGHUP, and a watcher
+//! one path, [`Reloader::run`]: the admin command `/reload`, SIGHUP, and a watcher
 //! that polls the files' modification time and length every
 //! `bot.watch_rules_secs`. An invalid file is rejected with its error
 //! (file, line, field) and the rules in force stay until a valid version
 //! appears.
 //!
 //! The change detector ([`Detector`]) is pure: the caller stats the files
-//! and hands it what it saw.
+//! and hands it what it saw. The [`Reloader`] owns the procedure (detect a
+//! change, parse, swap, report); the bot's state is its [`Host`].
 
 use super::commands;
 use super::outbox::{Kind, Part};
-use super::state::{ReloadError, Shared};
 use crate::config::Config;
+use crate::core::engine::{Settings, SettingsError};
+use crate::model::{Lang, UserId};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
@@ -143,50 +145,151 @@ pub enum Outcome {
     },
 }
 
-/// The one reload path: reload (or, for the watcher, only when something
-/// changed), log the outcome, and tell the admins by private message when
-/// a reload they did not ask for in the chat failed. Blocking: file reads
-/// and, on failure, an outbox write.
-pub fn run(shared: &Shared, trigger: Trigger) -> Outcome {
-    let outcome = shared.reload(trigger);
-    match &outcome {
-        Outcome::Unchanged => {}
-        Outcome::Reloaded { files } => {
-            let names = files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            tracing::info!(
-                trigger = trigger.name(),
-                "reloaded {names}; new messages use the new rules"
-            );
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    #[error("the bot was started without --config, so there is no file to reload")]
+    NoFile,
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+/// What a reload changes and whom it tells: the bot's state, seen from here.
+pub trait Host {
+    /// The config in force.
+    fn config(&self) -> Config;
+    /// Put a new config, and the settings built from it, in force.
+    fn install(&self, settings: Settings, config: Config);
+    /// The config admins who can be written to, each with their language.
+    fn reachable_admins(&self) -> Vec<(UserId, Lang)>;
+    /// Queue messages (outbox key, chat, kind, parts) with one flush.
+    fn queue(&self, batch: Vec<(String, i64, Kind, Vec<Part>)>) -> Result<(), String>;
+    /// The host's reloader.
+    fn reloader(&self) -> &Reloader;
+}
+
+/// The whole reload procedure: which files to read, whether they changed,
+/// parsing them, swapping the new config in, reporting the outcome.
+pub struct Reloader {
+    config_path: Option<PathBuf>,
+    /// The versions of the config and rules files last read; held for the
+    /// whole of a reload, so reloads from /reload, SIGHUP and the watcher
+    /// never interleave.
+    seen: Mutex<Detector>,
+}
+
+impl Reloader {
+    /// Call before the rules are first read, so that a write from then on
+    /// is seen as a change. (The config itself was read just before.)
+    pub fn new(config_path: Option<PathBuf>, config: &Config) -> Reloader {
+        let mut seen = Detector::default();
+        if let Some(p) = &config_path {
+            let mut files = vec![p.clone()];
+            files.extend(named_files(config));
+            seen.record(look(&files));
         }
-        Outcome::Failed { error, version } => {
-            tracing::error!(
-                trigger = trigger.name(),
-                "reload rejected, the rules in force stay: {error}"
-            );
-            // The admin who typed /reload reads the answer in the chat.
-            if trigger != Trigger::Command && !matches!(error, ReloadError::NoFile) {
-                notify_admins(shared, &error.to_string(), version);
-            }
+        Reloader {
+            config_path,
+            seen: Mutex::new(seen),
         }
     }
-    outcome
+
+    pub fn config_path(&self) -> Option<&Path> {
+        self.config_path.as_deref()
+    }
+
+    /// Re-read the config file and the files it names (rules, holidays):
+    /// rules, thresholds, allow-list, admins and digest time apply to what
+    /// comes from now on; decisions already made stand. A file that does not
+    /// load leaves everything as it was. `Trigger::Watch` reads nothing
+    /// unless a file changed since the last attempt.
+    fn reload(&self, host: &impl Host, trigger: Trigger) -> Outcome {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if trigger == Trigger::Watch && !seen.changed(&look(&seen.files())) {
+            return Outcome::Unchanged;
+        }
+        let Some(path) = &self.config_path else {
+            return Outcome::Failed {
+                error: ReloadError::NoFile,
+                version: String::new(),
+            };
+        };
+        // Each file is looked at before it is read: a write racing the read
+        // (a half-written file) changes the look, so the watcher comes back.
+        let config_look = stamp(path);
+        let loaded = Config::load(path);
+        let named = match &loaded {
+            Ok(cfg) => named_files(cfg),
+            Err(_) => named_files(&host.config()),
+        };
+        let mut read = vec![(path.clone(), config_look)];
+        read.extend(look(&named));
+        seen.record(read);
+        let result = loaded
+            .map_err(ReloadError::from)
+            .and_then(|cfg| Ok((Settings::from_config(&cfg)?, cfg)));
+        match result {
+            Ok((settings, cfg)) => {
+                host.install(settings, cfg);
+                Outcome::Reloaded {
+                    files: seen.files(),
+                }
+            }
+            Err(error) => Outcome::Failed {
+                error,
+                version: seen.version_key(),
+            },
+        }
+    }
+
+    /// The one reload path: reload (or, for the watcher, only when something
+    /// changed), log the outcome, and tell the admins by private message when
+    /// a reload they did not ask for in the chat failed. Blocking: file reads
+    /// and, on failure, an outbox write.
+    pub fn run(&self, host: &impl Host, trigger: Trigger) -> Outcome {
+        let outcome = self.reload(host, trigger);
+        match &outcome {
+            Outcome::Unchanged => {}
+            Outcome::Reloaded { files } => {
+                let names = files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                tracing::info!(
+                    trigger = trigger.name(),
+                    "reloaded {names}; new messages use the new rules"
+                );
+            }
+            Outcome::Failed { error, version } => {
+                tracing::error!(
+                    trigger = trigger.name(),
+                    "reload rejected, the rules in force stay: {error}"
+                );
+                // The admin who typed /reload reads the answer in the chat.
+                if trigger != Trigger::Command && !matches!(error, ReloadError::NoFile) {
+                    notify_admins(host, &error.to_string(), version);
+                }
+            }
+        }
+        outcome
+    }
+}
+
+/// [`Reloader::run`] with the host's own reloader.
+pub fn run(host: &impl Host, trigger: Trigger) -> Outcome {
+    host.reloader().run(host, trigger)
 }
 
 /// Each config admin who can be written to hears of the rejected version
 /// once (the outbox key names the version).
-fn notify_admins(shared: &Shared, why: &str, version: &str) {
-    let batch = shared
-        .config()
-        .admins
-        .users
+fn notify_admins(host: &impl Host, why: &str, version: &str) {
+    let batch = host
+        .reachable_admins()
         .into_iter()
-        .filter(|u| shared.people.is_active(*u))
-        .map(|u| {
-            let text = commands::auto_reload_failed(shared.lang_of(u), why);
+        .map(|(u, lang)| {
+            let text = commands::auto_reload_failed(lang, why);
             (
                 format!("reload-failed:{version}:{}", u.0),
                 u.0,
@@ -195,20 +298,24 @@ fn notify_admins(shared: &Shared, why: &str, version: &str) {
             )
         })
         .collect();
-    if let Err(e) = shared.send_batch(batch) {
+    if let Err(e) = host.queue(batch) {
         tracing::error!("cannot queue the reload failure for the admins: {e}");
     }
 }
 
 /// Poll the watched files every `every` and reload when one changed.
-pub async fn watch_files(shared: Arc<Shared>, every: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn watch_files<H: Host + Send + Sync + 'static>(
+    shared: Arc<H>,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.wait_for(|v| *v) => return,
         }
         let sh = shared.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || run(&sh, Trigger::Watch)).await {
+        if let Err(e) = tokio::task::spawn_blocking(move || run(&*sh, Trigger::Watch)).await {
             tracing::error!("the config watcher failed: {e}");
         }
     }
@@ -238,7 +345,11 @@ pub fn hangup() -> Option<Hangup> {
 }
 
 /// Reload at each SIGHUP until stopped.
-pub async fn on_hangup(shared: Arc<Shared>, hup: Hangup, mut stop: watch::Receiver<bool>) {
+pub async fn on_hangup<H: Host + Send + Sync + 'static>(
+    shared: Arc<H>,
+    hup: Hangup,
+    mut stop: watch::Receiver<bool>,
+) {
     #[cfg(unix)]
     {
         let mut hup = hup;
@@ -253,7 +364,7 @@ pub async fn on_hangup(shared: Arc<Shared>, hup: Hangup, mut stop: watch::Receiv
             }
             tracing::info!("SIGHUP: reloading the config and rules");
             let sh = shared.clone();
-            if let Err(e) = tokio::task::spawn_blocking(move || run(&sh, Trigger::Signal)).await {
+            if let Err(e) = tokio::task::spawn_blocking(move || run(&*sh, Trigger::Signal)).await {
                 tracing::error!("the SIGHUP reload failed: {e}");
             }
         }
@@ -268,8 +379,6 @@ pub async fn on_hangup(shared: Arc<Shared>, hup: Hangup, mut stop: watch::Receiv
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bot::scheduler::{Clock, ManualClock};
-    use chrono::{DateTime, Utc};
 
     fn present(secs: u64, len: u64) -> Stamp {
         Stamp::Present {
@@ -306,145 +415,5 @@ mod tests {
         assert_ne!(d.version_key(), before, "each version has its own key");
         d.record(v(&[present(10, 100), present(20, 200)]));
         assert_eq!(d.version_key(), before, "the same version, the same key");
-    }
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s)
-            .expect("test date")
-            .with_timezone(&Utc)
-    }
-
-    const RULES_TAIL: &str = "maybe = 0.3\n";
-
-    fn rules_text(duplicate: &str) -> String {
-        format!("[thresholds]\nduplicate = {duplicate}\n{RULES_TAIL}")
-    }
-
-    /// Write `text`, and make sure the watcher can tell the write apart
-    /// even on file systems with coarse modification times.
-    fn rewrite(path: &Path, text: &str, secs: u64) {
-        std::fs::write(path, text).expect("write");
-        let f = std::fs::File::options()
-            .write(true)
-            .open(path)
-            .expect("open");
-        f.set_modified(UNIX_EPOCH + Duration::from_secs(secs))
-            .expect("set mtime");
-    }
-
-    fn threshold(shared: &Shared) -> f64 {
-        shared.engine().settings.rules.duplicate
-    }
-
-    #[test]
-    fn the_watcher_reloads_changes_rejects_a_bad_version_once_and_keeps_the_old_rules() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let rules = dir.path().join("rules.toml");
-        let config = dir.path().join("onedigest.toml");
-        rewrite(&rules, &rules_text("0.5"), 1_000);
-        std::fs::write(
-            &config,
-            format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
-        )
-        .expect("config");
-        let cfg = Config::load(&config).expect("config parses");
-        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
-        let (shared, _rx) =
-            Shared::open(&dir.path().join("state"), cfg, Some(config.clone()), clock)
-                .expect("state opens");
-        assert_eq!(threshold(&shared), 0.5);
-
-        // Nothing changed since start-up: nothing is read.
-        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
-
-        // A new threshold takes effect.
-        rewrite(&rules, &rules_text("0.75"), 2_000);
-        match run(&shared, Trigger::Watch) {
-            Outcome::Reloaded { files } => {
-                assert!(
-                    files.contains(&config) && files.contains(&rules),
-                    "{files:?}"
-                )
-            }
-            o => panic!("expected a reload: {o:?}"),
-        }
-        assert_eq!(threshold(&shared), 0.75);
-        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
-
-        // Half written: rejected with file and line, the old rules stay...
-        rewrite(&rules, "[thresholds]\nduplicate = 0.\n", 3_000);
-        match run(&shared, Trigger::Watch) {
-            Outcome::Failed { error, .. } => {
-                let msg = error.to_string();
-                assert!(msg.contains(&format!("{}:2:", rules.display())), "{msg}");
-            }
-            o => panic!("expected a rejection: {o:?}"),
-        }
-        assert_eq!(threshold(&shared), 0.75);
-        // ...and the same bad version is not tried (or reported) again.
-        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
-        assert_eq!(threshold(&shared), 0.75);
-
-        // Valid again: reloaded.
-        rewrite(&rules, &rules_text("0.625"), 4_000);
-        assert!(matches!(
-            run(&shared, Trigger::Watch),
-            Outcome::Reloaded { .. }
-        ));
-        assert_eq!(threshold(&shared), 0.625);
-    }
-
-    #[test]
-    fn a_config_naming_a_new_rules_file_is_watched_through_that_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = dir.path().join("onedigest.toml");
-        let rules = dir.path().join("new-rules.toml");
-        std::fs::write(&config, "").expect("config");
-        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
-        let (shared, _rx) = Shared::open(
-            &dir.path().join("state"),
-            Config::default(),
-            Some(config.clone()),
-            clock,
-        )
-        .expect("state opens");
-        let bundled = threshold(&shared);
-        // The config now names a rules file that is not valid yet.
-        rewrite(&rules, "[thresholds]\nduplicate = \"high\"\n", 1_000);
-        rewrite(
-            &config,
-            &format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
-            1_000,
-        );
-        assert!(matches!(
-            run(&shared, Trigger::Watch),
-            Outcome::Failed { .. }
-        ));
-        assert_eq!(threshold(&shared), bundled);
-        // Fixing the rules file alone is enough.
-        rewrite(&rules, &rules_text("0.9"), 2_000);
-        assert!(matches!(
-            run(&shared, Trigger::Watch),
-            Outcome::Reloaded { .. }
-        ));
-        assert_eq!(threshold(&shared), 0.9);
-    }
-
-    #[test]
-    fn without_a_config_file_every_trigger_says_there_is_nothing_to_reload() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
-        let (shared, _rx) = Shared::open(&dir.path().join("state"), Config::default(), None, clock)
-            .expect("state opens");
-        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
-        for t in [Trigger::Command, Trigger::Signal] {
-            assert!(matches!(
-                run(&shared, t),
-                Outcome::Failed {
-                    error: ReloadError::NoFile,
-                    ..
-                }
-            ));
-        }
     }
 }

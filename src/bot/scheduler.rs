@@ -3,10 +3,12 @@
 //! The clock is injectable: the system clock in production, a file in the
 //! process-level tests (`ONEDIGEST_CLOCK_FILE`, a testing hook), a shared
 //! value in the in-process tests. Deciding which digests are due is pure
-//! ([`due`]); the loop around it builds, renders and queues them.
+//! ([`due`], the core's schedule that replay uses too); the loop around it
+//! builds, renders and queues them.
 
+use crate::core::schedule::{self, Until};
 use crate::model::UserId;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -75,7 +77,9 @@ pub fn from_env() -> Arc<dyn Clock> {
     }
 }
 
-/// One person as the schedule sees them.
+pub use crate::core::schedule::{Due, digest_key};
+
+/// One person as the bot's schedule sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscriber {
     pub user: UserId,
@@ -85,44 +89,22 @@ pub struct Subscriber {
     pub digest_time: NaiveTime,
 }
 
-/// A digest that is due: for `user`, of local day `day`, built at `at`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Due {
-    pub user: UserId,
-    pub day: NaiveDate,
-    pub at: NaiveDateTime,
-}
-
-impl Due {
-    /// The outbox key: one digest per person per local day, ever.
-    pub fn key(&self) -> String {
-        digest_key(self.user, self.day)
-    }
-}
-
-pub fn digest_key(user: UserId, day: NaiveDate) -> String {
-    format!("digest:{}:{}", user.0, day.format("%Y-%m-%d"))
-}
-
 /// Which of today's digests are due at `now`: each subscriber whose local
 /// digest time has passed today and who had started by then. Only today's:
 /// after downtime the digest whose time passed today is sent once, on
 /// start-up; earlier days are not caught up. Whether one was already sent
 /// is the outbox's to say (by key).
 pub fn due(now: DateTime<Utc>, tz: Tz, subs: &[Subscriber]) -> Vec<Due> {
-    let local = now.with_timezone(&tz).naive_local();
-    let today = local.date();
-    subs.iter()
-        .filter_map(|s| {
-            let at = today.and_time(s.digest_time);
-            let started = s.started.with_timezone(&tz).naive_local();
-            (local >= at && started <= at).then_some(Due {
-                user: s.user,
-                day: today,
-                at,
-            })
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
+    let subs: Vec<schedule::Subscriber> = subs
+        .iter()
+        .map(|s| schedule::Subscriber {
+            user: s.user,
+            digest_time: s.digest_time,
+            started: Some(local(s.started)),
         })
-        .collect()
+        .collect();
+    schedule::due(&subs, None, local(now), Until::Through)
 }
 
 #[cfg(test)]

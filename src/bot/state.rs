@@ -3,11 +3,11 @@
 //! engine always equals the journal replayed in order.
 
 use super::compose;
-use super::intake::Fact;
+use super::fact::Fact;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
-use super::reload::{self, Detector, Outcome, Trigger};
+use super::reload::{self, Outcome, Reloader, Trigger};
 use super::scheduler::Clock;
 use crate::config::Config;
 use crate::core::digest;
@@ -46,7 +46,6 @@ pub struct Shared {
     meta: sled::Tree,
     pub metrics: Metrics,
     config: RwLock<Config>,
-    pub config_path: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
     me: OnceLock<Me>,
     /// Orders journal appends, registry changes and engine applies.
@@ -54,10 +53,7 @@ pub struct Shared {
     /// Events in the journal (sled's own count is O(n)).
     journal_len: AtomicU64,
     sender: mpsc::UnboundedSender<Queued>,
-    /// The versions of the config and rules files last read; held for the
-    /// whole of a reload, so reloads from /reload, SIGHUP and the watcher
-    /// never interleave.
-    reloads: Mutex<Detector>,
+    reloader: Reloader,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -80,14 +76,8 @@ impl Shared {
             dir: dir.display().to_string(),
             source,
         })?;
-        // Looked at before the rules are read, so a write from now on is
-        // seen as a change. (The config itself was read just before.)
-        let mut reloads = Detector::default();
-        if let Some(p) = &config_path {
-            let mut files = vec![p.clone()];
-            files.extend(reload::named_files(&config));
-            reloads.record(reload::look(&files));
-        }
+        // Before the rules are read, so a write from now on is a change.
+        let reloader = Reloader::new(config_path, &config);
         let settings = Settings::from_config(&config)?;
         let journal = Journal::open(dir).map_err(StoreError::from)?;
         let db = journal.db().clone();
@@ -104,13 +94,12 @@ impl Shared {
             meta,
             metrics: Metrics::default(),
             config: RwLock::new(config),
-            config_path,
             clock,
             me: OnceLock::new(),
             write: Mutex::new(()),
             journal_len: AtomicU64::new(events.len() as u64),
             sender: tx,
-            reloads: Mutex::new(reloads),
+            reloader,
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -388,50 +377,45 @@ impl Shared {
         }
     }
 
-    /// Re-read the config file and the files it names (rules, holidays):
-    /// rules, thresholds, allow-list, admins and digest time apply to what
-    /// comes from now on; decisions already made stand. A file that does not
-    /// load leaves everything as it was. `Trigger::Watch` reads nothing
-    /// unless a file changed since the last attempt. Use it through
-    /// [`reload::run`], which logs the outcome.
+    pub fn config_path(&self) -> Option<&Path> {
+        self.reloader.config_path()
+    }
+
+    /// Reload the config file and the files it names, log the outcome and
+    /// tell the admins of an unasked-for failure ([`Reloader::run`]).
     pub fn reload(&self, trigger: Trigger) -> Outcome {
-        let mut seen = lock(&self.reloads);
-        if trigger == Trigger::Watch && !seen.changed(&reload::look(&seen.files())) {
-            return Outcome::Unchanged;
-        }
-        let Some(path) = &self.config_path else {
-            return Outcome::Failed {
-                error: ReloadError::NoFile,
-                version: String::new(),
-            };
-        };
-        // Each file is looked at before it is read: a write racing the read
-        // (a half-written file) changes the look, so the watcher comes back.
-        let config_look = reload::stamp(path);
-        let loaded = Config::load(path);
-        let named = match &loaded {
-            Ok(cfg) => reload::named_files(cfg),
-            Err(_) => reload::named_files(&self.config()),
-        };
-        let mut read = vec![(path.clone(), config_look)];
-        read.extend(reload::look(&named));
-        seen.record(read);
-        let result = loaded
-            .map_err(ReloadError::from)
-            .and_then(|cfg| Ok((Settings::from_config(&cfg)?, cfg)));
-        match result {
-            Ok((settings, cfg)) => {
-                self.engine().settings = settings;
-                *self.config.write().unwrap_or_else(|p| p.into_inner()) = cfg;
-                Outcome::Reloaded {
-                    files: seen.files(),
-                }
-            }
-            Err(error) => Outcome::Failed {
-                error,
-                version: seen.version_key(),
-            },
-        }
+        reload::run(self, trigger)
+    }
+}
+
+impl reload::Host for Shared {
+    fn config(&self) -> Config {
+        Shared::config(self)
+    }
+
+    fn install(&self, settings: Settings, config: Config) {
+        self.engine().settings = settings;
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = config;
+    }
+
+    fn reachable_admins(&self) -> Vec<(UserId, Lang)> {
+        self.config()
+            .admins
+            .users
+            .into_iter()
+            .filter(|u| self.people.is_active(*u))
+            .map(|u| (u, self.lang_of(u)))
+            .collect()
+    }
+
+    fn queue(&self, batch: Vec<(String, i64, Kind, Vec<Part>)>) -> Result<(), String> {
+        self.send_batch(batch)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn reloader(&self) -> &Reloader {
+        &self.reloader
     }
 }
 
@@ -449,12 +433,155 @@ pub enum OpenError {
     Settings(#[from] SettingsError),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReloadError {
-    #[error("the bot was started without --config, so there is no file to reload")]
-    NoFile,
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
+#[cfg(test)]
+mod tests {
+    //! Reloading through the state: the files, the detector and the swap.
+    use super::*;
+    use crate::bot::reload::{Outcome, ReloadError, Trigger};
+    use crate::bot::scheduler::ManualClock;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn run(shared: &Shared, trigger: Trigger) -> Outcome {
+        shared.reload(trigger)
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("test date")
+            .with_timezone(&Utc)
+    }
+
+    const RULES_TAIL: &str = "maybe = 0.3\n";
+
+    fn rules_text(duplicate: &str) -> String {
+        format!("[thresholds]\nduplicate = {duplicate}\n{RULES_TAIL}")
+    }
+
+    /// Write `text`, and make sure the watcher can tell the write apart
+    /// even on file systems with coarse modification times.
+    fn rewrite(path: &Path, text: &str, secs: u64) {
+        std::fs::write(path, text).expect("write");
+        let f = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open");
+        f.set_modified(UNIX_EPOCH + Duration::from_secs(secs))
+            .expect("set mtime");
+    }
+
+    fn threshold(shared: &Shared) -> f64 {
+        shared.engine().settings.rules.duplicate
+    }
+
+    #[test]
+    fn the_watcher_reloads_changes_rejects_a_bad_version_once_and_keeps_the_old_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rules = dir.path().join("rules.toml");
+        let config = dir.path().join("onedigest.toml");
+        rewrite(&rules, &rules_text("0.5"), 1_000);
+        std::fs::write(
+            &config,
+            format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
+        )
+        .expect("config");
+        let cfg = Config::load(&config).expect("config parses");
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
+        let (shared, _rx) =
+            Shared::open(&dir.path().join("state"), cfg, Some(config.clone()), clock)
+                .expect("state opens");
+        assert_eq!(threshold(&shared), 0.5);
+
+        // Nothing changed since start-up: nothing is read.
+        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
+
+        // A new threshold takes effect.
+        rewrite(&rules, &rules_text("0.75"), 2_000);
+        match run(&shared, Trigger::Watch) {
+            Outcome::Reloaded { files } => {
+                assert!(
+                    files.contains(&config) && files.contains(&rules),
+                    "{files:?}"
+                )
+            }
+            o => panic!("expected a reload: {o:?}"),
+        }
+        assert_eq!(threshold(&shared), 0.75);
+        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
+
+        // Half written: rejected with file and line, the old rules stay...
+        rewrite(&rules, "[thresholds]\nduplicate = 0.\n", 3_000);
+        match run(&shared, Trigger::Watch) {
+            Outcome::Failed { error, .. } => {
+                let msg = error.to_string();
+                assert!(msg.contains(&format!("{}:2:", rules.display())), "{msg}");
+            }
+            o => panic!("expected a rejection: {o:?}"),
+        }
+        assert_eq!(threshold(&shared), 0.75);
+        // ...and the same bad version is not tried (or reported) again.
+        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
+        assert_eq!(threshold(&shared), 0.75);
+
+        // Valid again: reloaded.
+        rewrite(&rules, &rules_text("0.625"), 4_000);
+        assert!(matches!(
+            run(&shared, Trigger::Watch),
+            Outcome::Reloaded { .. }
+        ));
+        assert_eq!(threshold(&shared), 0.625);
+    }
+
+    #[test]
+    fn a_config_naming_a_new_rules_file_is_watched_through_that_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("onedigest.toml");
+        let rules = dir.path().join("new-rules.toml");
+        std::fs::write(&config, "").expect("config");
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
+        let (shared, _rx) = Shared::open(
+            &dir.path().join("state"),
+            Config::default(),
+            Some(config.clone()),
+            clock,
+        )
+        .expect("state opens");
+        let bundled = threshold(&shared);
+        // The config now names a rules file that is not valid yet.
+        rewrite(&rules, "[thresholds]\nduplicate = \"high\"\n", 1_000);
+        rewrite(
+            &config,
+            &format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
+            1_000,
+        );
+        assert!(matches!(
+            run(&shared, Trigger::Watch),
+            Outcome::Failed { .. }
+        ));
+        assert_eq!(threshold(&shared), bundled);
+        // Fixing the rules file alone is enough.
+        rewrite(&rules, &rules_text("0.9"), 2_000);
+        assert!(matches!(
+            run(&shared, Trigger::Watch),
+            Outcome::Reloaded { .. }
+        ));
+        assert_eq!(threshold(&shared), 0.9);
+    }
+
+    #[test]
+    fn without_a_config_file_every_trigger_says_there_is_nothing_to_reload() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
+        let (shared, _rx) = Shared::open(&dir.path().join("state"), Config::default(), None, clock)
+            .expect("state opens");
+        assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
+        for t in [Trigger::Command, Trigger::Signal] {
+            assert!(matches!(
+                run(&shared, t),
+                Outcome::Failed {
+                    error: ReloadError::NoFile,
+                    ..
+                }
+            ));
+        }
+    }
 }

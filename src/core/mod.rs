@@ -8,4 +8,5 @@ pub mod extract;
 pub mod matcher;
 pub mod normalize;
 pub mod rules;
+pub mod schedule;
 pub mod store;

@@ -1,7 +1,6 @@
-//! Time-expression evaluation: how well the deadline parser finds and
-//! resolves the time expressions of third-party labelled corpora
-//! (`../shared/corpus/time/`: Recognizers-Text, JioNLP and Duckling test
-//! cases, format in that folder's README).
+//! When an expression the deadline parser found matches a labelled span of
+//! the third-party time corpora (`../shared/corpus/time/`: Recognizers-Text,
+//! JioNLP and Duckling test cases, format in that folder's README).
 //!
 //! For every line the parser resolves the text against the line's reference
 //! time ([`deadline::expressions`]), and every labelled span counts as
@@ -54,156 +53,9 @@
 //! end; 下周X is always the following week's X); the rules above only say
 //! when the corpora mean the same deadline.
 
-use crate::core::deadline::{self, Ctx, Expr, Grain};
-use crate::holidays::Calendar;
-use crate::model::Lang;
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-
-/// The default corpus folder, relative to the repository.
-pub const DEFAULT_PATH: &str = "../shared/corpus/time";
-
-#[derive(Debug, thiserror::Error)]
-pub enum TimeEvalError {
-    #[error("{file}: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
-    #[error("{file}:{line}: {reason}")]
-    Line {
-        file: String,
-        line: usize,
-        reason: String,
-    },
-    #[error("{0}: no *.jsonl files")]
-    Empty(String),
-    #[error("{file}: {reason}")]
-    Floors { file: String, reason: String },
-}
-
-#[derive(Debug, Deserialize)]
-struct Line {
-    lang: String,
-    text: String,
-    #[serde(rename = "ref")]
-    reference: Option<String>,
-    #[serde(default)]
-    tz: Option<String>,
-    spans: Vec<Span>,
-    #[serde(default)]
-    source: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Span {
-    text: String,
-    #[serde(rename = "type", default)]
-    kind: String,
-    #[serde(rename = "mod", default)]
-    modifier: Option<String>,
-    value: serde_json::Value,
-    #[serde(default)]
-    future: Option<String>,
-    #[serde(default)]
-    definition: Option<String>,
-    #[serde(default)]
-    lunar: Option<bool>,
-    /// Duckling's grain of the value (`hour`: the minutes are not given).
-    #[serde(default)]
-    grain: Option<String>,
-    /// Duckling names the holiday a span refers to.
-    #[serde(default)]
-    holiday: Option<String>,
-    /// JioNLP's end of the stretch a point names.
-    #[serde(default)]
-    grain_end: Option<String>,
-}
-
-/// One span the parser did not get right.
-#[derive(Debug, Clone, Serialize)]
-pub struct Miss {
-    pub text: String,
-    pub span: String,
-    pub kind: String,
-    pub expected: String,
-    /// What the parser resolved in the line (empty: nothing found).
-    pub got: Vec<String>,
-    pub category: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileReport {
-    pub file: String,
-    pub spans: usize,
-    pub correct: usize,
-    /// Spans in lines where the parser found no expression at all.
-    pub not_found: usize,
-    pub accuracy: f64,
-    pub misses: Vec<Miss>,
-}
-
-/// Files named by `paths` (folders expand to their `*.jsonl`, sorted).
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, TimeEvalError> {
-    crate::eval::jsonl_files(paths).map_err(|e| match e {
-        crate::eval::ExpandError::Io { file, source } => TimeEvalError::Io { file, source },
-        crate::eval::ExpandError::Empty(p) => TimeEvalError::Empty(p),
-    })
-}
-
-fn parse_ref(s: Option<&str>) -> (NaiveDateTime, bool) {
-    let fallback = NaiveDate::from_ymd_opt(2000, 1, 3)
-        .unwrap_or_default()
-        .and_time(NaiveTime::MIN);
-    match s {
-        // Local wall time; any offset is the frame the values are in.
-        Some(s) => (
-            s.get(..19)
-                .and_then(|x| NaiveDateTime::parse_from_str(x, "%Y-%m-%dT%H:%M:%S").ok())
-                .unwrap_or(fallback),
-            true,
-        ),
-        None => (fallback, false),
-    }
-}
-
-/// An expected value: a day, a moment, or a clock time without a day.
-#[derive(Debug, Clone, Copy)]
-enum Want {
-    Day(NaiveDate),
-    At(NaiveDateTime),
-    Clock(NaiveTime),
-}
-
-fn parse_want(s: &str) -> Option<Want> {
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(Want::Day(d));
-    }
-    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
-        return Some(Want::At(t));
-    }
-    NaiveTime::parse_from_str(s, "%H:%M:%S")
-        .ok()
-        .map(Want::Clock)
-}
-
-fn accepted(span: &Span) -> Vec<String> {
-    let listed: Vec<String> = match &span.value {
-        serde_json::Value::String(s) => vec![s.clone()],
-        serde_json::Value::Array(a) => a
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    };
-    match &span.future {
-        Some(f) => vec![f.clone()],
-        None => listed,
-    }
-}
+use super::format::{Span, Want, parse_want};
+use crate::core::deadline::{self, Expr, Grain};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// The interval an expression covers: [start, end).
 fn interval(e: &Expr) -> (NaiveDateTime, NaiveDateTime) {
@@ -232,8 +84,6 @@ fn interval(e: &Expr) -> (NaiveDateTime, NaiveDateTime) {
     (s, end)
 }
 
-use chrono::Datelike;
-
 fn clocked(g: Grain) -> bool {
     matches!(g, Grain::Second | Grain::Minute | Grain::Hour)
 }
@@ -247,7 +97,7 @@ fn same_hour(a: NaiveDateTime, b: NaiveDateTime) -> bool {
     a.date() == b.date() && a.hour() == b.hour()
 }
 
-fn matches(e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool {
+pub(super) fn matches(e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool {
     if boundary {
         let (s, end) = interval(e);
         let b = match want {
@@ -283,7 +133,7 @@ fn matches(e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool
 /// End of day as the last second (Recognizers-Text: "end of tomorrow",
 /// EOD → 23:59:59): our day-precision reading of that day, or our
 /// workday-end reading of an end-of-day word, is the same deadline day.
-fn end_of_day(e: &Expr, want: Want) -> bool {
+pub(super) fn end_of_day(e: &Expr, want: Want) -> bool {
     let Want::At(t) = want else { return false };
     if t.time() != NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN) {
         return false;
@@ -298,7 +148,14 @@ fn end_of_day(e: &Expr, want: Want) -> bool {
 /// JioNLP reads a month with its day in Chinese numerals and no 日/号
 /// (八月十五, 8月十五) as a lunar date even without 农历; we read it as
 /// Gregorian. Such a span matches our reading converted from lunar.
-fn jionlp_lunar(span: &str, e: &Expr, want: Want, boundary: bool, blur: bool, hour: bool) -> bool {
+pub(super) fn jionlp_lunar(
+    span: &str,
+    e: &Expr,
+    want: Want,
+    boundary: bool,
+    blur: bool,
+    hour: bool,
+) -> bool {
     if span.contains("农历") || span.contains("阴历") || span.contains('日') || span.contains('号')
     {
         return false;
@@ -327,7 +184,7 @@ fn jionlp_lunar(span: &str, e: &Expr, want: Want, boundary: bool, blur: bool, ho
 /// Midnight: ours is the end of the day it closes (晚上12点, "midnight",
 /// day precision, DESIGN's deadline conventions); the sources write it as
 /// 00:00 of the next day, or as the clock time 00:00 without a day.
-fn midnight(e: &Expr, want: Want) -> bool {
+pub(super) fn midnight(e: &Expr, want: Want) -> bool {
     let named = ["midnight", "mid night", "mid-night", "24点", "24时"]
         .iter()
         .any(|w| e.text.contains(w))
@@ -349,7 +206,7 @@ fn midnight(e: &Expr, want: Want) -> bool {
 /// so it ends on the day before ours (which, like the 期间 rule of Chinese
 /// law, does not count the day it starts from): its last second is the
 /// instant our day begins.
-fn jionlp_offset(span: &Span, e: &Expr, want: Want, boundary: bool) -> bool {
+pub(super) fn jionlp_offset(span: &Span, e: &Expr, want: Want, boundary: bool) -> bool {
     if !boundary && span.text.ends_with('前') {
         let Some(Want::At(end)) = span.grain_end.as_deref().and_then(parse_want) else {
             return false;
@@ -376,7 +233,7 @@ fn names_weekday(text: &str) -> bool {
 /// its first occurrence after the reference day, where ours counts today
 /// and reads 下周X as the following week's; and a Hebrew-calendar holiday
 /// is dated by the eve it begins on (sunset), where ours is the day itself.
-fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
+pub(super) fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
     let Want::Day(d) = want else { return false };
     if e.grain != Grain::Day {
         return false;
@@ -392,7 +249,7 @@ fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
         && names_weekday(&e.text)
 }
 
-fn show(e: &Expr) -> String {
+pub(super) fn show(e: &Expr) -> String {
     let v = match e.grain {
         Grain::Second => e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
         Grain::Minute | Grain::Hour => e.at.format("%Y-%m-%dT%H:%M").to_string(),
@@ -404,126 +261,10 @@ fn show(e: &Expr) -> String {
     format!("{}={v}", e.text)
 }
 
-/// Score one corpus file.
-pub fn eval_file(path: &Path, cal: &Calendar) -> Result<FileReport, TimeEvalError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| TimeEvalError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let mut spans = 0;
-    let mut correct = 0;
-    let mut not_found = 0;
-    let mut misses = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let line: Line = serde_json::from_str(raw).map_err(|e| TimeEvalError::Line {
-            file: file.clone(),
-            line: i + 1,
-            reason: e.to_string(),
-        })?;
-        let (sent, has_day) = parse_ref(line.reference.as_deref());
-        // The frame's zone: the reference's offset, or the named zone.
-        let utc_offset = line
-            .reference
-            .as_deref()
-            .and_then(|r| r.get(19..))
-            .and_then(|o| chrono::FixedOffset::from_str(o).ok())
-            .map(|o| o.local_minus_utc() / 60)
-            .or(match line.tz.as_deref() {
-                Some("Asia/Shanghai") => Some(480),
-                _ => None,
-            });
-        let ctx = Ctx {
-            sent,
-            workday_end: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
-            lang: if line.lang == "en" {
-                Lang::En
-            } else {
-                Lang::Zh
-            },
-            day_first: false,
-            cal,
-            utc_offset,
-        };
-        let exprs = deadline::expressions(&line.text, &ctx);
-        let rt = line.source.starts_with("recognizers-text");
-        for span in &line.spans {
-            spans += 1;
-            let boundary = span.modifier.is_some();
-            let blur = span.definition.as_deref() == Some("blur");
-            let hour = span.grain.as_deref() == Some("hour");
-            let wants: Vec<Want> = accepted(span)
-                .iter()
-                .filter_map(|s| parse_want(s))
-                .map(|w| {
-                    let w = if rt { rt_lunar(span, w) } else { w };
-                    match (w, has_day) {
-                        (Want::At(t), false) => Want::Clock(t.time()),
-                        _ => w,
-                    }
-                })
-                .collect();
-            let duckling = line.source.starts_with("duckling");
-            let jionlp = line.source.starts_with("jionlp");
-            let ok = exprs.iter().any(|e| {
-                wants.iter().any(|&w| {
-                    matches(e, w, boundary, blur, hour)
-                        || end_of_day(e, w)
-                        || midnight(e, w)
-                        || (jionlp && jionlp_offset(span, e, w, boundary))
-                        || (jionlp && jionlp_lunar(&span.text, e, w, boundary, blur, hour))
-                        || (duckling && !boundary && duckling_day(e, w, sent.date()))
-                })
-            });
-            if ok {
-                correct += 1;
-                continue;
-            }
-            if exprs.is_empty() {
-                not_found += 1;
-            }
-            misses.push(Miss {
-                text: line.text.clone(),
-                span: span.text.clone(),
-                kind: format!(
-                    "{}{}",
-                    span.kind,
-                    span.modifier
-                        .as_deref()
-                        .map(|m| format!("/{m}"))
-                        .unwrap_or_default()
-                ),
-                expected: accepted(span).join("|"),
-                got: exprs.iter().map(show).collect(),
-                category: if span.holiday.is_some() {
-                    "holiday"
-                } else {
-                    categorise(&span.text, &line.text)
-                },
-            });
-        }
-    }
-    Ok(FileReport {
-        file,
-        spans,
-        correct,
-        not_found,
-        accuracy: if spans == 0 {
-            1.0
-        } else {
-            correct as f64 / spans as f64
-        },
-        misses,
-    })
-}
-
 /// Recognizers-Text writes lunar dates (农历…, 春节, 中秋…) as the lunar
 /// month and day in a Gregorian-looking value; convert them to the solar
 /// day, as the parser resolves them, before comparing.
-fn rt_lunar(span: &Span, w: Want) -> Want {
+pub(super) fn rt_lunar(span: &Span, w: Want) -> Want {
     const LUNAR: &[&str] = &[
         "农历", "春节", "中秋", "端午", "元宵", "除夕", "重阳", "七夕", "腊八", "正月", "腊月",
         "初一", "大年",
@@ -546,159 +287,6 @@ fn rt_lunar(span: &Span, w: Want) -> Want {
             .unwrap_or(w),
         Want::Clock(_) => w,
     }
-}
-
-/// A rough family for a missed span, for the report.
-fn categorise(span: &str, text: &str) -> &'static str {
-    let s = span.to_lowercase();
-    let has = |ws: &[&str]| ws.iter().any(|w| s.contains(w));
-    if has(&["节", "節", "日", "day", "mas", "eid", "diwali", "easter"])
-        && !s.chars().any(|c| c.is_ascii_digit())
-        && !has(&[
-            "今日",
-            "明日",
-            "昨日",
-            "前日",
-            "後日",
-            "本日",
-            "当日",
-            "today",
-            "yesterday",
-        ])
-        && (has(&["节", "節", "mas", "eid", "diwali", "easter", "holiday"])
-            || s.ends_with("day")
-                && !has(&[
-                    "monday",
-                    "tuesday",
-                    "wednesday",
-                    "thursday",
-                    "friday",
-                    "saturday",
-                    "sunday",
-                    "today",
-                    "yesterday",
-                    "the day",
-                ]))
-    {
-        return "holiday";
-    }
-    if has(&[
-        "农历", "正月", "腊月", "廿", "初", "除夕", "冬至", "大寒", "小寒", "芒种",
-    ]) {
-        return "lunar calendar / solar term";
-    }
-    if has(&[
-        "ago", "前", "后", "後", "later", "from now", "hence", "in ", "内", "以内", "未来", "今后",
-    ]) {
-        return "relative offset / duration";
-    }
-    if has(&["eod", "end of", "下班"]) {
-        return "convention (end of day)";
-    }
-    if has(&[
-        "week",
-        "周",
-        "週",
-        "星期",
-        "礼拜",
-        "禮拜",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-    ]) {
-        return "weekday / week";
-    }
-    if s.chars().any(|c| c.is_ascii_digit()) || has(&["月", "年", "号", "號"]) {
-        if has(&[":", "点", "點", "时", "時", "am", "pm", "a.m", "p.m"]) {
-            return "clock time";
-        }
-        return "numeric / calendar date";
-    }
-    if has(&[
-        "点",
-        "點",
-        "时",
-        "時",
-        "noon",
-        "midnight",
-        "morning",
-        "evening",
-        "night",
-        "afternoon",
-        "o'clock",
-        "oclock",
-    ]) {
-        return "clock time";
-    }
-    let _ = text;
-    "other"
-}
-
-/// Minimum accuracies per corpus file (`.ci/time-floors.toml`).
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Floors {
-    /// File name → minimum share of spans resolved correctly.
-    #[serde(default)]
-    pub files: BTreeMap<String, f64>,
-}
-
-impl Floors {
-    pub fn load(path: &Path) -> Result<Floors, TimeEvalError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| TimeEvalError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        toml::from_str(&text).map_err(|e| TimeEvalError::Floors {
-            file,
-            reason: e.message().to_string(),
-        })
-    }
-
-    /// Every floor a file falls below (or a floored file not evaluated).
-    pub fn check(&self, reports: &[FileReport]) -> Vec<String> {
-        let mut out = Vec::new();
-        for (name, floor) in &self.files {
-            match reports.iter().find(|r| {
-                Path::new(&r.file)
-                    .file_name()
-                    .is_some_and(|f| f.to_string_lossy() == *name)
-            }) {
-                None => out.push(format!(
-                    "{name}: a floor is set but the file was not evaluated"
-                )),
-                Some(r) if r.accuracy + 1e-9 < *floor => out.push(format!(
-                    "{name}: accuracy {:.3} is below its floor {floor:.3}",
-                    r.accuracy
-                )),
-                Some(_) => {}
-            }
-        }
-        out
-    }
-}
-
-/// Misses per category, most frequent first.
-pub fn categories(r: &FileReport) -> Vec<(&'static str, usize)> {
-    let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for x in &r.misses {
-        *m.entry(x.category).or_default() += 1;
-    }
-    let mut v: Vec<_> = m.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v
 }
 
 #[cfg(test)]
@@ -871,19 +459,5 @@ mod tests {
             false,
             false
         ));
-    }
-
-    #[test]
-    fn future_candidate_wins_when_listed() {
-        let s: Span = serde_json::from_str(
-            r#"{"text":"29日","type":"date","mod":null,"value":["2017-12-29","2018-01-29"],"future":"2018-01-29"}"#,
-        )
-        .expect("span");
-        assert_eq!(accepted(&s), vec!["2018-01-29".to_string()]);
-        let s: Span = serde_json::from_str(
-            r#"{"text":"9点","type":"time","mod":null,"value":["09:00:00","21:00:00"],"future":null}"#,
-        )
-        .expect("span");
-        assert_eq!(accepted(&s).len(), 2);
     }
 }

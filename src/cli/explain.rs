@@ -1,10 +1,38 @@
-//! Plain-words explanations of the pipeline's decisions, for owners and admins.
+//! `explain`: plain-words explanations of the pipeline's decisions about
+//! one message, for owners and admins.
 
-use crate::core::engine::{Engine, Link};
+use super::CliError;
+use super::replay::journal_and_replay;
+use crate::core::engine::{Engine, Link, Settings};
 use crate::core::matcher::{Reason, reasons_text};
-use crate::model::{Assignees, MsgRef};
+use crate::event;
+use crate::model::{Assignees, ChatId, MsgRef};
 use crate::render::deadline_text;
 use std::fmt::Write;
+use std::path::PathBuf;
+
+/// `explain CHAT_ID MESSAGE_ID`: replay the log (or rebuild from the
+/// journal in `db`) and explain that message.
+pub fn explain(
+    chat_id: i64,
+    message_id: i64,
+    log: Option<&PathBuf>,
+    db: Option<&PathBuf>,
+    settings: Settings,
+    out: &mut impl std::io::Write,
+) -> Result<u8, CliError> {
+    let events = match log {
+        Some(l) => event::read_log(l)?,
+        None => Vec::new(),
+    };
+    let r = journal_and_replay(&events, db, settings)?;
+    let m = MsgRef {
+        chat_id: ChatId(chat_id),
+        message_id,
+    };
+    writeln!(out, "{}", explanation(&r.engine, m))?;
+    Ok(0)
+}
 
 fn link_line(engine: &Engine, from: MsgRef, l: &Link) -> String {
     let text = engine
@@ -39,7 +67,7 @@ fn link_line(engine: &Engine, from: MsgRef, l: &Link) -> String {
 }
 
 /// Why `m` was or was not a task, and was or was not merged.
-pub fn explain(engine: &Engine, m: MsgRef) -> String {
+pub fn explanation(engine: &Engine, m: MsgRef) -> String {
     let mut out = String::new();
     let Some(msg) = engine.messages.get(&m) else {
         return format!("{m}: no such message in the log (or its group is not allow-listed)");

@@ -1,17 +1,50 @@
-//! `onedigest rules test`: replay recorded logs under the rules in force and
-//! under a candidate rules file, and show what would change before an admin
-//! switches the new rules on.
+//! `onedigest rules check`: validate a rules file. `onedigest rules test`:
+//! replay recorded logs under the rules in force and under a candidate rules
+//! file, and show what would change before an admin switches the new rules
+//! on.
 
-use crate::core::engine::Settings;
+use super::CliError;
+use super::eval::score::{self as eval, EvalError};
+use crate::core::engine::{Settings, SettingsError};
 use crate::core::rules::Rules;
-use crate::eval::{self, EvalError};
 use crate::event;
 use crate::model::MsgRef;
 use crate::replay::{self, Replayer};
 use std::collections::HashSet;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// `rules check RULES`.
+pub fn check(rules: &Path, out: &mut impl std::io::Write) -> Result<u8, CliError> {
+    let r = Rules::load(rules).map_err(SettingsError::from)?;
+    writeln!(
+        out,
+        "{}: valid (duplicate ≥ {}, maybe ≥ {})",
+        rules.display(),
+        r.duplicate,
+        r.maybe
+    )?;
+    Ok(0)
+}
+
+/// `rules test --rules FILE LOGS`.
+pub fn test(
+    rules: &Path,
+    logs: &[PathBuf],
+    limit: usize,
+    settings: &Settings,
+    out: &mut impl std::io::Write,
+) -> Result<u8, CliError> {
+    let candidate = Rules::load(rules).map_err(SettingsError::from)?;
+    let candidate = with_rules(settings, candidate);
+    let mut diffs = Vec::new();
+    for log in eval::expand(logs)? {
+        diffs.push(diff_log(&log, settings, &candidate)?);
+    }
+    write!(out, "{}", report(&diffs, settings, limit))?;
+    Ok(0)
+}
 
 /// What changes in one log.
 #[derive(Debug, Default)]

@@ -1,0 +1,84 @@
+//! `eval`: score the pipeline on labeled scenarios and print the table
+//! (or JSON), failing below the floors.
+
+pub mod score;
+
+use super::{CliError, file_name};
+use score::{Counts, Floors, Scores};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `eval PATHS`.
+pub fn eval(
+    paths: &[PathBuf],
+    floors: Option<&PathBuf>,
+    json: bool,
+    verbose: bool,
+    settings: &crate::core::engine::Settings,
+    out: &mut impl Write,
+) -> Result<u8, CliError> {
+    let files = score::expand(paths)?;
+    let mut reports = Vec::new();
+    let mut total = Counts::default();
+    for f in &files {
+        let r = score::eval_file(f, settings)?;
+        total.add(&r.counts);
+        reports.push(r);
+    }
+    let overall = total.scores();
+    if json {
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &serde_json::json!({"files": reports, "overall": overall}),
+        )?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{:<34} {:>6} {:>6} {:>6} {:>8} {:>6} {:>6} {:>6} {:>8}",
+            "file", "task P", "task R", "task F", "deadline", "dup P", "dup R", "dup F", "digest"
+        )?;
+        for r in &reports {
+            let name = file_name(&r.file);
+            line(out, &name, &r.scores)?;
+        }
+        line(out, "OVERALL", &overall)?;
+        if verbose {
+            for r in &reports {
+                for m in &r.misses {
+                    writeln!(
+                        out,
+                        "{}: {:<12} {} expected {} got {}",
+                        r.file, m.kind, m.msg, m.expected, m.got
+                    )?;
+                }
+            }
+        }
+    }
+    if let Some(p) = floors {
+        let fl = Floors::load(p)?;
+        let below = fl.check(&p.display().to_string(), &reports, &overall)?;
+        if !below.is_empty() {
+            return Err(CliError::BelowFloors(below.join("\n")));
+        }
+        writeln!(out, "all scores at or above the floors in {}", p.display())?;
+    }
+    Ok(0)
+}
+
+fn line(out: &mut impl Write, name: &str, s: &Scores) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "{:<34} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>6.3} {:>6.3} {:>6.3} {:>8.3}",
+        name,
+        s.task_precision,
+        s.task_recall,
+        s.task_f1,
+        s.deadline_accuracy,
+        s.dup_precision,
+        s.dup_recall,
+        s.dup_f1,
+        s.digest_completeness
+    )?;
+    Ok(())
+}
