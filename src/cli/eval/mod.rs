@@ -43,6 +43,16 @@ pub fn eval(
             line(out, &name, &r.scores)?;
         }
         line(out, "OVERALL", &overall)?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<34} {:>8} {:>8} {:>9} {:>8} {:>10}",
+            "file", "mixed", "largest", "warnings", "warn P", "maybe/day"
+        )?;
+        for r in &reports {
+            mix_line(out, &file_name(&r.file), &r.counts)?;
+        }
+        mix_line(out, "OVERALL", &total)?;
         if verbose {
             for r in &reports {
                 for m in &r.misses {
@@ -64,6 +74,28 @@ pub fn eval(
         writeln!(out, "all scores at or above the floors in {}", p.display())?;
     }
     Ok(0)
+}
+
+/// Cluster purity and what owners are sent: predicted clusters that mix
+/// labeled pieces of work, the largest mix, warning precision, and the
+/// "maybe" questions per owner on a day they get any.
+fn mix_line(out: &mut impl Write, name: &str, k: &Counts) -> Result<(), CliError> {
+    let per_day = if k.maybe_owner_days == 0 {
+        0.0
+    } else {
+        k.maybe_questions as f64 / k.maybe_owner_days as f64
+    };
+    writeln!(
+        out,
+        "{:<34} {:>8} {:>8} {:>9} {:>8.3} {:>10.2}",
+        name,
+        k.clusters_mixed,
+        k.largest_mix,
+        k.warnings,
+        k.scores().warning_precision,
+        per_day
+    )?;
+    Ok(())
 }
 
 fn line(out: &mut impl Write, name: &str, s: &Scores) -> Result<(), CliError> {

@@ -67,6 +67,18 @@ pub struct Counts {
     pub clusters_seen: usize,
     pub conflicts_labeled: usize,
     pub conflicts_found: usize,
+    /// Predicted clusters holding asks of two or more labeled pieces of work.
+    pub clusters_mixed: usize,
+    /// The most labeled pieces of work one predicted cluster holds.
+    pub largest_mix: usize,
+    /// Owner warnings sent ("duplicate" verdicts), and those whose task is
+    /// labeled the same work as one it points at.
+    pub warnings: usize,
+    pub warnings_true: usize,
+    /// "Maybe the same?" questions to owners, and the (owner, day) pairs
+    /// that get at least one.
+    pub maybe_questions: usize,
+    pub maybe_owner_days: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -80,6 +92,7 @@ pub struct Scores {
     pub dup_f1: f64,
     pub digest_completeness: f64,
     pub cluster_integrity: f64,
+    pub warning_precision: f64,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -110,6 +123,12 @@ impl Counts {
         self.clusters_seen += o.clusters_seen;
         self.conflicts_labeled += o.conflicts_labeled;
         self.conflicts_found += o.conflicts_found;
+        self.clusters_mixed += o.clusters_mixed;
+        self.largest_mix = self.largest_mix.max(o.largest_mix);
+        self.warnings += o.warnings;
+        self.warnings_true += o.warnings_true;
+        self.maybe_questions += o.maybe_questions;
+        self.maybe_owner_days += o.maybe_owner_days;
     }
 
     pub fn scores(&self) -> Scores {
@@ -129,6 +148,7 @@ impl Counts {
             cluster_integrity: 1.0
                 - ratio(self.clusters_split, self.clusters_seen.max(1)).min(1.0)
                     * (self.clusters_seen > 0) as u8 as f64,
+            warning_precision: ratio(self.warnings_true, self.warnings),
         }
     }
 }
@@ -236,7 +256,9 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
     }
     let run = replay::run(&events, settings.clone());
     let contract = Contract::from_run(&run);
-    let (counts, mut misses) = score(&events, &labels, &contract, &run.engine.settings);
+    let (mut counts, mut misses) = score(&events, &labels, &contract, &run.engine.settings);
+    warnings(&run, &labels, &mut counts);
+    misses.sort_by(|a, b| (a.kind, a.msg, &a.expected).cmp(&(b.kind, b.msg, &b.expected)));
     // Say how close each wrong pair came, so thresholds can be judged.
     for m in &mut misses {
         if m.kind.starts_with("dup-") {
@@ -355,6 +377,7 @@ fn score(
     k.pair_tp = true_pairs.intersection(&pred_pairs).count();
     k.pair_fp = pred_pairs.len() - k.pair_tp;
     k.pair_fn = true_pairs.len() - k.pair_tp;
+    (k.clusters_mixed, k.largest_mix) = mixes(&truth, &pred);
     for (a, b) in true_pairs.difference(&pred_pairs) {
         misses.push(Miss {
             kind: "dup-split",
@@ -458,6 +481,46 @@ fn score(
 }
 
 /// Every pair of messages that share a cluster (or a label key).
+/// Warning precision and the owners' "maybe" load, from the engine's own
+/// warnings (the contract keeps only the sure ones).
+fn warnings(run: &replay::Replayer, labels: &BTreeMap<MsgRef, Label>, k: &mut Counts) {
+    let dup = |m: &MsgRef| {
+        labels
+            .get(m)
+            .filter(|l| l.task)
+            .and_then(|l| l.dup.as_deref())
+    };
+    let mut owner_days = BTreeSet::new();
+    for w in &run.warnings {
+        if w.maybe {
+            k.maybe_questions += 1;
+            if let Some(t) = run.engine.tasks.get(&w.task) {
+                owner_days.insert((w.to, t.sent.date()));
+            }
+            continue;
+        }
+        k.warnings += 1;
+        let same = dup(&w.task).is_some_and(|d| w.duplicate_of.iter().any(|o| dup(o) == Some(d)));
+        k.warnings_true += usize::from(same);
+    }
+    k.maybe_owner_days = owner_days.len();
+}
+
+/// How many labeled pieces of work each predicted cluster mixes: the
+/// number of clusters with two or more, and the largest mix.
+fn mixes(truth: &[(MsgRef, &str)], pred: &[(MsgRef, &str)]) -> (usize, usize) {
+    let piece: HashMap<MsgRef, &str> = truth.iter().copied().collect();
+    let mut held: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (m, c) in pred {
+        if let Some(d) = piece.get(m) {
+            held.entry(*c).or_default().insert(*d);
+        }
+    }
+    let mixed = held.values().filter(|s| s.len() >= 2).count();
+    let largest = held.values().map(BTreeSet::len).max().unwrap_or(0);
+    (mixed, largest)
+}
+
 pub fn pairs(xs: &[(MsgRef, &str)]) -> HashSet<(MsgRef, MsgRef)> {
     let mut by: HashMap<&str, Vec<MsgRef>> = HashMap::new();
     for (m, c) in xs {
@@ -542,6 +605,7 @@ fn metric(s: &Scores, name: &str) -> Option<f64> {
         "dup_f1" => s.dup_f1,
         "digest_completeness" => s.digest_completeness,
         "cluster_integrity" => s.cluster_integrity,
+        "warning_precision" => s.warning_precision,
         _ => return None,
     })
 }
