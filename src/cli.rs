@@ -144,7 +144,7 @@ pub enum CliError {
     #[error("{0}")]
     BelowFloors(String),
     #[error(transparent)]
-    Settings(#[from] crate::core::engine::SettingsError),
+    Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     TimeEval(#[from] crate::timeeval::TimeEvalError),
 }
@@ -310,7 +310,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             action: RulesAction::Check { rules },
         } => {
             let r = crate::core::rules::Rules::load(&rules)
-                .map_err(crate::core::engine::SettingsError::from)?;
+                .map_err(crate::settings::SettingsError::from)?;
             writeln!(
                 out,
                 "{}: valid (duplicate ≥ {}, maybe ≥ {})",
@@ -324,7 +324,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             action: RulesAction::Test { rules, logs, limit },
         } => {
             let candidate = crate::core::rules::Rules::load(&rules)
-                .map_err(crate::core::engine::SettingsError::from)?;
+                .map_err(crate::settings::SettingsError::from)?;
             let candidate = crate::rulestest::with_rules(&settings, candidate);
             let mut diffs = Vec::new();
             for log in eval::expand(&logs)? {

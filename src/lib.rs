@@ -16,4 +16,5 @@ pub mod model;
 pub mod render;
 pub mod replay;
 pub mod rulestest;
+pub mod settings;
 pub mod timeeval;
