@@ -13,3 +13,4 @@ pub mod journal;
 pub mod model;
 pub mod render;
 pub mod replay;
+pub mod settings;

@@ -13,8 +13,9 @@
 use super::commands;
 use super::outbox::{Kind, Part};
 use crate::config::Config;
-use crate::core::engine::{Settings, SettingsError};
+use crate::core::engine::Settings;
 use crate::model::{Lang, UserId};
+use crate::settings::SettingsError;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -148,7 +148,7 @@ pub enum CliError {
     #[error("{0}")]
     BelowFloors(String),
     #[error(transparent)]
-    Settings(#[from] crate::core::engine::SettingsError),
+    Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     TimeEval(#[from] eval_time::score::TimeEvalError),
 }

@@ -5,11 +5,12 @@
 
 use super::CliError;
 use super::eval::score::{self as eval, EvalError};
-use crate::core::engine::{Settings, SettingsError};
+use crate::core::engine::Settings;
 use crate::core::rules::Rules;
 use crate::event;
 use crate::model::MsgRef;
 use crate::replay::{self, Replayer};
+use crate::settings::SettingsError;
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

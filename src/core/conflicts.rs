@@ -4,6 +4,17 @@
 use crate::model::Deadline;
 use chrono::{Duration, NaiveDateTime};
 
+/// When deadlines count as a conflict for the digest (from the config's
+/// `[conflicts]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictSettings {
+    /// A pile-up is at least this many tasks due within `pileup_window_minutes`.
+    pub pileup_count: usize,
+    pub pileup_window_minutes: i64,
+    /// Asked less than this long before its deadline is short notice.
+    pub short_notice_minutes: i64,
+}
+
 /// The distinct deadlines a cluster's asks give, soonest first. More than
 /// one means the asks conflict (a day and a clock time on that day differ).
 pub fn distinct_deadlines<I: IntoIterator<Item = Option<Deadline>>>(deadlines: I) -> Vec<Deadline> {

@@ -7,7 +7,6 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 /// The rules compiled into the binary.
 pub const BUNDLED: &str = include_str!("../../config/rules.toml");
@@ -300,15 +299,6 @@ impl Rules {
     /// The rules compiled into the binary.
     pub fn bundled() -> Result<Rules, RulesError> {
         Rules::parse("config/rules.toml (bundled)", BUNDLED)
-    }
-
-    pub fn load(path: &Path) -> Result<Rules, RulesError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        Rules::parse(&file, &text)
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Rules, RulesError> {

@@ -4,7 +4,7 @@
 //! access, and a million entries cost a small map of ids plus the entries
 //! themselves, not a hash table of whole entries at half load.
 
-use super::engine::{Message, Task};
+use super::records::{Message, Task};
 use crate::model::MsgRef;
 use rustc_hash::FxHashMap;
 

@@ -1,0 +1,347 @@
+//! The engine as a whole: events in, tasks, clusters, digests and
+//! warnings out.
+
+use super::judge::passes_on_in_time;
+use super::*;
+use crate::config::Config;
+use crate::core::matcher;
+use crate::model::Deadline;
+
+/// The reasons kept for a candidate: only the best one's are.
+fn reasons_of<'a>(t: &'a Task, c: &Candidate) -> &'a [matcher::Reason] {
+    t.link
+        .iter()
+        .chain(t.best_unmerged.as_deref())
+        .find(|l| l.to == c.to)
+        .map(|l| l.reasons.as_slice())
+        .unwrap_or(&[])
+}
+use crate::core::digest;
+
+fn ev(json: &str) -> Event {
+    serde_json::from_str(json).expect("valid test event")
+}
+
+fn engine() -> Engine {
+    let mut e = people_and_groups();
+    for j in [
+        r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#,
+        r#"{"type":"message","chat_id":-1002,"message_id":20,"sender_id":3,"date":"2024-03-04T10:00:00+08:00","text":"各村：学雷锋志愿服务活动信息和照片请明天下午5点前报我。"}"#,
+    ] {
+        e.apply(&ev(j));
+    }
+    e
+}
+
+/// Two groups: 周敏 (1) owns -1001, 李娜 (3) owns -1002, 王磊 (2) is in both.
+fn people_and_groups() -> Engine {
+    let mut e = Engine::new(Settings::from_config(&Config::default()).expect("settings"));
+    for j in [
+        r#"{"type":"person","user_id":1,"name":"周敏"}"#,
+        r#"{"type":"person","user_id":2,"name":"王磊"}"#,
+        r#"{"type":"person","user_id":3,"name":"李娜"}"#,
+        r#"{"type":"group","chat_id":-1001,"title":"县委宣传部群","owner_id":1}"#,
+        r#"{"type":"group","chat_id":-1002,"title":"镇宣传办群","owner_id":3}"#,
+        r#"{"type":"member","chat_id":-1001,"user_id":1}"#,
+        r#"{"type":"member","chat_id":-1001,"user_id":2}"#,
+        r#"{"type":"member","chat_id":-1002,"user_id":3}"#,
+        r#"{"type":"member","chat_id":-1002,"user_id":2}"#,
+    ] {
+        e.apply(&ev(j));
+    }
+    e
+}
+
+const A: MsgRef = MsgRef {
+    chat_id: ChatId(-1001),
+    message_id: 10,
+};
+const B: MsgRef = MsgRef {
+    chat_id: ChatId(-1002),
+    message_id: 20,
+};
+
+fn at() -> NaiveDateTime {
+    NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("time")
+}
+
+#[test]
+fn a_persons_groups_follow_joins_and_leaves() {
+    let mut e = engine();
+    let (a, b) = (ChatId(-100), ChatId(-200));
+    let member = |chat: ChatId, user: i64| {
+        ev(&format!(
+            r#"{{"type":"member","chat_id":{},"user_id":{user}}}"#,
+            chat.0
+        ))
+    };
+    e.apply(&member(b, 7));
+    e.apply(&member(a, 7));
+    e.apply(&member(a, 7));
+    e.apply(&member(a, 8));
+    e.apply(&ev(&format!(
+        r#"{{"type":"member_left","chat_id":{},"user_id":7}}"#,
+        b.0
+    )));
+    for (chat, user) in [(a, 7), (b, 7), (a, 8), (b, 8), (a, 9)] {
+        assert_eq!(
+            e.in_group(UserId(user), chat),
+            e.is_member(chat, UserId(user)),
+            "{chat:?} {user}"
+        );
+    }
+    assert!(e.in_group(UserId(7), a) && !e.in_group(UserId(7), b));
+    assert_eq!(e.groups_of[&UserId(7)], vec![a]);
+}
+
+#[test]
+fn the_same_ask_from_two_offices_is_one_item_with_both_sources() {
+    let e = engine();
+    assert_eq!(
+        e.tasks[&A].cluster, e.tasks[&B].cluster,
+        "{:?}",
+        e.tasks[&B].considered
+    );
+    let d = digest::build(&e, UserId(2), at());
+    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.items[0].sources.len(), 2);
+    assert!(d.items[0].conflict, "3/6 12:00 and 3/5 17:00 differ");
+}
+
+#[test]
+fn a_never_merge_verdict_is_honoured_at_once_and_same_merges_back() {
+    let mut e = engine();
+    e.apply(&ev(r#"{"type":"feedback","task":{"chat_id":-1002,"message_id":20},"other":{"chat_id":-1001,"message_id":10},"same":false,"by":3,"date":"2024-03-04T10:05:00+08:00"}"#));
+    assert_ne!(e.tasks[&A].cluster, e.tasks[&B].cluster);
+    assert_eq!(
+        digest::build(&e, UserId(2), at()).items.len(),
+        2,
+        "both asks still shown, apart"
+    );
+    // A later chaser that looks like both cannot bring them back together
+    // through the pair the person separated.
+    assert_eq!(e.verdict(A, B), Some(false));
+    e.apply(&ev(r#"{"type":"feedback","task":{"chat_id":-1002,"message_id":20},"other":{"chat_id":-1001,"message_id":10},"same":true,"by":3,"date":"2024-03-04T10:06:00+08:00"}"#));
+    assert_eq!(e.tasks[&A].cluster, e.tasks[&B].cluster);
+}
+
+fn msg(chat: i64, id: i64, sender: i64, date: &str, text: &str) -> Event {
+    ev(&serde_json::json!({
+        "type": "message", "chat_id": chat, "message_id": id, "sender_id": sender,
+        "date": date, "text": text,
+    })
+    .to_string())
+}
+
+fn r(chat: i64, id: i64) -> MsgRef {
+    MsgRef {
+        chat_id: ChatId(chat),
+        message_id: id,
+    }
+}
+
+#[test]
+fn the_askers_reminder_in_the_group_joins_the_open_ask() {
+    let mut e = engine();
+    e.apply(&msg(
+        -1002,
+        21,
+        3,
+        "2024-03-04T10:30:00+08:00",
+        "各村：请把本村冬春季节水利设施巡护记录表整理好，周三下午5点前发群里。",
+    ));
+    e.apply(&msg(
+        -1002,
+        22,
+        3,
+        "2024-03-04T11:00:00+08:00",
+        "各村：请组织村民开展一次人居环境整治，整治前后对比照片周四前报我。",
+    ));
+    e.apply(&msg(
+        -1002,
+        23,
+        3,
+        "2024-03-05T16:00:00+08:00",
+        "提醒：水利设施巡护记录表还有3个村没发，抓紧。",
+    ));
+    let t = &e.tasks[&r(-1002, 23)];
+    assert_eq!(
+        t.cluster,
+        e.tasks[&r(-1002, 21)].cluster,
+        "{:?}",
+        t.considered
+    );
+    assert!(
+        t.link
+            .as_ref()
+            .is_some_and(|l| l.reasons.contains(&matcher::Reason::FollowUp)),
+        "{:?}",
+        t.link
+    );
+    // Precision trap: the same chaser words about nothing the group was
+    // asked for stay a piece of work of their own.
+    e.apply(&msg(
+        -1002,
+        24,
+        3,
+        "2024-03-05T16:10:00+08:00",
+        "提醒：防火宣传横幅还有3个村没挂，抓紧。",
+    ));
+    let t = &e.tasks[&r(-1002, 24)];
+    assert!(t.link.is_none(), "{:?}", t.link);
+}
+
+#[test]
+fn a_reminder_in_another_group_is_no_follow_up() {
+    let mut e = engine();
+    // 李娜 (3) chases in her own group an ask that only 周敏's group got.
+    e.apply(&msg(
+        -1001,
+        11,
+        1,
+        "2024-03-04T10:30:00+08:00",
+        "各乡镇：请把冬春季节水利设施巡护记录表整理好，周三下午5点前报送。",
+    ));
+    e.apply(&msg(
+        -1002,
+        25,
+        3,
+        "2024-03-05T16:00:00+08:00",
+        "提醒：巡护记录还有人没发。",
+    ));
+    let t = &e.tasks[&r(-1002, 25)];
+    assert!(
+        !t.considered
+            .iter()
+            .any(|l| reasons_of(t, l).contains(&matcher::Reason::FollowUp)),
+        "{:?}",
+        t.considered
+    );
+}
+
+#[test]
+fn passing_an_ask_on_sets_an_earlier_deadline_not_a_later_one() {
+    // 王磊 (2) received A (due 3/6 12:00) in -1001 and asks in -1002.
+    let a = r#"{"type":"message","chat_id":-1001,"message_id":10,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。"}"#;
+    let mut e = people_and_groups();
+    e.apply(&ev(a));
+    e.apply(&msg(
+        -1002,
+        31,
+        2,
+        "2024-03-04T11:00:00+08:00",
+        "各村：学雷锋志愿服务活动信息和照片3月5日下班前报我汇总。",
+    ));
+    let relay = &e.tasks[&r(-1002, 31)];
+    assert_eq!(relay.cluster, e.tasks[&A].cluster, "{:?}", relay.considered);
+    assert!(
+        relay
+            .link
+            .as_ref()
+            .is_some_and(|l| l.reasons.contains(&matcher::Reason::Relay)),
+        "{:?}",
+        relay.link
+    );
+    // Precision trap: due after what he received, it is not his relay of it.
+    let mut e = people_and_groups();
+    e.apply(&ev(a));
+    e.apply(&msg(
+        -1002,
+        32,
+        2,
+        "2024-03-04T11:00:00+08:00",
+        "各村：学雷锋志愿服务活动信息和照片3月9日下班前报我汇总。",
+    ));
+    let later = &e.tasks[&r(-1002, 32)];
+    assert!(
+        !later
+            .considered
+            .iter()
+            .any(|l| reasons_of(later, l).contains(&matcher::Reason::Relay)),
+        "{:?}",
+        later.considered
+    );
+    assert!(passes_on_in_time(None, Some(Deadline::Day(at().date()))));
+}
+
+#[test]
+fn an_earlier_internal_deadline_at_the_same_hour_is_no_other_instance() {
+    let mut e = engine();
+    e.apply(&msg(
+        -1001,
+        12,
+        1,
+        "2024-03-04T09:00:00+08:00",
+        "各乡镇：请于3月8日17:30前报送春季森林防火值班表。",
+    ));
+    e.apply(&msg(
+        -1002,
+        33,
+        2,
+        "2024-03-04T10:00:00+08:00",
+        "各村：春季森林防火值班表3月7日17:30前报我。",
+    ));
+    let t = &e.tasks[&r(-1002, 33)];
+    assert_eq!(
+        t.cluster,
+        e.tasks[&r(-1001, 12)].cluster,
+        "{:?}",
+        t.considered
+    );
+    assert!(
+        t.link
+            .as_ref()
+            .is_some_and(|l| !l.reasons.contains(&matcher::Reason::AnotherInstance)),
+        "{:?}",
+        t.link
+    );
+    // The same hour on a later day is (a sign of) the next round.
+    e.apply(&msg(
+        -1002,
+        34,
+        3,
+        "2024-03-04T10:05:00+08:00",
+        "各村：每日秸秆禁烧巡查情况今天17:30前报我。",
+    ));
+    e.apply(&msg(
+        -1002,
+        35,
+        3,
+        "2024-03-04T16:00:00+08:00",
+        "各村：每日秸秆禁烧巡查情况明天17:30前报我。",
+    ));
+    let t = &e.tasks[&r(-1002, 35)];
+    assert!(
+        t.considered
+            .first()
+            .is_some_and(|l| reasons_of(t, l).contains(&matcher::Reason::AnotherInstance)),
+        "{:?}",
+        t.considered
+    );
+}
+
+#[test]
+fn done_hides_the_item_for_that_person_only() {
+    let mut e = engine();
+    e.apply(&ev(r#"{"type":"member","chat_id":-1002,"user_id":1}"#));
+    e.apply(&ev(r#"{"type":"done","user_id":2,"task":{"chat_id":-1002,"message_id":20},"date":"2024-03-04T11:00:00+08:00"}"#));
+    assert!(digest::build(&e, UserId(2), at()).items.is_empty());
+    assert_eq!(digest::build(&e, UserId(1), at()).items.len(), 1);
+}
+
+#[test]
+fn an_owner_is_warned_when_another_office_already_asked() {
+    let mut e = engine();
+    e.apply(&ev(
+        r#"{"type":"group","chat_id":-1003,"title":"县文旅局群","owner_id":4}"#,
+    ));
+    e.apply(&ev(r#"{"type":"member","chat_id":-1003,"user_id":4}"#));
+    e.apply(&ev(r#"{"type":"member","chat_id":-1003,"user_id":2}"#));
+    let fx = e.apply(&ev(r#"{"type":"message","chat_id":-1003,"message_id":30,"sender_id":4,"date":"2024-03-04T11:00:00+08:00","text":"各文化站：学雷锋志愿服务活动开展情况（文字+照片）3月6日前报送。"}"#));
+    let Some(Effect::Warning(w)) = fx.first() else {
+        panic!("no warning: {fx:?}")
+    };
+    assert_eq!(w.to, UserId(4));
+    assert!(w.duplicate_of.contains(&A));
+    assert!(!w.reasons.is_empty());
+}

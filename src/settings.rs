@@ -1,0 +1,65 @@
+//! The core's settings built from the config: the file reads they need
+//! (the holiday calendar, the dedup rules) happen here, in the shell, so
+//! that the core reads nothing. `Settings::from_config` and `Rules::load`
+//! are the core types' constructors from files, kept next to those reads.
+
+use crate::config::Config;
+use crate::core::conflicts::ConflictSettings;
+use crate::core::engine::Settings;
+use crate::core::rules::{Rules, RulesError};
+use crate::holidays::{Calendar, HolidayError};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why the settings could not be made from a config.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Holidays(#[from] HolidayError),
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+}
+
+impl Settings {
+    /// Settings from a validated config; the holiday calendar is the bundled
+    /// one unless the config names a file.
+    pub fn from_config(cfg: &Config) -> Result<Settings, SettingsError> {
+        let calendar = match &cfg.organisation.holidays {
+            Some(p) => Calendar::load(p)?,
+            None => Calendar::bundled()?,
+        };
+        let rules = match &cfg.dedup.rules {
+            Some(p) => Rules::load(p)?,
+            None => Rules::bundled()?,
+        };
+        let c = &cfg.conflicts;
+        Ok(Settings {
+            tz: cfg.tz(),
+            lang: cfg.organisation.lang,
+            workday_end: cfg.organisation.workday_end,
+            digest_time: cfg.digest.time,
+            overdue_days: cfg.digest.overdue_days,
+            conflicts: ConflictSettings {
+                pileup_count: c.pileup_count,
+                pileup_window_minutes: c.pileup_window_minutes,
+                short_notice_minutes: c.short_notice_minutes,
+            },
+            rules: Arc::new(rules),
+            allow_all: cfg.groups.allow_all,
+            allow: cfg.groups.allow.clone(),
+            calendar: Arc::new(calendar),
+        })
+    }
+}
+
+impl Rules {
+    /// The rules in a file ([`Rules::parse`] of its text).
+    pub fn load(path: &Path) -> Result<Rules, RulesError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Rules::parse(&file, &text)
+    }
+}
