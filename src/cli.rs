@@ -412,7 +412,7 @@ fn eval_time(
     paths: Vec<PathBuf>,
     floors: Option<PathBuf>,
     verbose: bool,
-    cal: &crate::holidays::Calendar,
+    cal: &crate::core::calendar::holidays::Calendar,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
     use crate::timeeval;

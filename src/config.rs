@@ -2,6 +2,7 @@
 //!
 //! Errors name the file, the line, the field and the fix.
 
+use crate::core::calendar::holidays::{Calendar, HolidayError};
 use crate::model::{ChatId, Lang, UserId};
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
@@ -347,6 +348,19 @@ mod hhmm {
     }
 }
 
+/// The holiday calendar a config names, read from its file (the core
+/// parses it: [`Calendar::parse`]).
+impl Calendar {
+    pub fn load(path: &Path) -> Result<Calendar, HolidayError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| HolidayError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Calendar::parse(&file, &text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,5 +413,14 @@ mod tests {
         let cfg = Config::parse("c.toml", text).expect("syntax is fine");
         let err = crate::core::engine::Settings::from_config(&cfg).expect_err("missing file");
         assert!(err.to_string().contains("nowhere/rules.toml"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_missing_file() {
+        let e = Calendar::load(Path::new("/nonexistent/holidays.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.starts_with("/nonexistent/holidays.toml: "), "{e}");
     }
 }

@@ -10,7 +10,6 @@ pub mod core;
 pub mod eval;
 pub mod event;
 pub mod explain;
-pub mod holidays;
 pub mod journal;
 pub mod model;
 pub mod render;

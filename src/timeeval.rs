@@ -54,8 +54,9 @@
 //! end; 下周X is always the following week's X); the rules above only say
 //! when the corpora mean the same deadline.
 
+use crate::core::calendar::holidays::Calendar;
+use crate::core::calendar::{lunar, named};
 use crate::core::deadline::{self, Ctx, Expr, Grain};
-use crate::holidays::Calendar;
 use crate::model::Lang;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
@@ -314,7 +315,7 @@ fn jionlp_lunar(span: &str, e: &Expr, want: Want, boundary: bool, blur: bool, ho
         return false;
     }
     let d = e.at.date();
-    let Some(solar) = deadline::lunar_to_solar(d.year(), d.month(), d.day()) else {
+    let Some(solar) = lunar::lunar_to_solar(d.year(), d.month(), d.day()) else {
         return false;
     };
     let lunar = Expr {
@@ -382,7 +383,7 @@ fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
         return false;
     }
     let ours = e.at.date();
-    if ours == d + Duration::days(1) && deadline::names_eve_day(&e.text) {
+    if ours == d + Duration::days(1) && named::names_eve_day(&e.text) {
         return true;
     }
     let first_after = d > reference && d <= reference + Duration::days(7);
@@ -534,9 +535,9 @@ fn rt_lunar(span: &Span, w: Want) -> Want {
     let conv = |d: NaiveDate| {
         if d.month() == 12 && d.day() == 31 {
             // 除夕: the last day of the lunar year.
-            deadline::lunar_to_solar(d.year() + 1, 1, 1).and_then(|x| x.pred_opt())
+            lunar::lunar_to_solar(d.year() + 1, 1, 1).and_then(|x| x.pred_opt())
         } else {
-            deadline::lunar_to_solar(d.year(), d.month(), d.day())
+            lunar::lunar_to_solar(d.year(), d.month(), d.day())
         }
     };
     match w {

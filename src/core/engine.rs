@@ -9,8 +9,8 @@ use super::matcher::{self, Df, Signature, Term};
 use super::rules::{Rules, RulesError};
 use super::store::{Messages, TaskId, Tasks};
 use crate::config::{Config, ConflictConfig};
+use crate::core::calendar::holidays::{Calendar, HolidayError};
 use crate::event::{Event, Mention};
-use crate::holidays::{Calendar, HolidayError};
 use crate::model::{Assignees, ChatId, Deadline, Lang, MsgRef, UserId};
 use aho_corasick::AhoCorasick;
 use chrono::{

@@ -1,5 +1,6 @@
 //! The pure core: data and `now` in, data out. No clock reads, no I/O.
 
+pub mod calendar;
 pub mod conflicts;
 pub mod deadline;
 pub mod digest;
