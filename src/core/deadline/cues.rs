@@ -6,7 +6,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// All date mentions, overlapping ones resolved in favour of the longer.
 /// `re.captures_iter(t)` when the cue is present, else nothing (without
 /// even the search's capture allocation).
 pub(super) fn caps<'r, 'h>(

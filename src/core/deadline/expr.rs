@@ -3,12 +3,13 @@
 //! underspecified date's other readings and the context-only families (ago,
 //! "in N days", a year or a month alone, "now").
 
+use super::Ctx;
 use super::cues::Cues;
+use super::dates::dates;
 use super::matches::{Roll, next_char, num, prev_char};
 use super::numbers::with_numbers;
 use super::score::candidates;
 use super::words::{EN_MONTHS, EN_WD, full_year, month_of, weekday_from, year_rel};
-use super::{Ctx, dates};
 use crate::core::calendar::days::{
     add_months, day_in_month, month_day, next_weekday, prev_weekday, ymd,
 };

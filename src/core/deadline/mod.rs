@@ -42,6 +42,12 @@
 //!
 //! Every regex here is compiled once and matched by the `regex` crate, whose
 //! matching is linear in the input: no backtracking blow-ups.
+//!
+//! Layout: `dates` runs the date rule families (`numeric`, `relative`,
+//! `english`, `periods`) and `clock` the times of day, each behind the cue
+//! pre-filter of `cues`; `score` attaches times to days, adds `durations`
+//! and `zones`, and scores which one is the deadline. `numbers` reads
+//! English number words first. `expr` is evaluation only.
 
 /// A regex compiled once, on first use.
 macro_rules! re {
@@ -53,6 +59,7 @@ macro_rules! re {
 
 mod clock;
 mod cues;
+mod dates;
 mod durations;
 mod english;
 mod expr;
@@ -74,8 +81,6 @@ use super::normalize::{fold, fold_cow};
 use crate::core::calendar::holidays::Calendar;
 use crate::model::{Deadline, Lang};
 use chrono::{NaiveDateTime, NaiveTime};
-use cues::Cues;
-use matches::DateM;
 use numbers::with_numbers;
 use regex::Regex;
 use score::candidates;
@@ -189,35 +194,4 @@ fn is_forward(t: &str) -> bool {
         || head.starts_with("转自")
         || head.starts_with("fwd")
         || head.starts_with("fw:")
-}
-
-/// All date mentions, overlapping ones resolved in favour of the longer.
-/// The families push in a fixed order, which decides ties.
-fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<DateM> {
-    let mut out: Vec<DateM> = Vec::new();
-    let ascii_words = ctx.lang == Lang::En || t.is_ascii();
-    if cu.digits() {
-        numeric::dates(t, cu, ctx, &mut out);
-    }
-    relative::days_and_weekdays(t, cu, ctx, ascii_words, &mut out);
-    if ascii_words {
-        relative::en_weekdays(t, cu, ctx, &mut out);
-        english::dates(t, cu, ctx, &mut out);
-    }
-    periods::periods(t, cu, ctx, ascii_words, &mut out);
-    periods::holidays(t, cu, ctx, &mut out);
-    periods::nth_days(t, ctx, full, &mut out);
-    periods::named_days(t, ctx, ascii_words, full, &mut out);
-    // Overlaps: keep the longest span (3月6日 beats 6日).
-    out.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
-    let mut kept: Vec<DateM> = Vec::new();
-    for d in out {
-        if let Some(last) = kept.last()
-            && d.start < last.end
-        {
-            continue;
-        }
-        kept.push(d);
-    }
-    kept
 }

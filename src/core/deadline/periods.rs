@@ -164,6 +164,7 @@ pub(super) fn holidays(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Date
     }
 }
 
+/// 第3天, 2025年第1天 (context, for [`super::expressions`]).
 pub(super) fn nth_days(t: &str, ctx: &Ctx<'_>, full: bool, out: &mut Vec<DateM>) {
     let sent = ctx.sent.date();
     // 第3天 / 2025年第1天: counted from today or from the year's start.
@@ -188,6 +189,7 @@ pub(super) fn nth_days(t: &str, ctx: &Ctx<'_>, full: bool, out: &mut Vec<DateM>)
     }
 }
 
+/// Named days (春节, 中秋, Easter), with a year or a shift ("in 3 years").
 pub(super) fn named_days(
     t: &str,
     ctx: &Ctx<'_>,

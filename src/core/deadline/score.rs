@@ -3,11 +3,12 @@
 
 use super::clock::{resolve, times};
 use super::cues::Cues;
+use super::dates::dates;
 use super::durations::{ago_spans, arrive_early, durations};
-use super::matches::DateM;
+use super::matches::{DateM, TimeM};
 use super::relative::{R_WD_EN, R_WD_ZH};
 use super::zones::zone_near;
-use super::{Cand, Ctx, dates};
+use super::{Cand, Ctx};
 use crate::model::Deadline;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::Duration;
@@ -312,31 +313,7 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     // The cue characters and words, found once for every family below.
     let cu = Cues::new(t);
     let found = dates(t, &cu, ctx, full);
-    // Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep the explicit one.
-    let mut ds: Vec<DateM> = Vec::with_capacity(found.len());
-    for b in found {
-        if let Some(&a) = ds.last() {
-            let gap = t[a.end..b.start].trim();
-            if gap.is_empty() || gap == "(" || gap == "（" || gap == "," {
-                let keep = if b.explicit && !a.explicit { b } else { a };
-                // 3月7日（周四）: the merged span takes the closing paren too.
-                let rest = &t[b.end..];
-                let end = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {
-                    b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0)
-                } else {
-                    b.end
-                };
-                let last = ds.len() - 1;
-                ds[last] = DateM {
-                    start: a.start,
-                    end,
-                    ..keep
-                };
-                continue;
-            }
-        }
-        ds.push(b);
-    }
+    let ds = merge_adjacent(t, found);
     let ts = times(t, &cu, ctx);
     let ago = ago_spans(t, &cu);
     // Sentence starts, for a time that inherits the day named earlier:
@@ -345,38 +322,11 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     let mut stops: Option<Vec<usize>> = None;
     let mut used = vec![false; ds.len()];
     let mut out = Vec::new();
-    // Mentions are short: glue is searched only this far (keeps it linear).
-    const NEAR: usize = 256;
     for tm in &ts {
         // The day this time is on: right before it, right after it, or the
         // last day named earlier on the same line.
         let before_idx = ds.partition_point(|d| d.end <= tm.start);
-        let mut day: Option<(usize, DateM)> = None;
-        for k in (0..before_idx).rev() {
-            let d = ds[k];
-            if tm.start - d.end > NEAR {
-                break;
-            }
-            if is_glue(&t[d.end..tm.start]) {
-                day = Some((k, d));
-                break;
-            }
-        }
-        if day.is_none() {
-            for (k, d) in ds
-                .iter()
-                .enumerate()
-                .skip(ds.partition_point(|d| d.start < tm.end))
-            {
-                if d.start - tm.end > NEAR {
-                    break;
-                }
-                if is_glue(&t[tm.end..d.start]) {
-                    day = Some((k, *d));
-                    break;
-                }
-            }
-        }
+        let day = day_of(t, &ds, tm, before_idx);
         let weak = day.is_some_and(|(_, d)| d.weak);
         let (start, end, date) = match day {
             Some((k, d)) => {
@@ -428,6 +378,88 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             dayless: date.is_none(),
         });
     }
+    days_alone(t, ctx, &ds, &used, &ago, &mut out);
+    durations(t, &cu, ctx, &mut out);
+    arrive_early(t, &cu, &mut out);
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+/// Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep
+/// the explicit one.
+fn merge_adjacent(t: &str, found: Vec<DateM>) -> Vec<DateM> {
+    let mut ds: Vec<DateM> = Vec::with_capacity(found.len());
+    for b in found {
+        if let Some(&a) = ds.last() {
+            let gap = t[a.end..b.start].trim();
+            if gap.is_empty() || gap == "(" || gap == "（" || gap == "," {
+                let keep = if b.explicit && !a.explicit { b } else { a };
+                // 3月7日（周四）: the merged span takes the closing paren too.
+                let rest = &t[b.end..];
+                let end = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {
+                    b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0)
+                } else {
+                    b.end
+                };
+                let last = ds.len() - 1;
+                ds[last] = DateM {
+                    start: a.start,
+                    end,
+                    ..keep
+                };
+                continue;
+            }
+        }
+        ds.push(b);
+    }
+    ds
+}
+
+/// Mentions are short: glue is searched only this far (keeps it linear).
+const NEAR: usize = 256;
+
+/// The day a time is on, with its index in `ds`: the date right before it
+/// (`ds[..before_idx]` end before it), else right after it, joined by glue.
+fn day_of(t: &str, ds: &[DateM], tm: &TimeM, before_idx: usize) -> Option<(usize, DateM)> {
+    let mut day: Option<(usize, DateM)> = None;
+    for k in (0..before_idx).rev() {
+        let d = ds[k];
+        if tm.start - d.end > NEAR {
+            break;
+        }
+        if is_glue(&t[d.end..tm.start]) {
+            day = Some((k, d));
+            break;
+        }
+    }
+    if day.is_none() {
+        for (k, d) in ds
+            .iter()
+            .enumerate()
+            .skip(ds.partition_point(|d| d.start < tm.end))
+        {
+            if d.start - tm.end > NEAR {
+                break;
+            }
+            if is_glue(&t[tm.end..d.start]) {
+                day = Some((k, *d));
+                break;
+            }
+        }
+    }
+    day
+}
+
+/// The dates no time was read on, each a day-precision candidate, except
+/// inside an ago phrase (两天前).
+fn days_alone(
+    t: &str,
+    ctx: &Ctx<'_>,
+    ds: &[DateM],
+    used: &[bool],
+    ago: &[(usize, usize)],
+    out: &mut Vec<Cand>,
+) {
     for (k, d) in ds.iter().enumerate() {
         if used[k] {
             continue;
@@ -449,10 +481,6 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             dayless: false,
         });
     }
-    durations(t, &cu, ctx, &mut out);
-    arrive_early(t, &cu, &mut out);
-    out.sort_by_key(|c| c.start);
-    out
 }
 
 /// Is the text between two mentions short glue ("（周四）", " on ", ", ")?
