@@ -1,9 +1,9 @@
 //! China's public-holiday calendar (法定节假日 and 调休上班), kept as editable
 //! data in `config/holidays.toml`, and the working-day arithmetic built on it.
 //!
-//! Pure: [`Calendar::parse`] reads a file's text, which the shell reads
-//! (`Calendar::load` in [`crate::config`]); [`Calendar::bundled`] parses the
-//! copy of `config/holidays.toml` compiled into the binary.
+//! Pure: [`Calendar::parse`] reads a calendar from text (the shell reads
+//! the file: `Calendar::load`); [`Calendar::bundled`] parses the copy of
+//! `config/holidays.toml` compiled into the binary.
 //!
 //! Data format: one `[[holiday]]` table per holiday per year with `name`,
 //! `name_en`, `day` (the holiday's own date), `start`/`end` (the whole break,
