@@ -12,8 +12,8 @@
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use onedigest::core::calendar::holidays::Calendar;
 use onedigest::core::deadline::{self, Ctx};
-use onedigest::holidays::Calendar;
 use onedigest::model::{Deadline, Lang};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

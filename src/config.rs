@@ -392,12 +392,4 @@ mod tests {
             "{msg}"
         );
     }
-
-    #[test]
-    fn a_missing_rules_file_is_named() {
-        let text = "[dedup]\nrules = \"nowhere/rules.toml\"\n";
-        let cfg = Config::parse("c.toml", text).expect("syntax is fine");
-        let err = crate::core::engine::Settings::from_config(&cfg).expect_err("missing file");
-        assert!(err.to_string().contains("nowhere/rules.toml"), "{err}");
-    }
 }

@@ -8,7 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod event;
-pub mod holidays;
 pub mod journal;
 pub mod model;
 pub mod render;

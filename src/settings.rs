@@ -4,10 +4,10 @@
 //! are the core types' constructors from files, kept next to those reads.
 
 use crate::config::Config;
+use crate::core::calendar::holidays::{Calendar, HolidayError};
 use crate::core::conflicts::ConflictSettings;
 use crate::core::engine::Settings;
 use crate::core::rules::{Rules, RulesError};
-use crate::holidays::{Calendar, HolidayError};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,5 +61,39 @@ impl Rules {
             source,
         })?;
         Rules::parse(&file, &text)
+    }
+}
+
+/// The holiday calendar in a file ([`Calendar::parse`] of its text).
+impl Calendar {
+    pub fn load(path: &Path) -> Result<Calendar, HolidayError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| HolidayError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Calendar::parse(&file, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_rules_file_is_named() {
+        let text = "[dedup]\nrules = \"nowhere/rules.toml\"\n";
+        let cfg = crate::config::Config::parse("c.toml", text).expect("syntax is fine");
+        let err = Settings::from_config(&cfg).expect_err("missing file");
+        assert!(err.to_string().contains("nowhere/rules.toml"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_missing_file() {
+        let e = Calendar::load(Path::new("/nonexistent/holidays.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.starts_with("/nonexistent/holidays.toml: "), "{e}");
     }
 }

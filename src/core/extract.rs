@@ -639,9 +639,10 @@ mod tests {
     use crate::model::Lang;
     use chrono::{NaiveDateTime, NaiveTime};
 
-    static CAL: std::sync::LazyLock<crate::holidays::Calendar> = std::sync::LazyLock::new(|| {
-        crate::holidays::Calendar::bundled().expect("bundled calendar parses")
-    });
+    static CAL: std::sync::LazyLock<crate::core::calendar::holidays::Calendar> =
+        std::sync::LazyLock::new(|| {
+            crate::core::calendar::holidays::Calendar::bundled().expect("bundled calendar parses")
+        });
 
     fn ctx() -> Ctx<'static> {
         Ctx {

@@ -8,6 +8,7 @@
 //! Tests may build their fixtures through the shell (the default config's
 //! settings); the test below holds the rest of the core to the rule.
 
+pub mod calendar;
 pub mod conflicts;
 pub mod deadline;
 pub mod digest;

@@ -54,7 +54,8 @@
 //! when the corpora mean the same deadline.
 
 use super::format::{Span, Want, parse_want};
-use crate::core::deadline::{self, Expr, Grain};
+use crate::core::calendar::{lunar, named};
+use crate::core::deadline::{Expr, Grain};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// The interval an expression covers: [start, end).
@@ -171,7 +172,7 @@ pub(super) fn jionlp_lunar(
         return false;
     }
     let d = e.at.date();
-    let Some(solar) = deadline::lunar_to_solar(d.year(), d.month(), d.day()) else {
+    let Some(solar) = lunar::lunar_to_solar(d.year(), d.month(), d.day()) else {
         return false;
     };
     let lunar = Expr {
@@ -239,7 +240,7 @@ pub(super) fn duckling_day(e: &Expr, want: Want, reference: NaiveDate) -> bool {
         return false;
     }
     let ours = e.at.date();
-    if ours == d + Duration::days(1) && deadline::names_eve_day(&e.text) {
+    if ours == d + Duration::days(1) && named::names_eve_day(&e.text) {
         return true;
     }
     let first_after = d > reference && d <= reference + Duration::days(7);
@@ -275,9 +276,9 @@ pub(super) fn rt_lunar(span: &Span, w: Want) -> Want {
     let conv = |d: NaiveDate| {
         if d.month() == 12 && d.day() == 31 {
             // 除夕: the last day of the lunar year.
-            deadline::lunar_to_solar(d.year() + 1, 1, 1).and_then(|x| x.pred_opt())
+            lunar::lunar_to_solar(d.year() + 1, 1, 1).and_then(|x| x.pred_opt())
         } else {
-            deadline::lunar_to_solar(d.year(), d.month(), d.day())
+            lunar::lunar_to_solar(d.year(), d.month(), d.day())
         }
     };
     match w {

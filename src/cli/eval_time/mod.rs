@@ -15,7 +15,7 @@ pub fn eval_time(
     paths: Vec<PathBuf>,
     floors: Option<PathBuf>,
     verbose: bool,
-    cal: &crate::holidays::Calendar,
+    cal: &crate::core::calendar::holidays::Calendar,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
     let paths = if paths.is_empty() {

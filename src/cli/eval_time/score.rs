@@ -5,8 +5,8 @@ use super::compare::{
     duckling_day, end_of_day, jionlp_lunar, jionlp_offset, matches, midnight, rt_lunar, show,
 };
 use super::format::{Line, Want, accepted, parse_ref, parse_want};
+use crate::core::calendar::holidays::Calendar;
 use crate::core::deadline::{self, Ctx};
-use crate::holidays::Calendar;
 use crate::model::Lang;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};

@@ -33,7 +33,7 @@ use super::deadline::Ctx;
 use super::event::Event;
 use super::matcher::{Df, Term};
 use super::rules::Rules;
-use crate::holidays::Calendar;
+use crate::core::calendar::holidays::Calendar;
 use crate::model::{ChatId, Lang, MsgRef, UserId};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;

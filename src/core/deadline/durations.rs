@@ -1,0 +1,99 @@
+//! Durations and offsets from the send time: N小时内 / "within N hours" as
+//! deadlines, ago spans (两天前) that rule a date out, and 提前N分钟.
+
+use super::cues::{Cue, Cues, caps, finds};
+use super::{Cand, Ctx};
+use crate::model::Deadline;
+use chrono::Duration;
+use regex::Regex;
+use std::sync::LazyLock;
+
+re!(
+    R_DURATION,
+    r"(\d+)\s*个?(小时|分钟|天|日|工作日)(?:内|之内|以内)|(?-u:\b)within (?:the next )?(\d+) (hours?|minutes?|mins?|days?|business days?|working days?)(?-u:\b)|(?-u:\b)(?:closes |due |ends )?in (\d+) (minutes?|mins?|hours?)(?-u:\b)"
+);
+
+re!(
+    R_AGO,
+    r"(\d+)\s*个?(天|小时|分钟|周|星期|个月|月|年)(?:之|以)?前|(?-u:\b)\d+ (?:days?|hours?|minutes?|weeks?|months?) ago(?-u:\b)"
+);
+
+re!(R_EARLY, r"提前(\d+)分钟|(\d+) min(?:ute)?s? early");
+
+/// The spans of ago phrases (两天前, "3 days ago"): a date inside one is no
+/// deadline.
+pub(super) fn ago_spans(t: &str, cu: &Cues<'_>) -> Vec<(usize, usize)> {
+    if cu.digits() {
+        let cue = cu.has('前') || cu.word(Cue::Ago);
+        finds(&R_AGO, cue, t)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// N小时内, "within N days", "in 30 minutes": deadlines from the send time.
+pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
+    let cue = cu.has('内') || cu.word(Cue::In);
+    for c in caps(&R_DURATION, cue, t) {
+        let Some(m) = c.get(0) else { continue };
+        let n: i64 = c
+            .get(1)
+            .or(c.get(3))
+            .or(c.get(5))
+            .and_then(|g| g.as_str().parse().ok())
+            .unwrap_or(0);
+        let unit = c
+            .get(2)
+            .or(c.get(4))
+            .or(c.get(6))
+            .map(|g| g.as_str())
+            .unwrap_or("");
+        let dl = if unit.starts_with("小时") || unit.starts_with("hour") {
+            Deadline::Minute(ctx.sent + Duration::hours(n))
+        } else if unit.starts_with("分钟") || unit.starts_with("min") {
+            Deadline::Minute(ctx.sent + Duration::minutes(n))
+        } else if unit.contains("工作日") || unit.contains("business") || unit.contains("working")
+        {
+            Deadline::Day(
+                ctx.cal
+                    .add_workdays(ctx.sent.date(), n.clamp(0, 366) as u32),
+            )
+        } else {
+            Deadline::Day(ctx.sent.date() + Duration::days(n))
+        };
+        out.push(Cand {
+            start: m.start(),
+            end: m.end(),
+            deadline: dl,
+            score: 5,
+            dayless: false,
+        });
+    }
+}
+
+/// Moves the meeting time before 提前N分钟 / "N minutes early" that much earlier.
+pub(super) fn arrive_early(t: &str, cu: &Cues<'_>, out: &mut [Cand]) {
+    // "提前10分钟到场": the meeting time before it, moved earlier, is the arrival time.
+    if cu.word(Cue::Early)
+        && let Some(c) = R_EARLY.captures(t)
+        && let Some(m) = c.get(0)
+    {
+        let mins: i64 = c
+            .get(1)
+            .or(c.get(2))
+            .and_then(|g| g.as_str().parse().ok())
+            .unwrap_or(0);
+        if let Some(cand) = out
+            .iter_mut()
+            .rev()
+            .find(|x| x.start < m.start() && matches!(x.deadline, Deadline::Minute(_)))
+        {
+            if let Deadline::Minute(at) = cand.deadline {
+                cand.deadline = Deadline::Minute(at - Duration::minutes(mins));
+                cand.score += 3;
+            }
+        }
+    }
+}

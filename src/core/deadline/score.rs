@@ -1,0 +1,550 @@
+//! Which time is the deadline: each candidate (a date, a time on its day,
+//! a duration) scored by the words around it.
+
+use super::clock::{resolve, times};
+use super::cues::Cues;
+use super::dates::dates;
+use super::durations::{ago_spans, arrive_early, durations};
+use super::matches::{DateM, TimeM};
+use super::relative::{R_WD_EN, R_WD_ZH};
+use super::zones::zone_near;
+use super::{Cand, Ctx};
+use crate::model::Deadline;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use chrono::Duration;
+use std::sync::LazyLock;
+
+const HAND_IN: &[&str] = &[
+    "报送", "上报", "提交", "交", "报", "发", "上传", "反馈", "填报", "录入", "回复", "给我",
+    "到场", "到位", "集合", "签到", "完成", "补", "传", "转移", "submit", "send", "upload",
+    "return", "get", "turn", "hand", "file", "reply", "respond", "enter", "finish", "complete",
+    "fill", "share", "drop", "post", "email",
+];
+
+const MEETING: &[&str] = &[
+    "开会", "召开", "会议", "培训", "演练", "参加", "开始", "出发", "例会", "meeting", "training",
+    "drill", "session", "webinar", "clinic", "starts", "begins",
+];
+
+/// A word list searched as one automaton, built once: a single walk over
+/// the text finds any of the words (a loop per word and byte cost
+/// thousands of instructions per candidate). A plain DFA without a
+/// prefilter: the texts searched are a few dozen bytes.
+macro_rules! words {
+    ($name:ident, $list:expr) => {
+        static $name: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build($list)
+                .expect(concat!("valid word list ", stringify!($name)))
+        });
+    };
+}
+
+words!(HAND_IN_WORDS, HAND_IN);
+words!(MEETING_WORDS, MEETING);
+// Who a time is quoted from when it is upstream's, not the sender's.
+words!(
+    UPSTREAM,
+    [
+        "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
+    ]
+);
+
+/// At most the first `n` bytes of `s`, cut on a character boundary.
+fn clip(s: &str, n: usize) -> &str {
+    let mut n = n.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    &s[..n]
+}
+
+/// Whether `s` starts with one of `words` (a byte loop: these lists are
+/// checked per candidate and the words are short).
+fn starts_with_any(s: &str, words: &[&str]) -> bool {
+    let s = s.as_bytes();
+    let Some(&first) = s.first() else {
+        return false;
+    };
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        w.first() == Some(&first) && w.len() <= s.len() && s.iter().zip(w).all(|(a, b)| a == b)
+    })
+}
+
+/// Whether `s` ends with one of `words`.
+fn ends_with_any(s: &str, words: &[&str]) -> bool {
+    let s = s.as_bytes();
+    let Some(&last) = s.last() else {
+        return false;
+    };
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        w.last() == Some(&last)
+            && w.len() <= s.len()
+            && s.iter().rev().zip(w.iter().rev()).all(|(a, b)| a == b)
+    })
+}
+
+fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
+    // The 14 characters before the span (a slice: no allocation).
+    let head = &t[..start];
+    let from = head
+        .char_indices()
+        .rev()
+        .nth(13)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let before = head[from..].trim_end();
+    let after_full = &t[end..];
+    let after = after_full.trim_start();
+    let mut s = 0;
+    // Marked as a deadline.
+    if t[start..end].ends_with('前')
+        || starts_with_any(
+            after,
+            &["前", "之前", "以前", "截止", "为止", "止", "before"],
+        )
+        || ends_with_any(
+            before,
+            &[
+                "截止时间:",
+                "截止时间",
+                "截止日期:",
+                "截止日期",
+                "截止",
+                "by",
+                "before",
+                "due",
+                "until",
+                "till",
+                "no later than",
+                "deadline:",
+                "deadline",
+                "closes",
+                "close",
+                "due by",
+                "due on",
+                "不晚于",
+                "最迟",
+                "务必于",
+                "于",
+                "在",
+            ],
+        )
+        || before.ends_with("截止时间：")
+    {
+        s += 4;
+    }
+    // An enumeration ("8:00、20:00在群里签到") shares what follows it.
+    let window = if after.starts_with('、') || after.starts_with("和") {
+        16
+    } else {
+        10
+    };
+    // What follows within the same clause.
+    let after2 = {
+        let mut end = after.len();
+        for (k, (i, c)) in after.char_indices().enumerate() {
+            if k == window || matches!(c, '，' | ',' | '。' | '；' | ';' | '\n') {
+                end = i;
+                break;
+            }
+        }
+        &after[..end]
+    };
+    // An arrival, assembly or sign-in time replaces the event's start.
+    let arrival = (after.starts_with('到')
+        && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        || starts_with_any(
+            after,
+            &[
+                "集合", "到场", "到岗", "报到", "签到", "出发", "arrive", "check in",
+            ],
+        )
+        || ends_with_any(
+            before,
+            &[
+                "集合时间",
+                "集合",
+                "arrive by",
+                "arrive at",
+                "be there by",
+                "check in by",
+            ],
+        );
+    if arrival {
+        s += 5;
+    }
+    // A time the sender quotes from upstream ("县里周五要") yields to the one
+    // they set for their own readers.
+    if UPSTREAM.is_match(before) {
+        s -= 3;
+    }
+    // "今天是…最后一天": the day itself is the deadline.
+    if after.starts_with('是')
+        && ["最后1天", "最后一天", "截止日", "最后期限", "last day"]
+            .iter()
+            .any(|w| clip(after_full, 80).contains(w))
+    {
+        s += 10;
+    }
+    // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
+    if ends_with_any(
+        before,
+        &[
+            "改至",
+            "改到",
+            "延至",
+            "顺延至",
+            "推迟至",
+            "推迟到",
+            "延期至",
+            "延期到",
+            "调整为",
+            "改为",
+            "改成",
+            "moved to",
+            "pushed to",
+            "extended to",
+            "now",
+        ],
+    ) {
+        s += 4;
+    }
+    if HAND_IN_WORDS.is_match(after2) {
+        s += 2;
+    } else if MEETING_WORDS.is_match(after2) {
+        // Meetings and attendance: the start is the deadline.
+        s += 2;
+    }
+    if minute {
+        s += 1;
+    }
+    // Context, not deadline.
+    if ends_with_any(
+        before,
+        &[
+            "截至",
+            "as of",
+            "since",
+            "from",
+            "moved from",
+            "由",
+            "从",
+            "自",
+            "覆盖",
+            "covering",
+            "原定",
+            "原",
+            "instead of",
+            "not",
+        ],
+    ) || starts_with_any(
+        after,
+        &[
+            "起",
+            "开始",
+            "以来",
+            "至",
+            "-",
+            "~",
+            "期间",
+            "已经",
+            "已过",
+            "过了",
+            "调整为",
+            "改为",
+            "改成",
+            "'s",
+            "是",
+            "召开的",
+            "举办的",
+            "上午到",
+            "onwards",
+            "on,",
+            "through",
+            "to ",
+            "–",
+            "和",
+        ],
+    ) || (before.ends_with("至")
+        && !ends_with_any(before, &["改至", "延至", "顺延至", "推迟至", "延期至"]))
+        || before.ends_with('-')
+        || (after.starts_with('的') && !minute)
+    {
+        s -= 6;
+    }
+    // A secondary ask ("另请…", "also…") does not replace the headline ask.
+    if ends_with_any(
+        before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
+        &["另请", "另外", "另", "also", "separately"],
+    ) {
+        s -= 5;
+    }
+    // 今日推文 / 今天的X name today's work, not a time to hand it in.
+    let span = &t[start..end];
+    if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
+        let next: String = after_full.chars().take(2).collect();
+        let timing = [
+            "前", "之前", "内", "下班", "上午", "下午", "晚上", "中午", "完成", "报", "交", "发",
+            "上传", "提交", "截止", "务必", "必须", "开始", "起", "要", "需", "请", "把", "将",
+            "是", "全天", "就", "必", "一定", "，", ",", "。", " ", "(", "（",
+        ];
+        if next.chars().next().is_some_and(|c| !c.is_ascii())
+            && !timing.iter().any(|w| next.starts_with(w))
+            && !next.is_empty()
+        {
+            s -= 6;
+        }
+    }
+    // Past times are not deadlines of a new ask.
+    if !d.is_pending_at(ctx.sent) {
+        s -= 10;
+    }
+    s
+}
+
+/// Deadline candidates; `full` also reads the context-only families that a
+/// deadline never comes from (named days, 第N天), for [`expressions`].
+pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
+    // The cue characters and words, found once for every family below.
+    let cu = Cues::new(t);
+    let found = dates(t, &cu, ctx, full);
+    let ds = merge_adjacent(t, found);
+    let ts = times(t, &cu, ctx);
+    let ago = ago_spans(t, &cu);
+    // Sentence starts, for a time that inherits the day named earlier:
+    // found on the first such time only (most texts have none), once, so
+    // the whole stays linear.
+    let mut stops: Option<Vec<usize>> = None;
+    let mut used = vec![false; ds.len()];
+    let mut out = Vec::new();
+    for tm in &ts {
+        // The day this time is on: right before it, right after it, or the
+        // last day named earlier on the same line.
+        let before_idx = ds.partition_point(|d| d.end <= tm.start);
+        let day = day_of(t, &ds, tm, before_idx);
+        let weak = day.is_some_and(|(_, d)| d.weak);
+        let (start, end, date) = match day {
+            Some((k, d)) => {
+                used[k] = true;
+                (d.start.min(tm.start), d.end.max(tm.end), Some(d.date))
+            }
+            None => {
+                // The day the time names itself, else the last day named
+                // earlier in the same sentence.
+                let stops = stops.get_or_insert_with(|| {
+                    t.char_indices()
+                        .filter(|(_, c)| {
+                            matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？')
+                        })
+                        .map(|(p, _)| p + 1)
+                        .collect()
+                });
+                let si = stops.partition_point(|&p| p <= tm.start);
+                let sentence_start = if si == 0 { 0 } else { stops[si - 1] };
+                let inherited = match tm.own_day {
+                    Some(off) => Some(ctx.sent.date() + Duration::days(off)),
+                    None => before_idx
+                        .checked_sub(1)
+                        .map(|k| ds[k])
+                        .filter(|d| d.start >= sentence_start)
+                        .map(|d| d.date),
+                };
+                (tm.start, tm.end, inherited)
+            }
+        };
+        let Some(mut dl) = resolve(date, tm.spec, ctx) else {
+            continue;
+        };
+        // "4pm CET", "8:00 GMT", 北京时间8点: into the organisation's zone.
+        let mut end = end;
+        if let (Some(frame), Deadline::Minute(at)) = (ctx.utc_offset, dl)
+            && let Some((zone, zend)) = zone_near(t, tm.start, tm.end)
+        {
+            dl = Deadline::Minute(at + Duration::minutes((frame - zone) as i64));
+            end = end.max(zend);
+        }
+        let minute = matches!(dl, Deadline::Minute(_));
+        let sc = score(t, start, end, dl, minute, ctx) - if weak { 8 } else { 0 };
+        out.push(Cand {
+            start,
+            end,
+            deadline: dl,
+            score: sc,
+            dayless: date.is_none(),
+        });
+    }
+    days_alone(t, ctx, &ds, &used, &ago, &mut out);
+    durations(t, &cu, ctx, &mut out);
+    arrive_early(t, &cu, &mut out);
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+/// Adjacent dates (3月7日（周四）, "Tuesday Oct 22") describe one day: keep
+/// the explicit one.
+fn merge_adjacent(t: &str, found: Vec<DateM>) -> Vec<DateM> {
+    let mut ds: Vec<DateM> = Vec::with_capacity(found.len());
+    for b in found {
+        if let Some(&a) = ds.last() {
+            let gap = t[a.end..b.start].trim();
+            if gap.is_empty() || gap == "(" || gap == "（" || gap == "," {
+                let keep = if b.explicit && !a.explicit { b } else { a };
+                // 3月7日（周四）: the merged span takes the closing paren too.
+                let rest = &t[b.end..];
+                let end = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {
+                    b.end + rest.chars().next().map(char::len_utf8).unwrap_or(0)
+                } else {
+                    b.end
+                };
+                let last = ds.len() - 1;
+                ds[last] = DateM {
+                    start: a.start,
+                    end,
+                    ..keep
+                };
+                continue;
+            }
+        }
+        ds.push(b);
+    }
+    ds
+}
+
+/// Mentions are short: glue is searched only this far (keeps it linear).
+const NEAR: usize = 256;
+
+/// The day a time is on, with its index in `ds`: the date right before it
+/// (`ds[..before_idx]` end before it), else right after it, joined by glue.
+fn day_of(t: &str, ds: &[DateM], tm: &TimeM, before_idx: usize) -> Option<(usize, DateM)> {
+    let mut day: Option<(usize, DateM)> = None;
+    for k in (0..before_idx).rev() {
+        let d = ds[k];
+        if tm.start - d.end > NEAR {
+            break;
+        }
+        if is_glue(&t[d.end..tm.start]) {
+            day = Some((k, d));
+            break;
+        }
+    }
+    if day.is_none() {
+        for (k, d) in ds
+            .iter()
+            .enumerate()
+            .skip(ds.partition_point(|d| d.start < tm.end))
+        {
+            if d.start - tm.end > NEAR {
+                break;
+            }
+            if is_glue(&t[tm.end..d.start]) {
+                day = Some((k, *d));
+                break;
+            }
+        }
+    }
+    day
+}
+
+/// The dates no time was read on, each a day-precision candidate, except
+/// inside an ago phrase (两天前).
+fn days_alone(
+    t: &str,
+    ctx: &Ctx<'_>,
+    ds: &[DateM],
+    used: &[bool],
+    ago: &[(usize, usize)],
+    out: &mut Vec<Cand>,
+) {
+    for (k, d) in ds.iter().enumerate() {
+        if used[k] {
+            continue;
+        }
+        let ai = ago.partition_point(|&(a, _)| a <= d.start);
+        if ai > 0 && ago[ai - 1].1 >= d.end {
+            continue;
+        }
+        let dl = Deadline::Day(d.date);
+        let mut sc = score(t, d.start, d.end, dl, false, ctx);
+        if d.weak {
+            sc -= 8;
+        }
+        out.push(Cand {
+            start: d.start,
+            end: d.end,
+            deadline: dl,
+            score: sc,
+            dayless: false,
+        });
+    }
+}
+
+/// Is the text between two mentions short glue ("（周四）", " on ", ", ")?
+fn is_glue(gap: &str) -> bool {
+    let g = gap.trim();
+    if g.chars().count() > 8 {
+        return false;
+    }
+    // "(…this morning) by EOD": a closing paren first ends the clause.
+    let close = g.find([')', '）']);
+    let open = g.find(['(', '（']);
+    if close.is_some_and(|c| open.is_none_or(|o| c < o)) {
+        return false;
+    }
+    // Removing words only drops characters: nothing left is glue, and a
+    // character no glue word or weekday has stays (the common cases,
+    // decided without allocating or running the weekday regexes).
+    if g.is_empty() {
+        return true;
+    }
+    if !g.chars().all(glue_char) {
+        return false;
+    }
+    let mut s = g.to_string();
+    for w in [
+        "(", ")", "（", "）", ",", "，", "的", "at", "by", "on", "the", "before", "前", "、",
+    ] {
+        s = s.replace(w, "");
+    }
+    let s = R_WD_ZH.replace_all(&s, "");
+    let s = R_WD_EN.replace_all(&s, "");
+    s.trim().is_empty()
+}
+
+/// Whether `c` can be removed as (part of) glue below: a character of a glue
+/// word or of a weekday (any ASCII letter, for brevity), or whitespace,
+/// which trimming removes once the words around it are gone.
+fn glue_char(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_lowercase()
+        || matches!(
+            c,
+            '(' | ')' | '（' | '）' | ',' | '，' | '、' | '.' | '1'
+                ..='7'
+                    | '的'
+                    | '前'
+                    | '上'
+                    | '下'
+                    | '个'
+                    | '本'
+                    | '这'
+                    | '今'
+                    | '周'
+                    | '星'
+                    | '期'
+                    | '礼'
+                    | '拜'
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '日'
+                    | '天'
+        )
+}
