@@ -6,7 +6,7 @@ from them is copied here.
 
 Message identity and "last label wins" mirror ``src/cli/eval/score.rs``: labels are
 keyed by (chat_id, message_id) and an ``edit`` event replaces the text, the
-date the pipeline judges it at (``src/core/engine.rs`` re-judges an edit at the
+date the pipeline judges it at (``src/core/engine/`` re-judges an edit at the
 edit's ``date``) and the label of the message it edits.
 """
 
