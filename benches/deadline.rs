@@ -1,5 +1,6 @@
 //! Deadline extraction speed: `deadline::find` over every message and edit
-//! of the dev scenarios (read from ../shared/corpus/scenarios at bench time,
+//! of the labeled scenarios (read at bench time from `ONEDIGEST_CORPUS`, by
+//! default ../shared/corpus/scenarios,
 //! never copied), on one thread; plus an adversarial 64 KiB input, which
 //! must stay linear. Then the Python dateparser peer
 //! (benches/peers/dateparser_peer.py) on the same messages when python3 and
@@ -34,13 +35,16 @@ struct Corpus {
     finals: Vec<(Msg, serde_json::Value)>,
 }
 
+/// The labeled scenarios: `ONEDIGEST_CORPUS`, else the corpus beside the repository.
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/scenarios")
+    std::env::var_os("ONEDIGEST_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/scenarios"))
 }
 
 fn load() -> Corpus {
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("../shared/corpus/scenarios beside the repository")
+        .expect("the labeled scenarios (ONEDIGEST_CORPUS or ../shared/corpus/scenarios)")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
