@@ -231,6 +231,13 @@ pub const CONTEXT_AFTER: &[&str] = &["'s", "onwards", "on,", "through", "to "];
 /// which does not replace the headline ask's deadline.
 pub const SECONDARY_ASK: &[&str] = &["also", "separately"];
 
+/// After "by 3": words that make the number an hour ("by 3 today", "by 5
+/// sharp"); any other word makes it a count ("by 3 schools").
+pub const HOUR_AFTER_BY: &[&str] = &[
+    "today", "tomorrow", "please", "pls", "on", "this", "tonight", "so", "and", "if", "at",
+    "latest", "sharp", "o'clock", "oclock", "ish", "in",
+];
+
 // Is a new ask the same work as an earlier one?
 
 /// A reminder or chaser: the message points at an earlier ask.

@@ -8,9 +8,11 @@
 //! marks that belong to no language. Adding a phrasing means adding it to
 //! one language's file.
 //!
-//! Grammar stays with its parser: regexes that embed words (month names),
-//! the cue words that only gate which deadline regexes run, and the glue
-//! between a date and a time are not lexicon.
+//! Grammar and data stay with their parsers: regexes that embed words
+//! (month names), the cue words that only gate which deadline regexes run
+//! (`deadline::cues`), the glue between a date and a time, number words,
+//! time-zone names and holiday names. The admins' synonyms, stop words and
+//! deliverables come from the rules file (`core::rules`), not from here.
 
 pub mod en;
 pub mod zh;
@@ -138,6 +140,11 @@ pub const SECONDARY_ASK: Words = Words::new(zh::SECONDARY_ASK, en::SECONDARY_ASK
 /// What may follow 今天 or 今日 when it times the ask.
 pub const TODAY_TIMED_BY: Words = Words::new(zh::TODAY_TIMED_BY, &[]).with_marks(CLAUSE_MARKS);
 
+/// Right after 本周: the week names the work.
+pub const WORK_AFTER_WEEK: Words = Words::new(zh::WORK_AFTER_WEEK, &[]);
+/// After "by 3": the number is an hour.
+pub const HOUR_AFTER_BY: Words = Words::new(&[], en::HOUR_AFTER_BY);
+
 // Is a new ask the same work as an earlier one? (`core::engine`)
 
 /// A reminder or chaser.
@@ -185,6 +192,8 @@ mod tests {
         ("CONTEXT_AFTER", CONTEXT_AFTER),
         ("SECONDARY_ASK", SECONDARY_ASK),
         ("TODAY_TIMED_BY", TODAY_TIMED_BY),
+        ("WORK_AFTER_WEEK", WORK_AFTER_WEEK),
+        ("HOUR_AFTER_BY", HOUR_AFTER_BY),
         ("FOLLOW_UP", FOLLOW_UP),
         ("MAKEUP", MAKEUP),
         ("RESCHEDULE", RESCHEDULE),

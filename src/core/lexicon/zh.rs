@@ -312,6 +312,12 @@ pub const TODAY_TIMED_BY: &[&str] = &[
     "必", "一定", "，", "。", "（",
 ];
 
+/// Right after 本周 or 这周: the week names the work (本周小结, 本周值班),
+/// not when it is due.
+pub const WORK_AFTER_WEEK: &[&str] = &[
+    "小结", "总结", "工作", "例会", "计划", "学习", "值班", "志愿",
+];
+
 // Is a new ask the same work as an earlier one?
 
 /// A reminder or chaser: the message points at an earlier ask.
