@@ -16,7 +16,7 @@ use super::people::Change;
 use super::state::Shared;
 use crate::core::engine::Engine;
 use crate::event::{Event, Mention};
-use crate::model::{ChatId, MsgRef, UserId};
+use crate::model::{ChatId, UserId};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use futures::stream::{BoxStream, StreamExt};
@@ -540,14 +540,6 @@ where
             }
         }
         self.inner.hint_allowed_updates(&mut all.into_iter());
-    }
-}
-
-/// The message a feedback or done button points at, for answers.
-pub fn callback_target(data: Option<&str>) -> Option<MsgRef> {
-    match data.and_then(Callback::decode)? {
-        Callback::Done(m) => Some(m),
-        Callback::Feedback { task, .. } => Some(task),
     }
 }
 

@@ -14,8 +14,10 @@ use super::commands;
 use super::outbox::{Kind, Part};
 use crate::config::Config;
 use crate::core::engine::Settings;
+use crate::core::hash::Fnv1a;
 use crate::model::{Lang, UserId};
 use crate::settings::SettingsError;
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -89,8 +91,8 @@ impl Detector {
     /// A short name of the versions last read, for idempotency keys: the
     /// same rejected version is announced once, across restarts too.
     pub fn version_key(&self) -> String {
-        // FNV-1a: stable across builds, unlike std's hasher.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        // Stable across builds and restarts, unlike std's hasher.
+        let mut h = Fnv1a::default();
         for (p, s) in &self.seen {
             let part = match s {
                 Stamp::Missing => format!("{}|missing;", p.display()),
@@ -101,12 +103,9 @@ impl Detector {
                     format!("{}|{len}|{ns};", p.display())
                 }
             };
-            for b in part.bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
+            h.write(part.as_bytes());
         }
-        format!("{h:016x}")
+        format!("{:016x}", h.finish())
     }
 }
 

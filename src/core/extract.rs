@@ -3,6 +3,7 @@
 //! Pure: the message, its context and the send time in, a verdict out.
 
 use super::deadline::{self, Ctx, Found};
+use super::lexicon::{self, Words};
 use super::normalize::fold;
 use crate::model::{Assignees, Deadline, UserId};
 use aho_corasick::AhoCorasick;
@@ -44,360 +45,38 @@ pub struct Extraction {
     pub folded: String,
 }
 
-const ACKS: &[&str] = &[
-    "收到",
-    "好的",
-    "好",
-    "明白",
-    "已收到",
-    "收到了",
-    "ok",
-    "okay",
-    "ok!",
-    "好嘞",
-    "嗯",
-    "谢谢",
-    "辛苦了",
-    "辛苦",
-    "了解",
-    "got it",
-    "will do",
-    "thanks",
-    "thank you",
-    "noted",
-    "roger",
-    "on it",
-    "done",
-    "sent",
-    "yes",
-    "sure",
-    "收到👌",
-    "👍",
-    "👌",
-    "🙏",
-];
-
-/// Words that on their own make a message an ask.
-const STRONG: &[&str] = &[
-    "请",
-    "麻烦",
-    "务必",
-    "抓紧",
-    "尽快",
-    "必须",
-    "记得",
-    "别忘",
-    "不要忘",
-    "要求",
-    "提醒",
-    "需要",
-    "一定要",
-    "每天",
-    "每日",
-    "发这里",
-    "发群里",
-    "交这里",
-    "报我",
-    "发我",
-    "给我",
-    "交我",
-    "报过来",
-    "发过来",
-    "你把",
-    "你去",
-    "你负责",
-    "你跟",
-    "你带",
-    "你和",
-    "你排",
-    "你准备",
-    "你弄",
-    "一下",
-    "补交",
-    "补报",
-    "重新报",
-    "重新发",
-    "速报",
-    "立即",
-    "准时",
-    "截止",
-    "前报",
-    "前交",
-    "前提交",
-    "前上传",
-    "前完成",
-    "前发",
-    "前上报",
-    "前填报",
-    "前录入",
-    "前到",
-    "前收齐",
-    "没交的",
-    "还没交",
-    "还没报",
-    "还差",
-    "没发的",
-    "没报的",
-    "未报",
-    "未交",
-    "未上传",
-    "抓紧",
-    "please",
-    "pls",
-    "need ",
-    "needs ",
-    "must",
-    "required",
-    "reminder",
-    "remind",
-    "due",
-    "deadline",
-    "make sure",
-    "still missing",
-    "still need",
-    "haven't",
-    "hasn't",
-    "can you",
-    "could you",
-    "would you",
-    "if you can",
-    "if you have a minute",
-    "asap",
-    "wants",
-];
-
-/// Verbs that hand something in or do something.
-const HAND_IN: &[&str] = &[
-    "报送", "上报", "提交", "交", "报", "发", "上传", "反馈", "填报", "录入", "回复", "参加",
-    "参会", "到场", "签到", "转发", "点赞", "完成", "统计", "排查", "拍照", "组织", "开展", "设置",
-    "收缴", "动员", "集合", "值班", "到岗", "落实", "做好", "submit", "send", "upload", "fill",
-    "share", "attend", "join", "check in", "complete", "finish", "update", "grab", "return",
-    "text ", "photo", "drop",
-];
-
-/// English imperatives at the start of a sentence.
-const IMPERATIVE: &[&str] = &[
-    "send",
-    "submit",
-    "upload",
-    "fill",
-    "complete",
-    "share",
-    "drop",
-    "get ",
-    "grab",
-    "return",
-    "bring",
-    "check",
-    "text ",
-    "update",
-    "make sure",
-    "finish",
-    "email",
-    "call",
-    "post",
-    "print",
-    "sign",
-    "bring",
-    "join",
-    "attend",
-    "arrive",
-    "report",
-    "confirm",
-    "reply",
-    "respond",
-    "add ",
-    "log ",
-    "book",
-    "order",
-];
-
-/// Thanks, praise and well-wishing: closing words, not asks.
-const THANKS: &[&str] = &[
-    "谢谢",
-    "感谢",
-    "辛苦",
-    "表扬",
-    "不错",
-    "圆满",
-    "注意安全",
-    "快乐",
-    "thanks",
-    "thank you",
-    "great job",
-    "well done",
-    "smooth",
-];
-
-/// A generic exhortation with no concrete deliverable.
-const EXHORT: &[&str] = &[
-    "认真贯彻落实",
-    "贯彻落实",
-    "学习领会",
-    "抓好落实",
-    "高度重视",
-];
-
-/// Someone reporting work done, not asking for it.
-const STATUS: &[&str] = &[
-    "填好了",
-    "弄好了",
-    "做好了",
-    "已补报",
-    "已补交",
-    "补交了",
-    "已交齐",
-    "已汇总",
-    "已全部",
-    "都收齐了",
-    "已收齐",
-    "收齐了",
-    "交齐了",
-    "已完成",
-    "已报送",
-    "已上传",
-    "已提交",
-];
-
-/// Plans and promises of the sender are not asks.
-const PROMISE: &[&str] = &[
-    "我会",
-    "我马上",
-    "我这就",
-    "我稍后",
-    "我明天",
-    "我今天",
-    "我下午",
-    "我晚点",
-    "我周",
-    "我们会",
-    "我们马上",
-    "我们明天",
-    "我来",
-    "我先",
-    "我把",
-    "我们把",
-    "我这边",
-    "马上发",
-    "马上报",
-    "稍后发",
-    "i'll",
-    "i will",
-    "we'll",
-    "we will",
-    "i'm going to",
-    "will send",
-    "will have",
-];
-
-const CANCEL: &[&str] = &[
-    "取消",
-    "不用来了",
-    "不用交",
-    "不用报",
-    "不用参加",
-    "cancelled",
-    "canceled",
-    "is off",
-    "called off",
-    "no longer needed",
-    "not needed",
-];
-
-const LATER: &[&str] = &[
-    "随后发",
-    "另行通知",
-    "后续通知",
-    "详见后续",
-    "details to follow",
-    "more details to follow",
-    "details later",
-];
-
-const INVITE: &[&str] = &[
-    "欢迎",
-    "welcome",
-    "anyone curious",
-    "if you're interested",
-    "feel free to come",
-    "all are welcome",
-];
-
-/// Words that address everyone in the group, or units in it.
-const GROUP_WORDS: &[&str] = &[
-    "各位",
-    "大家",
-    "全体",
-    "各村",
-    "各乡镇",
-    "各办",
-    "各支部",
-    "各部门",
-    "各单位",
-    "各科室",
-    "各社区",
-    "各网格",
-    "各站",
-    "各文化站",
-    "各位同志",
-    "所有",
-    "各组",
-    "全镇",
-    "各联络员",
-    "各村联络员",
-    "all ",
-    "everyone",
-    "everybody",
-    "team",
-    "principals",
-    "site leads",
-    "nurses",
-    "all staff",
-    "folks",
-];
-
-fn contains_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.contains(w))
-}
-
 /// The word lists `extract` asks about, by bit.
-const MARKED: &[&str] = &[
-    "前", "截止", "之内", "以内", "by ", "due", "before", "until", "within", "no later",
-];
-const ADDRESS: &[&str] = &["请", "你", "各", "please", "you"];
-const URGE: &[&str] = &["请", "务必", "must", "please"];
-const STILL_OPEN: &[&str] = &["还", "未", "没", "不用重复"];
-const LISTS: [&[&str]; 13] = [
-    STRONG,
-    GROUP_WORDS,
-    HAND_IN,
-    MARKED,
-    ADDRESS,
-    CANCEL,
-    LATER,
-    INVITE,
-    URGE,
-    THANKS,
-    EXHORT,
-    STATUS,
-    STILL_OPEN,
+const LISTS: [Words; 13] = [
+    lexicon::ASK_CUES,
+    lexicon::GROUP_ADDRESS,
+    lexicon::HAND_IN_VERBS,
+    lexicon::DEADLINE_MARKERS,
+    lexicon::ADDRESSING,
+    lexicon::CANCELLATIONS,
+    lexicon::DETAILS_LATER,
+    lexicon::INVITATIONS,
+    lexicon::URGING,
+    lexicon::THANKS,
+    lexicon::EXHORTATIONS,
+    lexicon::WORK_DONE,
+    lexicon::STILL_OPEN,
 ];
 
 /// A list of [`LISTS`], by its place there.
 #[derive(Debug, Clone, Copy)]
 enum List {
-    Strong,
-    GroupWords,
-    HandIn,
-    Marked,
-    Address,
-    Cancel,
-    Later,
-    Invite,
-    Urge,
+    AskCues,
+    GroupAddress,
+    HandInVerbs,
+    DeadlineMarkers,
+    Addressing,
+    Cancellations,
+    DetailsLater,
+    Invitations,
+    Urging,
     Thanks,
-    Exhort,
-    Status,
+    Exhortations,
+    WorkDone,
     StillOpen,
 }
 
@@ -412,7 +91,7 @@ impl Present {
         static WORDS: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
             let mut lists_of: BTreeMap<&str, u32> = BTreeMap::new();
             for (i, list) in LISTS.iter().enumerate() {
-                for w in *list {
+                for w in list.iter() {
                     *lists_of.entry(w).or_default() |= 1 << i;
                 }
             }
@@ -441,8 +120,8 @@ fn is_ack(f: &str) -> bool {
     if core.is_empty() {
         return true;
     }
-    ACKS.iter().any(|a| {
-        core == *a || (core.starts_with(a) && core.chars().count() <= a.chars().count() + 3)
+    lexicon::ACKNOWLEDGEMENTS.iter().any(|a| {
+        core == a || (core.starts_with(a) && core.chars().count() <= a.chars().count() + 3)
     })
 }
 
@@ -453,20 +132,7 @@ fn is_info_question(f: &str) -> bool {
         return false;
     }
     // A request phrased as a question aimed at someone is still an ask.
-    let request = [
-        "能把",
-        "能不能把",
-        "可以把",
-        "帮我",
-        "帮忙",
-        "麻烦",
-        "can you",
-        "could you",
-        "would you",
-        "can someone",
-        "please",
-    ];
-    !contains_any(t, &request)
+    !lexicon::QUESTION_REQUESTS.in_text(t)
 }
 
 static PROMISE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -475,7 +141,7 @@ static PROMISE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 
 fn is_promise(f: &str) -> bool {
     let head: String = f.chars().take(12).collect();
-    contains_any(&head, PROMISE)
+    lexicon::PROMISES.in_text(&head)
         || PROMISE_RE.is_match(f)
         || f.starts_with("我") && !f.contains("请") && !f.contains("你")
 }
@@ -484,10 +150,10 @@ fn is_promise(f: &str) -> bool {
 fn has_imperative(f: &str) -> bool {
     f.split(['.', '!', '?', ':', ';', '\n', '—', '-'])
         .map(|s| s.trim_start_matches(|c: char| !c.is_alphanumeric()))
-        .any(|s| starts_with_word(s, IMPERATIVE))
+        .any(|s| starts_with_word(s, lexicon::IMPERATIVES))
 }
 
-fn starts_with_word(s: &str, words: &[&str]) -> bool {
+fn starts_with_word(s: &str, words: Words) -> bool {
     words.iter().any(|w| {
         s.starts_with(w)
             && (w.ends_with(' ') || !s[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
@@ -524,20 +190,20 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     let deadline = deadline::find_folded(f, ctx);
     let has = Present::of(f);
     let assignees = assignees(f, input, has);
-    let strong = has.any(List::Strong) || has_imperative(f);
+    let strong = has.any(List::AskCues) || has_imperative(f);
     let addressed = !input.mentioned.is_empty()
         || matches!(assignees, Assignees::People(_))
-        || has.any(List::GroupWords);
+        || has.any(List::GroupAddress);
     let mut score = 0;
     if strong {
         score += 3;
     }
-    if has.any(List::HandIn) {
+    if has.any(List::HandInVerbs) {
         score += 1;
     }
     // A deadline counts when it is marked as one or gives a clock time:
     // "今天下午" alone is often just when something happens.
-    let marked = has.any(List::Marked);
+    let marked = has.any(List::DeadlineMarkers);
     match deadline {
         Found::Deadline(Deadline::Minute(_)) | Found::SameAsEarlier => score += 1,
         Found::Deadline(Deadline::Day(_)) if marked => score += 1,
@@ -549,13 +215,13 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if is_vocative(f, input) {
         score += 2;
     }
-    if input.sender_is_owner && has.any(List::HandIn) {
+    if input.sender_is_owner && has.any(List::HandInVerbs) {
         score += 1;
     }
     if is_ack(f) {
         score -= 10;
     }
-    if ACKS
+    if lexicon::ACKNOWLEDGEMENTS
         .iter()
         .any(|a| a.chars().count() >= 2 && f.starts_with(a))
     {
@@ -566,25 +232,25 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     }
     if is_promise(f) {
         // "我汇总后报县里" beside "请各村报我" is the sender's next step, not the ask.
-        score -= if has.any(List::Address) { 1 } else { 5 };
+        score -= if has.any(List::Addressing) { 1 } else { 5 };
     }
-    if has.any(List::Cancel) {
+    if has.any(List::Cancellations) {
         score -= 6;
     }
-    if has.any(List::Later) && !strong {
+    if has.any(List::DetailsLater) && !strong {
         score -= 4;
     }
-    if has.any(List::Invite) && !has.any(List::Urge) {
+    if has.any(List::Invitations) && !has.any(List::Urging) {
         score -= 4;
     }
     if has.any(List::Thanks) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
     {
         score -= 2;
     }
-    if has.any(List::Exhort) {
+    if has.any(List::Exhortations) {
         score -= 4;
     }
-    if has.any(List::Status) && !has.any(List::StillOpen) {
+    if has.any(List::WorkDone) && !has.any(List::StillOpen) {
         score -= 3;
     }
     Extraction {
@@ -597,7 +263,7 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
 }
 
 fn assignees(f: &str, input: &Input<'_>, has: Present) -> Assignees {
-    if has.any(List::GroupWords) {
+    if has.any(List::GroupAddress) {
         return Assignees::Group;
     }
     let mut people: Vec<UserId> = input
@@ -686,26 +352,26 @@ mod tests {
     fn word_lists_found_in_one_pass_as_by_a_search_per_word() {
         // Each named list is the one at its place.
         for (list, words) in [
-            (List::Strong, STRONG),
-            (List::GroupWords, GROUP_WORDS),
-            (List::HandIn, HAND_IN),
-            (List::Marked, MARKED),
-            (List::Address, ADDRESS),
-            (List::Cancel, CANCEL),
-            (List::Later, LATER),
-            (List::Invite, INVITE),
-            (List::Urge, URGE),
-            (List::Thanks, THANKS),
-            (List::Exhort, EXHORT),
-            (List::Status, STATUS),
-            (List::StillOpen, STILL_OPEN),
+            (List::AskCues, lexicon::ASK_CUES),
+            (List::GroupAddress, lexicon::GROUP_ADDRESS),
+            (List::HandInVerbs, lexicon::HAND_IN_VERBS),
+            (List::DeadlineMarkers, lexicon::DEADLINE_MARKERS),
+            (List::Addressing, lexicon::ADDRESSING),
+            (List::Cancellations, lexicon::CANCELLATIONS),
+            (List::DetailsLater, lexicon::DETAILS_LATER),
+            (List::Invitations, lexicon::INVITATIONS),
+            (List::Urging, lexicon::URGING),
+            (List::Thanks, lexicon::THANKS),
+            (List::Exhortations, lexicon::EXHORTATIONS),
+            (List::WorkDone, lexicon::WORK_DONE),
+            (List::StillOpen, lexicon::STILL_OPEN),
         ] {
             assert_eq!(LISTS[list as usize], words, "{list:?}");
         }
         let mut texts: Vec<String> = LISTS
             .iter()
             .flat_map(|l| l.iter())
-            .map(|w| w.to_string())
+            .map(String::from)
             .collect();
         texts.extend(
             [
@@ -720,11 +386,7 @@ mod tests {
         for t in &texts {
             let has = Present::of(t);
             for (i, list) in LISTS.iter().enumerate() {
-                assert_eq!(
-                    has.0 & (1 << i) != 0,
-                    contains_any(t, list),
-                    "{t} in list {i}"
-                );
+                assert_eq!(has.0 & (1 << i) != 0, list.in_text(t), "{t} in list {i}");
             }
         }
     }

@@ -242,12 +242,9 @@ static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|转发[^:：]{0,12}[:：]|转[:：]|fwd?:)*\s*(?:[^:：\n]{0,15}[^:：\n\d][:：])?").expect("valid regex")
 });
 
+/// A term's hash: FNV-1a, its halves folded together.
 fn fnv(bytes: &[u8]) -> Term {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
+    let h = super::hash::fnv1a(bytes);
     (h ^ (h >> 32)) as Term
 }
 
@@ -544,7 +541,7 @@ impl<'a> Weighed<'a> {
         let mut table = vec![0u64; 1 << bits];
         let mask = table.len() - 1;
         for (i, t) in sig.terms.iter().enumerate() {
-            let mut at = Self::slot(*t, shift);
+            let mut at = super::hash::fib_slot(*t, shift);
             while table[at] != 0 {
                 at = (at + 1) & mask;
             }
@@ -559,10 +556,6 @@ impl<'a> Weighed<'a> {
         }
     }
 
-    fn slot(term: Term, shift: u32) -> usize {
-        (term.wrapping_mul(0x9E37_79B1) >> shift) as usize
-    }
-
     /// The summed weight and the number of the terms `b` (sorted) shares
     /// with the new ask. Both lists are sorted, so shared terms come in
     /// the new ask's order and the sum is the same, to the last bit, as a
@@ -572,7 +565,7 @@ impl<'a> Weighed<'a> {
         let mut shared = 0.0;
         let mut n = 0;
         for &x in b {
-            let mut at = Self::slot(x, self.shift);
+            let mut at = super::hash::fib_slot(x, self.shift);
             loop {
                 let s = self.table[at];
                 if s == 0 {

@@ -15,6 +15,8 @@ pub mod digest;
 pub mod engine;
 pub mod event;
 pub mod extract;
+pub mod hash;
+pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
 pub mod rules;

@@ -4,6 +4,7 @@
 use super::Ctx;
 use super::cues::{Cue, Cues, caps, finds};
 use super::matches::{Pod, TimeM, TimeSpec, next_char, num, prev_char};
+use crate::core::lexicon;
 use crate::model::{Deadline, Lang};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use regex::Regex;
@@ -417,12 +418,7 @@ fn en_bare_hours(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
         if c.get(1).is_some() {
             // "by 3 schools", "by 2 staff": a count, not an hour.
             if rest.starts_with(|ch: char| ch.is_ascii_alphabetic())
-                && ![
-                    "today", "tomorrow", "please", "pls", "on", "this", "tonight", "so", "and",
-                    "if", "at", "latest", "sharp", "o'clock", "oclock", "ish", "in",
-                ]
-                .iter()
-                .any(|w| rest.starts_with(w))
+                && !lexicon::HOUR_AFTER_BY.iter().any(|w| rest.starts_with(w))
             {
                 continue;
             }

@@ -77,7 +77,7 @@ mod tests;
 
 pub use expr::{Expr, Grain, expressions};
 
-use super::normalize::{fold, fold_cow};
+use super::normalize::fold_cow;
 use crate::core::calendar::holidays::Calendar;
 use crate::model::{Deadline, Lang};
 use chrono::{NaiveDateTime, NaiveTime};
@@ -151,15 +151,6 @@ pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
     // Borrowed when nothing folds: no copy of the message.
     let folded = fold_cow(text);
     find_folded(&folded, ctx)
-}
-
-/// Every time expression in `text`, resolved, with how strongly each reads
-/// as a deadline: for evaluating the parser on labelled time expressions.
-pub fn candidates_in(text: &str, ctx: &Ctx<'_>) -> (String, Vec<Cand>) {
-    let folded = fold(text);
-    let t = with_numbers(&folded, ctx).into_owned();
-    let c = candidates(&t, ctx, true);
-    (t, c)
 }
 
 /// As [`find`], on text already passed through [`fold`].

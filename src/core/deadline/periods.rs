@@ -11,6 +11,7 @@ use crate::core::calendar::days::{
 use crate::core::calendar::named::{
     NAMED, NAMED_MAP, Named, TABLE, named_in, named_near, solar_term,
 };
+use crate::core::lexicon;
 use chrono::{Datelike, Duration};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -81,11 +82,7 @@ pub(super) fn periods(
                 let names_object = next.starts_with('\'')
                     || next.starts_with('的')
                     || next.starts_with('末')
-                    || [
-                        "小结", "总结", "工作", "例会", "计划", "学习", "值班", "志愿",
-                    ]
-                    .iter()
-                    .any(|w| next.starts_with(w))
+                    || lexicon::WORK_AFTER_WEEK.iter().any(|w| next.starts_with(w))
                     || next
                         .chars()
                         .next()

@@ -9,22 +9,11 @@ use super::matches::{DateM, TimeM};
 use super::relative::{R_WD_EN, R_WD_ZH};
 use super::zones::zone_near;
 use super::{Cand, Ctx};
+use crate::core::lexicon::{self, Words};
 use crate::model::Deadline;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::Duration;
 use std::sync::LazyLock;
-
-const HAND_IN: &[&str] = &[
-    "报送", "上报", "提交", "交", "报", "发", "上传", "反馈", "填报", "录入", "回复", "给我",
-    "到场", "到位", "集合", "签到", "完成", "补", "传", "转移", "submit", "send", "upload",
-    "return", "get", "turn", "hand", "file", "reply", "respond", "enter", "finish", "complete",
-    "fill", "share", "drop", "post", "email",
-];
-
-const MEETING: &[&str] = &[
-    "开会", "召开", "会议", "培训", "演练", "参加", "开始", "出发", "例会", "meeting", "training",
-    "drill", "session", "webinar", "clinic", "starts", "begins",
-];
 
 /// A word list searched as one automaton, built once: a single walk over
 /// the text finds any of the words (a loop per word and byte cost
@@ -36,21 +25,15 @@ macro_rules! words {
             AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::DFA))
                 .prefilter(false)
-                .build($list)
+                .build($list.iter())
                 .expect(concat!("valid word list ", stringify!($name)))
         });
     };
 }
 
-words!(HAND_IN_WORDS, HAND_IN);
-words!(MEETING_WORDS, MEETING);
-// Who a time is quoted from when it is upstream's, not the sender's.
-words!(
-    UPSTREAM,
-    [
-        "县里", "区里", "市里", "省里", "上级", "局里", "needs it", "wants it", "want it",
-    ]
-);
+words!(HAND_IN_WORDS, lexicon::HAND_IN_DEADLINE_CUES);
+words!(MEETING_WORDS, lexicon::MEETING_CUES);
+words!(UPSTREAM_WORDS, lexicon::UPSTREAM);
 
 /// At most the first `n` bytes of `s`, cut on a character boundary.
 fn clip(s: &str, n: usize) -> &str {
@@ -63,7 +46,16 @@ fn clip(s: &str, n: usize) -> &str {
 
 /// Whether `s` starts with one of `words` (a byte loop: these lists are
 /// checked per candidate and the words are short).
-fn starts_with_any(s: &str, words: &[&str]) -> bool {
+fn starts_with_any(s: &str, words: Words) -> bool {
+    words.lists().iter().any(|l| starts_with_one_of(s, l))
+}
+
+/// Whether `s` ends with one of `words`.
+fn ends_with_any(s: &str, words: Words) -> bool {
+    words.lists().iter().any(|l| ends_with_one_of(s, l))
+}
+
+fn starts_with_one_of(s: &str, words: &[&str]) -> bool {
     let s = s.as_bytes();
     let Some(&first) = s.first() else {
         return false;
@@ -74,8 +66,7 @@ fn starts_with_any(s: &str, words: &[&str]) -> bool {
     })
 }
 
-/// Whether `s` ends with one of `words`.
-fn ends_with_any(s: &str, words: &[&str]) -> bool {
+fn ends_with_one_of(s: &str, words: &[&str]) -> bool {
     let s = s.as_bytes();
     let Some(&last) = s.last() else {
         return false;
@@ -103,38 +94,8 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     let mut s = 0;
     // Marked as a deadline.
     if t[start..end].ends_with('前')
-        || starts_with_any(
-            after,
-            &["前", "之前", "以前", "截止", "为止", "止", "before"],
-        )
-        || ends_with_any(
-            before,
-            &[
-                "截止时间:",
-                "截止时间",
-                "截止日期:",
-                "截止日期",
-                "截止",
-                "by",
-                "before",
-                "due",
-                "until",
-                "till",
-                "no later than",
-                "deadline:",
-                "deadline",
-                "closes",
-                "close",
-                "due by",
-                "due on",
-                "不晚于",
-                "最迟",
-                "务必于",
-                "于",
-                "在",
-            ],
-        )
-        || before.ends_with("截止时间：")
+        || starts_with_any(after, lexicon::DEADLINE_AFTER)
+        || ends_with_any(before, lexicon::DEADLINE_BEFORE)
     {
         s += 4;
     }
@@ -158,60 +119,22 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // An arrival, assembly or sign-in time replaces the event's start.
     let arrival = (after.starts_with('到')
         && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
-        || starts_with_any(
-            after,
-            &[
-                "集合", "到场", "到岗", "报到", "签到", "出发", "arrive", "check in",
-            ],
-        )
-        || ends_with_any(
-            before,
-            &[
-                "集合时间",
-                "集合",
-                "arrive by",
-                "arrive at",
-                "be there by",
-                "check in by",
-            ],
-        );
+        || starts_with_any(after, lexicon::ARRIVAL_AFTER)
+        || ends_with_any(before, lexicon::ARRIVAL_BEFORE);
     if arrival {
         s += 5;
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
-    if UPSTREAM.is_match(before) {
+    if UPSTREAM_WORDS.is_match(before) {
         s -= 3;
     }
     // "今天是…最后一天": the day itself is the deadline.
-    if after.starts_with('是')
-        && ["最后1天", "最后一天", "截止日", "最后期限", "last day"]
-            .iter()
-            .any(|w| clip(after_full, 80).contains(w))
-    {
+    if after.starts_with('是') && lexicon::LAST_DAY.in_text(clip(after_full, 80)) {
         s += 10;
     }
     // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
-    if ends_with_any(
-        before,
-        &[
-            "改至",
-            "改到",
-            "延至",
-            "顺延至",
-            "推迟至",
-            "推迟到",
-            "延期至",
-            "延期到",
-            "调整为",
-            "改为",
-            "改成",
-            "moved to",
-            "pushed to",
-            "extended to",
-            "now",
-        ],
-    ) {
+    if ends_with_any(before, lexicon::MOVED_TO) {
         s += 4;
     }
     if HAND_IN_WORDS.is_match(after2) {
@@ -224,54 +147,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         s += 1;
     }
     // Context, not deadline.
-    if ends_with_any(
-        before,
-        &[
-            "截至",
-            "as of",
-            "since",
-            "from",
-            "moved from",
-            "由",
-            "从",
-            "自",
-            "覆盖",
-            "covering",
-            "原定",
-            "原",
-            "instead of",
-            "not",
-        ],
-    ) || starts_with_any(
-        after,
-        &[
-            "起",
-            "开始",
-            "以来",
-            "至",
-            "-",
-            "~",
-            "期间",
-            "已经",
-            "已过",
-            "过了",
-            "调整为",
-            "改为",
-            "改成",
-            "'s",
-            "是",
-            "召开的",
-            "举办的",
-            "上午到",
-            "onwards",
-            "on,",
-            "through",
-            "to ",
-            "–",
-            "和",
-        ],
-    ) || (before.ends_with("至")
-        && !ends_with_any(before, &["改至", "延至", "顺延至", "推迟至", "延期至"]))
+    if ends_with_any(before, lexicon::CONTEXT_BEFORE)
+        || starts_with_any(after, lexicon::CONTEXT_AFTER)
+        // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
+        || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO))
         || before.ends_with('-')
         || (after.starts_with('的') && !minute)
     {
@@ -280,7 +159,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // A secondary ask ("另请…", "also…") does not replace the headline ask.
     if ends_with_any(
         before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
-        &["另请", "另外", "另", "also", "separately"],
+        lexicon::SECONDARY_ASK,
     ) {
         s -= 5;
     }
@@ -288,13 +167,8 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     let span = &t[start..end];
     if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
         let next: String = after_full.chars().take(2).collect();
-        let timing = [
-            "前", "之前", "内", "下班", "上午", "下午", "晚上", "中午", "完成", "报", "交", "发",
-            "上传", "提交", "截止", "务必", "必须", "开始", "起", "要", "需", "请", "把", "将",
-            "是", "全天", "就", "必", "一定", "，", ",", "。", " ", "(", "（",
-        ];
         if next.chars().next().is_some_and(|c| !c.is_ascii())
-            && !timing.iter().any(|w| next.starts_with(w))
+            && !lexicon::TODAY_TIMED_BY.iter().any(|w| next.starts_with(w))
             && !next.is_empty()
         {
             s -= 6;

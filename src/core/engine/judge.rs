@@ -5,6 +5,7 @@
 
 use super::Engine;
 use super::records::{Link, Task};
+use crate::core::lexicon::{FOLLOW_UP, MAKEUP, OFFICE_SUFFIXES, RESCHEDULE};
 use crate::core::matcher::{self, Signature};
 use crate::model::{Assignees, ChatId, Deadline, MsgRef, UserId};
 use aho_corasick::AhoCorasick;
@@ -32,54 +33,6 @@ pub(super) struct Probe<'a> {
     pub(super) follows_up: bool,
 }
 
-/// Words of a reminder or chaser: the message points at an earlier ask.
-const FOLLOW_UP: &[&str] = &[
-    "提醒",
-    "还没",
-    "还差",
-    "还有",
-    "没交",
-    "没报",
-    "没发",
-    "未交",
-    "未报",
-    "未上传",
-    "未完成",
-    "未提交",
-    "抓紧",
-    "催",
-    "最后一天",
-    "别忘",
-    "不变",
-    "reminder",
-    "still",
-    "missing",
-    "haven't",
-    "not yet",
-    "last call",
-];
-
-/// Words that ask anew for what an expired ask did not get.
-const MAKEUP: &[&str] = &["补交", "补报", "补上", "补发", "漏报", "make up", "missed"];
-
-/// Words that move an earlier ask's time.
-const RESCHEDULE: &[&str] = &[
-    "延期",
-    "顺延",
-    "推迟",
-    "改到",
-    "改至",
-    "调整",
-    "提前",
-    "改为",
-    "moved",
-    "extended",
-    "postponed",
-    "pushed",
-    "rescheduled",
-    "now due",
-];
-
 /// Which kinds of cue words a text holds, found in one pass.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub(super) struct Cues {
@@ -92,8 +45,13 @@ impl Cues {
     pub(super) fn of(folded: &str) -> Cues {
         // Pattern ids run through FOLLOW_UP, then MAKEUP, then RESCHEDULE.
         static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::new(FOLLOW_UP.iter().chain(MAKEUP).chain(RESCHEDULE))
-                .expect("fixed cue words")
+            AhoCorasick::new(
+                FOLLOW_UP
+                    .iter()
+                    .chain(MAKEUP.iter())
+                    .chain(RESCHEDULE.iter()),
+            )
+            .expect("fixed cue words")
         });
         let mut cues = Cues::default();
         // Overlapping: a word inside another kind's word still counts.
@@ -357,9 +315,6 @@ impl ChatMemo {
     }
 }
 
-/// Characters that end an institution's name (县应急管理局, 宣传部, 党政办…).
-const OFFICE_SUFFIX: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
-
 /// The office a work group belongs to, from its title: the head up to the
 /// first separator, when it ends in an institution's suffix and has three
 /// or more characters (县应急管理局 from 县应急管理局·乡镇应急办群).
@@ -374,7 +329,7 @@ pub(super) fn office_of(title: &str) -> Option<Box<[char]>> {
     let head = head.trim_end_matches('群');
     let office: Box<[char]> = head.chars().collect();
     let last = *office.last()?;
-    (office.len() >= 3 && OFFICE_SUFFIX.contains(&last)).then_some(office)
+    (office.len() >= 3 && OFFICE_SUFFIXES.contains(&last)).then_some(office)
 }
 
 /// An office-suffix character of a text and the (up to) seven characters
@@ -394,7 +349,7 @@ fn suffix_runs(text: &str) -> Vec<SuffixRun> {
         window.copy_within(1.., 0);
         window[7] = c;
         seen += 1;
-        if OFFICE_SUFFIX.contains(&c) {
+        if OFFICE_SUFFIXES.contains(&c) {
             out.push(SuffixRun {
                 chars: window,
                 len: seen.min(8),

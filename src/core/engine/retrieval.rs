@@ -127,7 +127,7 @@ impl Counts {
 
     #[inline]
     fn bump(&mut self, id: TaskId) {
-        let mut i = (id.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+        let mut i = crate::core::hash::fib_slot(id, 22);
         loop {
             i &= Self::SLOTS - 1;
             let s = self.slots[i];

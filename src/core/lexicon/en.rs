@@ -1,0 +1,264 @@
+//! The English words of the lexicon, one list per purpose (see the module
+//! above for how each purpose's lists are combined across languages).
+//! Texts are folded (`normalize::fold`) before they are searched, so the
+//! words here are lower-case. A trailing space ("need ") keeps a word from
+//! matching the start of a longer one.
+
+// Is a message a task?
+
+/// Replies that only acknowledge ("got it"): a message that is one of
+/// these, or little more, is no ask.
+pub const ACKNOWLEDGEMENTS: &[&str] = &[
+    "ok",
+    "okay",
+    "ok!",
+    "got it",
+    "will do",
+    "thanks",
+    "thank you",
+    "noted",
+    "roger",
+    "on it",
+    "done",
+    "sent",
+    "yes",
+    "sure",
+];
+
+/// Words that on their own make a message an ask.
+pub const ASK_CUES: &[&str] = &[
+    "please",
+    "pls",
+    "need ",
+    "needs ",
+    "must",
+    "required",
+    "reminder",
+    "remind",
+    "due",
+    "deadline",
+    "make sure",
+    "still missing",
+    "still need",
+    "haven't",
+    "hasn't",
+    "can you",
+    "could you",
+    "would you",
+    "if you can",
+    "if you have a minute",
+    "asap",
+    "wants",
+];
+
+/// Verbs that hand something in or do something: a message with one reads
+/// more like an ask.
+pub const HAND_IN_VERBS: &[&str] = &[
+    "submit", "send", "upload", "fill", "share", "attend", "join", "check in", "complete",
+    "finish", "update", "grab", "return", "text ", "photo", "drop",
+];
+
+/// Imperative verbs: a sentence that opens with one is an ask.
+pub const IMPERATIVES: &[&str] = &[
+    "send",
+    "submit",
+    "upload",
+    "fill",
+    "complete",
+    "share",
+    "drop",
+    "get ",
+    "grab",
+    "return",
+    "bring",
+    "check",
+    "text ",
+    "update",
+    "make sure",
+    "finish",
+    "email",
+    "call",
+    "post",
+    "print",
+    "sign",
+    "join",
+    "attend",
+    "arrive",
+    "report",
+    "confirm",
+    "reply",
+    "respond",
+    "add ",
+    "log ",
+    "book",
+    "order",
+];
+
+/// Thanks, praise and well-wishing: closing words, not asks.
+pub const THANKS: &[&str] = &["thanks", "thank you", "great job", "well done", "smooth"];
+
+/// The sender's own plans and promises, at the start of a message: not asks.
+pub const PROMISES: &[&str] = &[
+    "i'll",
+    "i will",
+    "we'll",
+    "we will",
+    "i'm going to",
+    "will send",
+    "will have",
+];
+
+/// Something called off: no longer an ask.
+pub const CANCELLATIONS: &[&str] = &[
+    "cancelled",
+    "canceled",
+    "is off",
+    "called off",
+    "no longer needed",
+    "not needed",
+];
+
+/// An announcement whose details come later: not yet an ask.
+pub const DETAILS_LATER: &[&str] = &[
+    "details to follow",
+    "more details to follow",
+    "details later",
+];
+
+/// An invitation, which people may decline: not an ask.
+pub const INVITATIONS: &[&str] = &[
+    "welcome",
+    "anyone curious",
+    "if you're interested",
+    "feel free to come",
+    "all are welcome",
+];
+
+/// Words that address everyone in the group, or units in it.
+pub const GROUP_ADDRESS: &[&str] = &[
+    "all ",
+    "everyone",
+    "everybody",
+    "team",
+    "principals",
+    "site leads",
+    "nurses",
+    "all staff",
+    "folks",
+];
+
+/// Words that mark a date in a message as a deadline (a date alone is
+/// often just when something happens).
+pub const DEADLINE_MARKERS: &[&str] = &["by ", "due", "before", "until", "within", "no later"];
+
+/// Words that address the reader: a sender's own plan beside one is still
+/// part of an ask.
+pub const ADDRESSING: &[&str] = &["please", "you"];
+
+/// Words that press the reader: an invitation with one is an ask.
+pub const URGING: &[&str] = &["must", "please"];
+
+/// A question that is a request aimed at someone ("could you…?"), not a
+/// question for information.
+pub const QUESTION_REQUESTS: &[&str] =
+    &["can you", "could you", "would you", "can someone", "please"];
+
+// Which time is the deadline?
+
+/// A hand-in verb in the clause after a time: the time is when to hand in.
+pub const HAND_IN_DEADLINE_CUES: &[&str] = &[
+    "submit", "send", "upload", "return", "get", "turn", "hand", "file", "reply", "respond",
+    "enter", "finish", "complete", "fill", "share", "drop", "post", "email",
+];
+
+/// A meeting in the clause after a time: its start is the deadline.
+pub const MEETING_CUES: &[&str] = &[
+    "meeting", "training", "drill", "session", "webinar", "clinic", "starts", "begins",
+];
+
+/// Who a time is quoted from when it is upstream's, not the sender's.
+pub const UPSTREAM: &[&str] = &["needs it", "wants it", "want it"];
+
+/// Right after a time: it is a deadline ("5pm before the meeting").
+pub const DEADLINE_AFTER: &[&str] = &["before"];
+
+/// Right before a time: it is a deadline ("by", "no later than").
+pub const DEADLINE_BEFORE: &[&str] = &[
+    "by",
+    "before",
+    "due",
+    "until",
+    "till",
+    "no later than",
+    "deadline:",
+    "deadline",
+    "closes",
+    "close",
+    "due by",
+    "due on",
+];
+
+/// Right after a time: an arrival or sign-in, which replaces the event's
+/// start as the deadline.
+pub const ARRIVAL_AFTER: &[&str] = &["arrive", "check in"];
+
+/// Right before a time: an arrival time.
+pub const ARRIVAL_BEFORE: &[&str] = &["arrive by", "arrive at", "be there by", "check in by"];
+
+/// After "today is…": the day itself is the last day.
+pub const LAST_DAY: &[&str] = &["last day"];
+
+/// Right before a time: the time an ask was moved to, the deadline now.
+pub const MOVED_TO: &[&str] = &["moved to", "pushed to", "extended to", "now"];
+
+/// Right before a time: it is context (since, from, as of, instead of),
+/// not a deadline.
+pub const CONTEXT_BEFORE: &[&str] = &[
+    "as of",
+    "since",
+    "from",
+    "moved from",
+    "covering",
+    "instead of",
+    "not",
+];
+
+/// Right after a time: it is context (a start, a range, what a thing is),
+/// not a deadline.
+pub const CONTEXT_AFTER: &[&str] = &["'s", "onwards", "on,", "through", "to "];
+
+/// Right before a time, punctuation aside: a secondary ask ("also…"),
+/// which does not replace the headline ask's deadline.
+pub const SECONDARY_ASK: &[&str] = &["also", "separately"];
+
+/// After "by 3": words that make the number an hour ("by 3 today", "by 5
+/// sharp"); any other word makes it a count ("by 3 schools").
+pub const HOUR_AFTER_BY: &[&str] = &[
+    "today", "tomorrow", "please", "pls", "on", "this", "tonight", "so", "and", "if", "at",
+    "latest", "sharp", "o'clock", "oclock", "ish", "in",
+];
+
+// Is a new ask the same work as an earlier one?
+
+/// A reminder or chaser: the message points at an earlier ask.
+pub const FOLLOW_UP: &[&str] = &[
+    "reminder",
+    "still",
+    "missing",
+    "haven't",
+    "not yet",
+    "last call",
+];
+
+/// Asking anew for what an expired ask did not get.
+pub const MAKEUP: &[&str] = &["make up", "missed"];
+
+/// Moving an earlier ask's time.
+pub const RESCHEDULE: &[&str] = &[
+    "moved",
+    "extended",
+    "postponed",
+    "pushed",
+    "rescheduled",
+    "now due",
+];
