@@ -1,4 +1,4 @@
-//! Evaluation only (`eval-time`, `crate::cli::eval_time`), never run by the
+//! Evaluation only (the `eval-time` command in the shell), never run by the
 //! bot: every time expression in a text, deadline or not, resolved, with an
 //! underspecified date's other readings and the context-only families (ago,
 //! "in N days", a year or a month alone, "now").
