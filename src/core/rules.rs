@@ -2,6 +2,7 @@
 //! compiled into regexes and tables the matcher reads. Pure: text in, rules
 //! (or an error naming the file, line and field) out.
 
+use crate::core::dupmodel::Model;
 use crate::model::ChatId;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -29,6 +30,10 @@ struct RulesFile {
     never_merge: Vec<TermPair>,
     #[serde(default)]
     always_merge: Vec<TermPair>,
+    /// The duplicate model's weights (`bias` and one per signal); without
+    /// it the hand-set score is used.
+    #[serde(default)]
+    model: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -123,6 +128,8 @@ pub struct Rules {
     groups: HashMap<ChatId, GroupRule>,
     pub never_merge: Vec<TermPair>,
     pub always_merge: Vec<TermPair>,
+    /// The fitted duplicate model: when set, a pair's score is its probability.
+    pub model: Option<Model>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -406,7 +413,15 @@ impl Rules {
                 }
             }
         }
+        let model = match &raw.model {
+            Some(table) => Some(Model::from_table(table).map_err(|m| {
+                let (field, message) = m.split_once(": ").unwrap_or(("model", &m));
+                bad(field.into(), message.into())
+            })?),
+            None => None,
+        };
         Ok(Rules {
+            model,
             duplicate: t.duplicate,
             maybe: t.maybe,
             undated_days: raw.pending.undated_days,

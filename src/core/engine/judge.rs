@@ -5,6 +5,7 @@
 
 use super::Engine;
 use super::records::{Link, Task};
+use crate::core::dupmodel::{Features, f};
 use crate::core::matcher::{self, Signature};
 use crate::model::{Assignees, ChatId, Deadline, MsgRef, UserId};
 use aho_corasick::AhoCorasick;
@@ -114,7 +115,13 @@ impl Cues {
 impl Engine {
     /// Earlier asks of still-open clusters, best first (at most three); the
     /// best carries its reasons.
-    pub(super) fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
+    /// With `samples`, every candidate's signals are kept there too (for
+    /// fitting the model).
+    pub(super) fn best_match(
+        &self,
+        p: &Probe<'_>,
+        mut samples: Option<&mut Vec<(MsgRef, Features)>>,
+    ) -> Vec<Link> {
         let weighed = matcher::Weighed::new(p.sig, &self.df);
         let new_text = self.pair_rule_text(p.src);
         let ids = self.retrieve(p.sig, p.src.chat_id, p.reply_to);
@@ -177,9 +184,11 @@ impl Engine {
             if !is_open {
                 continue;
             }
-            let score = self
-                .judge(p, &weighed, new_text.as_deref(), t, &mut memo, false)
-                .score;
+            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            if let Some(s) = samples.as_deref_mut() {
+                s.push((t.src, v.features));
+            }
+            let score = v.score;
             let x = (score.clamp(0.0, 1.0), t.sent, t);
             let at = scored.partition_point(|e| order(e, &x) != std::cmp::Ordering::Greater);
             if at < 3 {
@@ -258,7 +267,12 @@ impl Engine {
             );
             return v;
         }
+        let x = &mut v.features;
+        x[f::OTHER_CHAT] = flag(old.src.chat_id != p.src.chat_id);
+        x[f::THIN_NEW] = flag(matcher::is_thin(p.sig));
+        x[f::THIN_OLD] = flag(matcher::is_thin(&old.sig));
         if p.reply_to == Some(old.src) {
+            v.features[f::REPLY] = 1.0;
             v.score = v.score.max(0.9);
             v.note_first(explain, matcher::Reason::Reply);
         }
@@ -275,6 +289,7 @@ impl Engine {
                 Assignees::People(people) => people.contains(&p.sender),
             };
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
+            v.features[f::SAME_ASKER] = 1.0;
             v.score += 0.1;
             v.note(explain, matcher::Reason::SameAsker);
         } else if alike
@@ -285,10 +300,12 @@ impl Engine {
         {
             // Relaying down: the sender was asked this in the other group,
             // or names the office that asked it there (县应急局的…, 县委宣传部要…).
+            v.features[f::RELAY] = 1.0;
             v.score += 0.15;
             v.note(explain, matcher::Reason::Relay);
         }
         if let Some(bonus) = follow_up_bonus(p, old, v.score) {
+            v.features[f::FOLLOW_UP] = 1.0;
             v.score += bonus;
             v.note(explain, matcher::Reason::FollowUp);
         }
@@ -296,6 +313,7 @@ impl Engine {
             && a.iter().all(|x| !b.contains(x))
         {
             // Parallel asks of different people ("石桥村的也一样") are separate work.
+            v.features[f::DIFFERENT_PEOPLE] = 1.0;
             v.score -= 0.4;
             v.note(explain, matcher::Reason::DifferentPeople);
         }
@@ -304,6 +322,7 @@ impl Engine {
             && a.date() > b.date()
             && !p.reschedules
         {
+            v.features[f::ANOTHER_INSTANCE] = 1.0;
             v.score -= 0.5;
             v.note(explain, matcher::Reason::AnotherInstance);
         }
@@ -312,11 +331,19 @@ impl Engine {
             && (a.date().num_days_from_ce() - b.date().num_days_from_ce()).abs() > 5
             && !(a.date() < b.date() && relayed)
         {
+            v.features[f::DEADLINES_FAR_APART] = 1.0;
             v.score -= 0.2;
             v.note(explain, matcher::Reason::DeadlinesFarApart);
         }
+        if let Some(m) = &rules.model {
+            v.score = m.prob(&v.features);
+        }
         v
     }
+}
+
+fn flag(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
 }
 
 /// What a new ask's sender and text say about another group, worked out

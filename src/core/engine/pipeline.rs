@@ -5,7 +5,7 @@
 
 use super::Engine;
 use super::judge::{Cues, Probe};
-use super::records::{Candidate, Decision, Effect, Reading, Task};
+use super::records::{Candidate, Decision, Effect, Reading, Sample, Task};
 use super::retrieval::TOO_COMMON;
 use crate::core::deadline::Found;
 use crate::core::event::Mention;
@@ -156,7 +156,8 @@ impl Engine {
             makeup: cues.makeup,
             follows_up: cues.follows_up || cues.reschedules,
         };
-        let considered = self.best_match(&probe);
+        let mut samples = Vec::new();
+        let considered = self.best_match(&probe, self.collect.then_some(&mut samples));
         let rules = &self.settings.rules;
         let threshold = if rules.merges_in(src.chat_id) {
             rules.threshold_for(src.chat_id)
@@ -172,6 +173,7 @@ impl Engine {
             deadline,
             considered,
             joins,
+            samples,
         }
     }
 
@@ -230,7 +232,14 @@ impl Engine {
                 deadline,
                 considered,
                 joins,
+                samples,
             } => {
+                self.samples
+                    .extend(
+                        samples
+                            .into_iter()
+                            .map(|(old, x)| Sample { new: src, old, x }),
+                    );
                 let best = considered.first().cloned();
                 let (cluster, link) = match (joins, best.clone()) {
                     (Some(c), Some(l)) => (c, Some(l)),
