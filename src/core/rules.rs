@@ -41,6 +41,10 @@ struct RulesFile {
 struct Thresholds {
     duplicate: f64,
     maybe: f64,
+    /// The mean score a joining ask needs against the cluster's latest
+    /// asks (default: `duplicate`).
+    #[serde(default)]
+    cluster: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -111,6 +115,8 @@ pub struct TermPair {
 pub struct Rules {
     pub duplicate: f64,
     pub maybe: f64,
+    /// The mean score a joining ask needs against its cluster's latest asks.
+    pub cluster: f64,
     pub undated_days: i64,
     pub undated_match_days: i64,
     /// Each word → the first word of its synonym group.
@@ -329,6 +335,12 @@ impl Rules {
                 "must be between 0.0 and 1.0".into(),
             ));
         }
+        if t.cluster.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+            return Err(bad(
+                "thresholds.cluster".into(),
+                "must be between 0.0 and 1.0".into(),
+            ));
+        }
         if !(0.0..=t.duplicate).contains(&t.maybe) {
             return Err(bad(
                 "thresholds.maybe".into(),
@@ -424,6 +436,7 @@ impl Rules {
             model,
             duplicate: t.duplicate,
             maybe: t.maybe,
+            cluster: t.cluster.unwrap_or(t.duplicate),
             undated_days: raw.pending.undated_days,
             undated_match_days: raw.pending.undated_match_days,
             synonyms,

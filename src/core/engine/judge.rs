@@ -31,6 +31,10 @@ pub(super) struct Probe<'a> {
     /// A reminder or chaser (提醒, 还没交, "still missing"), or a moved time:
     /// it points at an open ask rather than stating new work.
     pub(super) follows_up: bool,
+    /// The text recurs each day or shift, or each week: an earlier day's
+    /// (week's) ask is another instance of it.
+    pub(super) daily: bool,
+    pub(super) weekly: bool,
 }
 
 /// Words of a reminder or chaser: the message points at an earlier ask.
@@ -81,34 +85,110 @@ const RESCHEDULE: &[&str] = &[
     "now due",
 ];
 
+/// Words that say two pieces of work are separate ("…和上周的是两回事",
+/// "a different return from last month's"): the ask never joins the work it
+/// sets itself apart from.
+const SEPARATE: &[&str] = &[
+    "两回事",
+    "不是一回事",
+    "不是同一",
+    "别搞混",
+    "不要搞混",
+    "不要混",
+    "别混",
+    "分开报",
+    "分开填",
+    "分开交",
+    "different return",
+    "different report",
+    "different form",
+    "different one",
+    "separate form",
+    "separate return",
+    "separate report",
+    "separate from",
+    "not the same as",
+    "not the same one",
+    "don't mix",
+    "do not mix",
+    "not to be confused",
+];
+
+/// Words of work that recurs each day or shift: each day's instance is its
+/// own piece of work.
+const DAILY: &[&str] = &[
+    "每天",
+    "每日",
+    "日报",
+    "当日",
+    "今日的",
+    "当天的",
+    "班次",
+    "交班",
+    "接班",
+    "早班",
+    "夜班",
+    "晚班",
+    "daily",
+    "each day",
+    "every day",
+    "today's",
+    "tonight's",
+    "shift",
+    "handover",
+];
+
+/// Words of work that recurs each week: each week's instance is its own.
+const WEEKLY: &[&str] = &[
+    "每周",
+    "周报",
+    "本周的",
+    "weekly",
+    "each week",
+    "every week",
+    "this week's",
+];
+
 /// Which kinds of cue words a text holds, found in one pass.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub(super) struct Cues {
     pub(super) follows_up: bool,
     pub(super) makeup: bool,
     pub(super) reschedules: bool,
+    pub(super) separate: bool,
+    pub(super) daily: bool,
+    pub(super) weekly: bool,
 }
 
 impl Cues {
     pub(super) fn of(folded: &str) -> Cues {
-        // Pattern ids run through FOLLOW_UP, then MAKEUP, then RESCHEDULE.
+        // Pattern ids run through the lists in KINDS' order.
+        const KINDS: [&[&str]; 6] = [FOLLOW_UP, MAKEUP, RESCHEDULE, SEPARATE, DAILY, WEEKLY];
         static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::new(FOLLOW_UP.iter().chain(MAKEUP).chain(RESCHEDULE))
-                .expect("fixed cue words")
+            AhoCorasick::new(KINDS.iter().flat_map(|k| k.iter())).expect("fixed cue words")
         });
-        let mut cues = Cues::default();
+        let mut found = [false; KINDS.len()];
         // Overlapping: a word inside another kind's word still counts.
         for m in WORDS.find_overlapping_iter(folded) {
-            let i = m.pattern().as_usize();
-            if i < FOLLOW_UP.len() {
-                cues.follows_up = true;
-            } else if i < FOLLOW_UP.len() + MAKEUP.len() {
-                cues.makeup = true;
-            } else {
-                cues.reschedules = true;
+            let mut i = m.pattern().as_usize();
+            let mut k = 0;
+            while k < KINDS.len() && i >= KINDS[k].len() {
+                i -= KINDS[k].len();
+                k += 1;
+            }
+            if let Some(x) = found.get_mut(k) {
+                *x = true;
             }
         }
-        cues
+        let [follows_up, makeup, reschedules, separate, daily, weekly] = found;
+        Cues {
+            follows_up,
+            makeup,
+            reschedules,
+            separate,
+            daily,
+            weekly,
+        }
     }
 }
 
@@ -173,6 +253,11 @@ impl Engine {
             if t.src == p.src || t.sent > p.at {
                 continue;
             }
+            // A chaser or pointer belongs to the one ask it points at and
+            // must never tie two others together: it is no target itself.
+            if matcher::is_thin(&t.sig) && p.reply_to != Some(t.src) {
+                continue;
+            }
             let is_open = match open.iter().find(|(c, _)| *c == t.cluster) {
                 Some((_, o)) => *o,
                 None => {
@@ -213,6 +298,34 @@ impl Engine {
                 }
             })
             .collect()
+    }
+
+    /// Does the new ask fit the cluster as a whole, not merely its best
+    /// match? Its mean score against the cluster's latest (up to eight)
+    /// asks that name their work must also reach `threshold` (the rules'
+    /// fitted `cluster` threshold): one link at a
+    /// time, a cluster would otherwise drift from one piece of work to the
+    /// next. Thin asks (chasers) are left out of the mean.
+    pub(super) fn fits_cluster(&self, p: &Probe<'_>, cluster: u64, threshold: f64) -> bool {
+        let Some(members) = self.clusters.get(&cluster) else {
+            return true;
+        };
+        let weighed = matcher::Weighed::new(p.sig, &self.df);
+        let new_text = self.pair_rule_text(p.src);
+        let mut memo = ChatMemo::default();
+        let (mut sum, mut n) = (0.0, 0usize);
+        let named = members
+            .iter()
+            .rev()
+            .filter_map(|id| self.tasks.by_id(*id))
+            .filter(|t| t.src != p.src && !matcher::is_thin(&t.sig))
+            .take(WHOLE_CLUSTER);
+        for t in named {
+            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            sum += v.score.clamp(0.0, 1.0);
+            n += 1;
+        }
+        n == 0 || sum / n as f64 >= threshold
     }
 
     /// The folded text of a new ask for the admins' pair rules, when any
@@ -326,6 +439,11 @@ impl Engine {
             v.score -= 0.5;
             v.note(explain, matcher::Reason::AnotherInstance);
         }
+        if v.features[f::ANOTHER_INSTANCE] == 0.0 && another_round(p, old) {
+            v.features[f::ANOTHER_INSTANCE] = 1.0;
+            v.score -= 0.5;
+            v.note(explain, matcher::Reason::AnotherInstance);
+        }
         if let (Some(a), Some(b)) = (p.deadline, old.deadline)
             // Day numbers, not a `Duration`: this runs for every candidate.
             && (a.date().num_days_from_ce() - b.date().num_days_from_ce()).abs() > 5
@@ -338,6 +456,11 @@ impl Engine {
         if let Some(m) = &rules.model {
             v.score = m.prob(&v.features);
         }
+        if v.features[f::ANOTHER_INSTANCE] > 0.0 {
+            // Another day's (shift's, week's) instance is its own piece of
+            // work however alike the wording: at most the owner is asked.
+            v.score = v.score.min(rules.maybe);
+        }
         v
     }
 }
@@ -345,6 +468,9 @@ impl Engine {
 fn flag(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
+
+/// How many of a cluster's latest asks a joining ask is weighed against.
+const WHOLE_CLUSTER: usize = 8;
 
 /// What a new ask's sender and text say about another group, worked out
 /// once per group while its candidates are scored.
@@ -468,6 +594,17 @@ pub(super) fn passes_on_in_time(new: Option<Deadline>, old: Option<Deadline>) ->
     }
 }
 
+/// Work that recurs each day (shift) or week, asked again on another day
+/// (week): that day's own instance, unless it chases or moves the earlier
+/// one or replies to it.
+fn another_round(p: &Probe<'_>, old: &Task) -> bool {
+    if p.follows_up || p.reply_to == Some(old.src) {
+        return false;
+    }
+    let (a, b) = (p.at.date(), old.sent.date());
+    (p.daily && a != b) || (p.weekly && a.iso_week() != b.iso_week())
+}
+
 /// A reminder, chaser or moved time in the group of an open ask, about the
 /// same work: it names little beyond a topic word or the deliverable, so its
 /// wording alone rarely reaches the threshold. Counts only when the two
@@ -498,12 +635,18 @@ mod tests {
             "still missing two reports, deadline moved to friday",
             "没有提到任何线索",
             "补上",
+            "这张表和上个月那张是两回事，每周一报",
+            "the weekly count is a different return from the daily one",
             "",
         ] {
+            let has = |l: &[&str]| l.iter().any(|w| text.contains(w));
             let scanned = Cues {
-                follows_up: FOLLOW_UP.iter().any(|w| text.contains(w)),
-                makeup: MAKEUP.iter().any(|w| text.contains(w)),
-                reschedules: RESCHEDULE.iter().any(|w| text.contains(w)),
+                follows_up: has(FOLLOW_UP),
+                makeup: has(MAKEUP),
+                reschedules: has(RESCHEDULE),
+                separate: has(SEPARATE),
+                daily: has(DAILY),
+                weekly: has(WEEKLY),
             };
             assert_eq!(Cues::of(text), scanned, "{text}");
         }
@@ -512,7 +655,8 @@ mod tests {
             Cues {
                 follows_up: true,
                 makeup: true,
-                reschedules: true
+                reschedules: true,
+                ..Cues::default()
             }
         );
     }

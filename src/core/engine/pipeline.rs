@@ -155,6 +155,8 @@ impl Engine {
             reschedules: cues.reschedules,
             makeup: cues.makeup,
             follows_up: cues.follows_up || cues.reschedules,
+            daily: cues.daily,
+            weekly: cues.weekly,
         };
         let mut samples = Vec::new();
         let considered = self.best_match(&probe, self.collect.then_some(&mut samples));
@@ -164,10 +166,16 @@ impl Engine {
         } else {
             f64::INFINITY
         };
+        // An ask that sets itself apart from other work ("…是两回事") joins
+        // nothing but what it replies to; a chaser attaches to its best
+        // match; any other ask must fit the cluster as a whole.
+        let thin = matcher::is_thin(sig);
         let joins = considered
             .first()
             .filter(|l| l.score >= threshold)
+            .filter(|l| !cues.separate || probe.reply_to == Some(l.to))
             .and_then(|l| self.tasks.get(&l.to))
+            .filter(|t| thin || self.fits_cluster(&probe, t.cluster, rules.cluster))
             .map(|t| t.cluster);
         Decision::New {
             deadline,
