@@ -64,10 +64,10 @@ pub fn logistic(pairs: &[&(Features, bool)]) -> Model {
             let p = super::dupmodel::sigmoid(z);
             let e = p - if y { 1.0 } else { 0.0 };
             let s = (p * (1.0 - p)).max(1e-9);
-            for i in 0..D {
-                g[i] += e * x[i];
-                for j in 0..D {
-                    h[i][j] += s * x[i] * x[j];
+            for ((gi, hi), xi) in g.iter_mut().zip(h.iter_mut()).zip(&x) {
+                *gi += e * xi;
+                for (hij, xj) in hi.iter_mut().zip(&x) {
+                    *hij += s * xi * xj;
                 }
             }
         }
@@ -78,9 +78,9 @@ pub fn logistic(pairs: &[&(Features, bool)]) -> Model {
         h[0][0] += 1e-6;
         let Some(step) = solve(h, g) else { break };
         let mut moved = 0.0f64;
-        for i in 0..D {
-            w[i] -= step[i];
-            moved = moved.max(step[i].abs());
+        for (wi, si) in w.iter_mut().zip(&step) {
+            *wi -= si;
+            moved = moved.max(si.abs());
         }
         if moved < 1e-9 {
             break;
@@ -103,12 +103,13 @@ fn solve<const D: usize>(mut a: [[f64; D]; D], mut b: [f64; D]) -> Option<[f64; 
         }
         a.swap(c, p);
         b.swap(c, p);
-        for r in c + 1..D {
-            let k = a[r][c] / a[c][c];
-            for j in c..D {
-                a[r][j] -= k * a[c][j];
+        let (pivot, pb) = (a[c], b[c]);
+        for (row, br) in a.iter_mut().zip(b.iter_mut()).skip(c + 1) {
+            let k = row[c] / pivot[c];
+            for (v, p) in row.iter_mut().zip(pivot.iter()).skip(c) {
+                *v -= k * p;
             }
-            b[r] -= k * b[c];
+            *br -= k * pb;
         }
     }
     let mut x = [0.0; D];
