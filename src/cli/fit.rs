@@ -146,6 +146,22 @@ fn applied(base: &Rules, f: &Fitted, cluster: f64) -> Rules {
     r
 }
 
+/// The hand-set scores' thresholds: pairs are collected under them.
+const HAND_SET_DUPLICATE: f64 = 0.35;
+const HAND_SET_MAYBE: f64 = 0.2;
+
+/// The rules with the hand-set scores instead of a model: which pairs are
+/// scored depends on what merged before, and collecting them without the
+/// model in force makes a refit on the same logs give the same weights.
+fn hand_set(base: &Rules) -> Rules {
+    let mut r = base.clone();
+    r.model = None;
+    r.duplicate = HAND_SET_DUPLICATE;
+    r.maybe = HAND_SET_MAYBE;
+    r.cluster = HAND_SET_DUPLICATE;
+    r
+}
+
 /// Fractions of the join threshold tried for the whole-cluster threshold.
 const CLUSTER_GRID: [f64; 5] = [0.4, 0.55, 0.7, 0.85, 1.0];
 
@@ -248,7 +264,7 @@ fn collect(path: &Path, feedback: bool, settings: &Settings) -> Result<LogPairs,
     if !labeled && pressed.is_empty() {
         return Err(FitError::Unlabeled(file, feedback).into());
     }
-    let mut r = Replayer::new(settings.clone());
+    let mut r = Replayer::new(with_rules(settings, hand_set(&settings.rules)));
     r.engine.collect_samples();
     for e in &events {
         r.feed(e);
