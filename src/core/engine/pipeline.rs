@@ -159,7 +159,16 @@ impl Engine {
             weekly: cues.weekly,
         };
         let mut samples = Vec::new();
-        let considered = self.best_match(&probe, self.collect.then_some(&mut samples));
+        let mut considered = self.best_match(&probe, self.collect.then_some(&mut samples));
+        let thin = matcher::is_thin(sig);
+        // A chaser that replies to an open ask belongs to that ask, however
+        // little it says: it goes first, and is what the chaser joins.
+        let replied = thin
+            .then(|| considered.iter().position(|l| Some(l.to) == probe.reply_to))
+            .flatten();
+        if let Some(i) = replied {
+            considered[..=i].rotate_right(1);
+        }
         let rules = &self.settings.rules;
         let threshold = if rules.merges_in(src.chat_id) {
             rules.threshold_for(src.chat_id)
@@ -167,12 +176,12 @@ impl Engine {
             f64::INFINITY
         };
         // An ask that sets itself apart from other work ("…是两回事") joins
-        // nothing but what it replies to; a chaser attaches to its best
-        // match; any other ask must fit the cluster as a whole.
-        let thin = matcher::is_thin(sig);
+        // nothing but what it replies to; a chaser attaches to what it
+        // replies to or its best match; any other ask must fit the cluster
+        // as a whole.
         let joins = considered
             .first()
-            .filter(|l| l.score >= threshold)
+            .filter(|l| l.score >= threshold || (replied.is_some() && threshold.is_finite()))
             .filter(|l| !cues.separate || probe.reply_to == Some(l.to))
             .and_then(|l| self.tasks.get(&l.to))
             .filter(|t| thin || self.fits_cluster(&probe, t.cluster, rules.cluster))

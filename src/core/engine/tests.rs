@@ -445,3 +445,29 @@ fn an_ask_that_says_it_is_separate_work_does_not_merge() {
     );
     assert_ne!(e.tasks[&gas].cluster, e.tasks[&fire].cluster);
 }
+
+#[test]
+fn a_chaser_replying_to_an_open_ask_joins_it() {
+    let mut e = people_and_groups();
+    let ask = say(
+        &mut e,
+        -1001,
+        60,
+        1,
+        4,
+        "09:00",
+        "各村：请于3月8日前报送春季森林防火巡查台账。",
+    );
+    e.apply(&ev(r#"{"type":"message","chat_id":-1001,"message_id":61,"sender_id":1,"date":"2024-03-06T09:00:00+08:00","text":"@王磊 抓紧报一下","reply_to_message_id":60}"#));
+    let chaser = MsgRef {
+        chat_id: ChatId(-1001),
+        message_id: 61,
+    };
+    assert!(e.tasks.contains_key(&chaser), "the chaser is an ask");
+    assert!(matcher::is_thin(&e.tasks[&chaser].sig));
+    assert_eq!(
+        e.tasks[&chaser].cluster, e.tasks[&ask].cluster,
+        "{:?}",
+        e.tasks[&chaser].considered
+    );
+}
