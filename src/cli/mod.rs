@@ -5,6 +5,7 @@ mod demo;
 pub mod eval;
 pub mod eval_time;
 pub mod explain;
+pub mod fit;
 mod replay;
 pub mod rules;
 
@@ -129,6 +130,21 @@ pub enum RulesAction {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Fit the duplicate model's weights and thresholds from labeled logs;
+    /// print leave-one-file-out P/R, then the fitted `[thresholds]` and
+    /// `[model]` (exit 2 for a log without labels).
+    Fit {
+        /// Labeled event logs or folders of them.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// Also learn from owners' [Not a duplicate] / [Same task] presses
+        /// (feedback events) in the logs.
+        #[arg(long)]
+        feedback: bool,
+        /// Write the fitted tables to FILE instead of printing them.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +167,8 @@ pub enum CliError {
     Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     TimeEval(#[from] eval_time::score::TimeEvalError),
+    #[error(transparent)]
+    Fit(#[from] fit::FitError),
 }
 
 impl CliError {
@@ -161,7 +179,8 @@ impl CliError {
             CliError::Config(_)
             | CliError::Log(_)
             | CliError::Settings(_)
-            | CliError::TimeEval(_) => 2,
+            | CliError::TimeEval(_)
+            | CliError::Fit(_) => 2,
             CliError::Eval(
                 EvalError::Log(_)
                 | EvalError::Label { .. }
@@ -215,6 +234,14 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Rules {
             action: RulesAction::Test { rules, logs, limit },
         } => rules::test(&rules, &logs, limit, &settings, &mut out),
+        Command::Rules {
+            action:
+                RulesAction::Fit {
+                    logs,
+                    feedback,
+                    out: file,
+                },
+        } => fit::run(&logs, feedback, file.as_deref(), &settings, &mut out),
         Command::Eval {
             paths,
             floors,

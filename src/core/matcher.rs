@@ -10,6 +10,7 @@
 //!
 //! Pure: signatures and document frequencies in, a verdict out.
 
+use super::dupmodel::{Features, N, f};
 use super::rules::Rules;
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -228,6 +229,8 @@ impl Df {
 pub struct Verdict {
     pub score: f64,
     pub reasons: Vec<Reason>,
+    /// The pair's signals for the duplicate model.
+    pub features: Features,
 }
 
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -613,6 +616,19 @@ fn shared_weight(a: &[Term], weights: &[f64], b: &[Term]) -> (f64, usize) {
     (shared, n)
 }
 
+/// A message that names almost nothing of the work ("@X 呢？", "still two
+/// outstanding"): a few terms and no title, period or deliverable. Such a
+/// message points at one open ask; it must never tie two others together.
+pub fn is_thin(sig: &Signature) -> bool {
+    sig.terms.len() <= THIN_TERMS
+        && sig.quoted.is_empty()
+        && sig.periods.is_empty()
+        && sig.deliverables.is_empty()
+}
+
+/// At most this many match terms make a message thin.
+const THIN_TERMS: usize = 3;
+
 /// As [`compare_with`], with the new ask's weights computed once.
 pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool) -> Verdict {
     let new = w.sig;
@@ -630,6 +646,8 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
     } else {
         0.0
     };
+    let mut x: Features = [0.0; N];
+    x[f::CONTENT] = score.clamp(0.0, 1.0);
     if nshared > 0 {
         reasons.push(|| Reason::Similar {
             shared: nshared,
@@ -649,20 +667,24 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
         .or_else(|| (!old.quoted.is_empty()).then(|| names_title(old, new))?)
         .or_else(|| (!new.quoted.is_empty()).then(|| names_title(new, old))?);
     if let Some(q) = same_title {
+        x[f::SAME_TITLE] = 1.0;
         score += 0.3;
         reasons.push(|| Reason::SameTitle(q.to_string()));
     } else if !new.quoted.is_empty() && !old.quoted.is_empty() {
+        x[f::DIFFERENT_TITLES] = 1.0;
         score -= 0.2;
         reasons.push(|| Reason::DifferentTitles);
     }
     let (dn, dold) = (&new.deliverables, &old.deliverables);
     let same_deliverable = first_shared(dn, dold);
     if let Some(d) = same_deliverable {
+        x[f::SAME_DELIVERABLE] = 1.0;
         if score >= 0.1 {
             score += 0.1;
             reasons.push(|| Reason::SameDeliverable(d.to_string()));
         }
     } else if !dn.is_empty() && !dold.is_empty() {
+        x[f::DIFFERENT_DELIVERABLES] = 1.0;
         score -= 0.25;
         reasons.push(|| {
             Reason::DifferentDeliverables(
@@ -671,13 +693,16 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
             )
         });
     }
+    let same_period = same_fine_period(&new.periods, &old.periods);
+    x[f::SAME_PERIOD] = same_period.is_some() as u8 as f64;
     if score >= 0.1
-        && let Some(p) = same_fine_period(&new.periods, &old.periods)
+        && let Some(p) = same_period
     {
         score += 0.1;
         reasons.push(|| Reason::SamePeriod(p.to_string()));
     }
     if periods_differ(&new.periods, &old.periods) {
+        x[f::PERIODS_DIFFER] = 1.0;
         score -= 0.6;
         reasons.push(|| {
             Reason::DifferentPeriods(
@@ -689,6 +714,7 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
     Verdict {
         score: score.clamp(0.0, 1.0),
         reasons: reasons.list,
+        features: x,
     }
 }
 

@@ -1,12 +1,13 @@
 //! Text folding shared by extraction and matching: one canonical form for
-//! full-width forms, traditional variants and Chinese numerals.
+//! full-width forms, Traditional characters and Chinese numerals.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Fold `text` for matching: full-width ASCII to half-width, ideographic
 /// punctuation to ASCII where it carries meaning for times, traditional
-/// variants that matter here to simplified, ASCII to lower case, and Chinese
+/// characters to Simplified, ASCII to lower case, and Chinese
 /// numerals that count something (3月, 两点, 二〇二四年) to digits.
 pub fn fold(text: &str) -> String {
     fold_cow(text).into_owned()
@@ -106,85 +107,33 @@ fn fold_char(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
-        '週' => '周',
-        '禮' => '礼',
-        '點' => '点',
-        '時' => '时',
-        '號' => '号',
-        '後' => '后',
-        '兩' => '两',
-        '個' => '个',
-        '內' => '内',
-        '這' => '这',
-        '節' => '节',
-        '誕' => '诞',
-        '聖' => '圣',
-        '慶' => '庆',
-        '國' => '国',
-        '陽' => '阳',
-        '農' => '农',
-        '曆' | '歷' => '历',
-        '臘' => '腊',
-        '當' => '当',
-        '鐘' => '钟',
-        '頭' => '头',
-        '兒' => '儿',
-        '婦' => '妇',
-        '勞' => '劳',
-        '動' => '动',
-        '軍' => '军',
-        '萬' => '万',
-        '間' => '间',
-        '從' => '从',
-        '來' => '来',
-        '為' => '为',
-        '聽' => '听',
-        '晝' => '昼',
-        '東' => '东',
-        '復' => '复',
-        '現' => '现',
-        '尋' => '寻',
-        '穌' => '稣',
-        '難' => '难',
-        '體' => '体',
-        '樹' => '树',
-        '靈' => '灵',
-        '臨' => '临',
-        '紀' => '纪',
-        '費' => '费',
-        '權' => '权',
-        '獨' => '独',
-        '歸' => '归',
-        '設' => '设',
-        '齋' => '斋',
-        '開' => '开',
-        '門' => '门',
-        '會' => '会',
-        '猶' => '犹',
-        '圖' => '图',
-        '衛' => '卫',
-        '寶' => '宝',
-        '薩' => '萨',
-        '蘭' => '兰',
-        '勝' => '胜',
-        '誦' => '诵',
-        '經' => '经',
-        '轉' => '转',
-        '麗' => '丽',
-        '灑' => '洒',
-        '紅' => '红',
-        '歡' => '欢',
-        '爾' => '尔',
-        '龐' => '庞',
-        '豐' => '丰',
-        '餅' => '饼',
-        '黃' => '黄',
         '\u{00B7}' | '\u{30FB}' => '·',
         '—' | '–' | '〜' => '-',
         '\u{2236}' => ':',
-        _ => c,
+        _ => T2S.get(&c).copied().unwrap_or(c),
     }
 }
+
+/// Traditional characters and their Simplified forms, one for one, from
+/// fast2s's table (its few phrase exceptions such as 乾隆 do not matter for
+/// reading asks). Only CJK ideographs are looked at: the table has no others.
+static T2S: LazyLock<FxHashMap<char, char>> = LazyLock::new(|| {
+    let mut map = FxHashMap::default();
+    let mut buf = [0u8; 4];
+    for cp in (0x3400..0x4DC0).chain(0x4E00..0xA000).chain(0xF900..0xFB00) {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        let simplified = fast2s::convert(c.encode_utf8(&mut buf));
+        let mut it = simplified.chars();
+        if let (Some(s), None) = (it.next(), it.next())
+            && s != c
+        {
+            map.insert(c, s);
+        }
+    }
+    map
+});
 
 fn digit(c: char) -> Option<u32> {
     Some(match c {
@@ -495,6 +444,19 @@ mod tests {
         assert_eq!(fold("週五"), "周五");
         assert_eq!(fold("一起"), "一起");
         assert_eq!(fold("三八节"), "三八节");
+    }
+
+    #[test]
+    fn traditional_script_folds_to_simplified() {
+        // Asks read the same in either script: request, hand-in and time words.
+        assert_eq!(
+            fold("請各里於週五下午三點半前繳交報表"),
+            "请各里于周五下午3点半前缴交报表"
+        );
+        assert_eq!(fold("禮拜一開會"), fold("礼拜一开会"));
+        // Simplified text and other scripts pass through.
+        assert_eq!(fold("请各村周五前报送"), "请各村周五前报送");
+        assert_eq!(fold("Due by 3pm"), "due by 3pm");
     }
 
     #[test]

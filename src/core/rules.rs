@@ -2,6 +2,7 @@
 //! compiled into regexes and tables the matcher reads. Pure: text in, rules
 //! (or an error naming the file, line and field) out.
 
+use crate::core::dupmodel::Model;
 use crate::model::ChatId;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -29,6 +30,10 @@ struct RulesFile {
     never_merge: Vec<TermPair>,
     #[serde(default)]
     always_merge: Vec<TermPair>,
+    /// The duplicate model's weights (`bias` and one per signal); without
+    /// it the hand-set score is used.
+    #[serde(default)]
+    model: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -36,6 +41,10 @@ struct RulesFile {
 struct Thresholds {
     duplicate: f64,
     maybe: f64,
+    /// The mean score a joining ask needs against the cluster's latest
+    /// asks (default: `duplicate`).
+    #[serde(default)]
+    cluster: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -106,6 +115,8 @@ pub struct TermPair {
 pub struct Rules {
     pub duplicate: f64,
     pub maybe: f64,
+    /// The mean score a joining ask needs against its cluster's latest asks.
+    pub cluster: f64,
     pub undated_days: i64,
     pub undated_match_days: i64,
     /// Each word → the first word of its synonym group.
@@ -123,6 +134,8 @@ pub struct Rules {
     groups: HashMap<ChatId, GroupRule>,
     pub never_merge: Vec<TermPair>,
     pub always_merge: Vec<TermPair>,
+    /// The fitted duplicate model: when set, a pair's score is its probability.
+    pub model: Option<Model>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -322,6 +335,12 @@ impl Rules {
                 "must be between 0.0 and 1.0".into(),
             ));
         }
+        if t.cluster.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+            return Err(bad(
+                "thresholds.cluster".into(),
+                "must be between 0.0 and 1.0".into(),
+            ));
+        }
         if !(0.0..=t.duplicate).contains(&t.maybe) {
             return Err(bad(
                 "thresholds.maybe".into(),
@@ -406,9 +425,18 @@ impl Rules {
                 }
             }
         }
+        let model = match &raw.model {
+            Some(table) => Some(Model::from_table(table).map_err(|m| {
+                let (field, message) = m.split_once(": ").unwrap_or(("model", &m));
+                bad(field.into(), message.into())
+            })?),
+            None => None,
+        };
         Ok(Rules {
+            model,
             duplicate: t.duplicate,
             maybe: t.maybe,
+            cluster: t.cluster.unwrap_or(t.duplicate),
             undated_days: raw.pending.undated_days,
             undated_match_days: raw.pending.undated_match_days,
             synonyms,

@@ -232,8 +232,10 @@ fn demo_prints_digests_and_warnings() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("digests at 2025-04-07 07:30"), "{text}");
+    // A duplicate warning or a "maybe the same?" question: the demo shows
+    // owners what they get.
     assert!(
-        text.contains("重复任务提醒"),
+        text.contains("重复任务提醒") || text.contains("可能重复"),
         "no owner warning in the demo"
     );
     assert!(text.contains("截止时间不一致"), "no conflict in the demo");
@@ -261,4 +263,77 @@ fn every_command_has_help() {
             "{cmd:?}"
         );
     }
+}
+
+/// A weight from `rules fit`'s printed `[model]` table.
+fn weight(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+#[test]
+fn rules_fit_learns_from_labeled_logs_and_writes_loadable_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_file = dir.path().join("fitted.toml");
+    let logs = [
+        repo().join("tests/data/fixture-zh-street.jsonl"),
+        repo().join("tests/data/fixture-en-parish-office.jsonl"),
+    ];
+    let mut args = vec!["rules", "fit"];
+    args.extend(logs.iter().map(|p| p.to_str().expect("utf-8")));
+    let printed = run(&args);
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(text.contains("leave-one-file-out"), "{text}");
+    assert!(text.contains("fixture-zh-street.jsonl"), "{text}");
+    // The ordering any sane fit finds: alike wording and the same thing to
+    // hand in speak for one piece of work, nothing alike speaks against.
+    assert!(weight(&text, "content") > 0.0, "{text}");
+    assert!(weight(&text, "bias") < 0.0, "{text}");
+    assert!(
+        weight(&text, "same_deliverable") > weight(&text, "different_deliverables"),
+        "{text}"
+    );
+    args.extend(["--out", out_file.to_str().expect("utf-8")]);
+    assert!(run(&args).status.success());
+    let check = run(&["rules", "check", out_file.to_str().expect("utf-8")]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn rules_fit_rejects_a_log_without_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare = dir.path().join("bare.jsonl");
+    let labeled = std::fs::read_to_string(repo().join("tests/data/fixture-zh-street.jsonl"))
+        .expect("fixture");
+    let stripped: Vec<String> = labeled
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("json line");
+            if let Some(o) = v.as_object_mut() {
+                o.remove("label");
+            }
+            v.to_string()
+        })
+        .collect();
+    std::fs::write(&bare, stripped.join("\n")).expect("write");
+    let out = run(&["rules", "fit", bare.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bare.jsonl") && err.contains("no labels"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
 }

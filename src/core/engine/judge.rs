@@ -5,7 +5,10 @@
 
 use super::Engine;
 use super::records::{Link, Task};
-use crate::core::lexicon::{FOLLOW_UP, MAKEUP, OFFICE_SUFFIXES, RESCHEDULE};
+use crate::core::dupmodel::{Features, f};
+use crate::core::lexicon::{
+    DAILY, FOLLOW_UP, MAKEUP, OFFICE_SUFFIXES, RESCHEDULE, SEPARATE, WEEKLY, Words,
+};
 use crate::core::matcher::{self, Signature};
 use crate::model::{Assignees, ChatId, Deadline, MsgRef, UserId};
 use aho_corasick::AhoCorasick;
@@ -31,6 +34,10 @@ pub(super) struct Probe<'a> {
     /// A reminder or chaser (提醒, 还没交, "still missing"), or a moved time:
     /// it points at an open ask rather than stating new work.
     pub(super) follows_up: bool,
+    /// The text recurs each day or shift, or each week: an earlier day's
+    /// (week's) ask is another instance of it.
+    pub(super) daily: bool,
+    pub(super) weekly: bool,
 }
 
 /// Which kinds of cue words a text holds, found in one pass.
@@ -39,40 +46,53 @@ pub(super) struct Cues {
     pub(super) follows_up: bool,
     pub(super) makeup: bool,
     pub(super) reschedules: bool,
+    pub(super) separate: bool,
+    pub(super) daily: bool,
+    pub(super) weekly: bool,
 }
 
 impl Cues {
     pub(super) fn of(folded: &str) -> Cues {
-        // Pattern ids run through FOLLOW_UP, then MAKEUP, then RESCHEDULE.
+        // Pattern ids run through the lists in KINDS' order.
+        const KINDS: [Words; 6] = [FOLLOW_UP, MAKEUP, RESCHEDULE, SEPARATE, DAILY, WEEKLY];
         static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::new(
-                FOLLOW_UP
-                    .iter()
-                    .chain(MAKEUP.iter())
-                    .chain(RESCHEDULE.iter()),
-            )
-            .expect("fixed cue words")
+            AhoCorasick::new(KINDS.iter().flat_map(|k| k.iter())).expect("fixed cue words")
         });
-        let mut cues = Cues::default();
+        let mut found = [false; KINDS.len()];
         // Overlapping: a word inside another kind's word still counts.
         for m in WORDS.find_overlapping_iter(folded) {
-            let i = m.pattern().as_usize();
-            if i < FOLLOW_UP.len() {
-                cues.follows_up = true;
-            } else if i < FOLLOW_UP.len() + MAKEUP.len() {
-                cues.makeup = true;
-            } else {
-                cues.reschedules = true;
+            let mut i = m.pattern().as_usize();
+            let mut k = 0;
+            while k < KINDS.len() && i >= KINDS[k].len() {
+                i -= KINDS[k].len();
+                k += 1;
+            }
+            if let Some(x) = found.get_mut(k) {
+                *x = true;
             }
         }
-        cues
+        let [follows_up, makeup, reschedules, separate, daily, weekly] = found;
+        Cues {
+            follows_up,
+            makeup,
+            reschedules,
+            separate,
+            daily,
+            weekly,
+        }
     }
 }
 
 impl Engine {
     /// Earlier asks of still-open clusters, best first (at most three); the
     /// best carries its reasons.
-    pub(super) fn best_match(&self, p: &Probe<'_>) -> Vec<Link> {
+    /// With `samples`, every candidate's signals are kept there too (for
+    /// fitting the model).
+    pub(super) fn best_match(
+        &self,
+        p: &Probe<'_>,
+        mut samples: Option<&mut Vec<(MsgRef, Features)>>,
+    ) -> Vec<Link> {
         let weighed = matcher::Weighed::new(p.sig, &self.df);
         let new_text = self.pair_rule_text(p.src);
         let ids = self.retrieve(p.sig, p.src.chat_id, p.reply_to);
@@ -124,6 +144,11 @@ impl Engine {
             if t.src == p.src || t.sent > p.at {
                 continue;
             }
+            // A chaser or pointer belongs to the one ask it points at and
+            // must never tie two others together: it is no target itself.
+            if matcher::is_thin(&t.sig) && p.reply_to != Some(t.src) {
+                continue;
+            }
             let is_open = match open.iter().find(|(c, _)| *c == t.cluster) {
                 Some((_, o)) => *o,
                 None => {
@@ -135,9 +160,11 @@ impl Engine {
             if !is_open {
                 continue;
             }
-            let score = self
-                .judge(p, &weighed, new_text.as_deref(), t, &mut memo, false)
-                .score;
+            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            if let Some(s) = samples.as_deref_mut() {
+                s.push((t.src, v.features));
+            }
+            let score = v.score;
             let x = (score.clamp(0.0, 1.0), t.sent, t);
             let at = scored.partition_point(|e| order(e, &x) != std::cmp::Ordering::Greater);
             if at < 3 {
@@ -162,6 +189,34 @@ impl Engine {
                 }
             })
             .collect()
+    }
+
+    /// Does the new ask fit the cluster as a whole, not merely its best
+    /// match? Its mean score against the cluster's latest (up to eight)
+    /// asks that name their work must also reach `threshold` (the rules'
+    /// fitted `cluster` threshold): one link at a
+    /// time, a cluster would otherwise drift from one piece of work to the
+    /// next. Thin asks (chasers) are left out of the mean.
+    pub(super) fn fits_cluster(&self, p: &Probe<'_>, cluster: u64, threshold: f64) -> bool {
+        let Some(members) = self.clusters.get(&cluster) else {
+            return true;
+        };
+        let weighed = matcher::Weighed::new(p.sig, &self.df);
+        let new_text = self.pair_rule_text(p.src);
+        let mut memo = ChatMemo::default();
+        let (mut sum, mut n) = (0.0, 0usize);
+        let named = members
+            .iter()
+            .rev()
+            .filter_map(|id| self.tasks.by_id(*id))
+            .filter(|t| t.src != p.src && !matcher::is_thin(&t.sig))
+            .take(WHOLE_CLUSTER);
+        for t in named {
+            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            sum += v.score.clamp(0.0, 1.0);
+            n += 1;
+        }
+        n == 0 || sum / n as f64 >= threshold
     }
 
     /// The folded text of a new ask for the admins' pair rules, when any
@@ -216,7 +271,12 @@ impl Engine {
             );
             return v;
         }
+        let x = &mut v.features;
+        x[f::OTHER_CHAT] = flag(old.src.chat_id != p.src.chat_id);
+        x[f::THIN_NEW] = flag(matcher::is_thin(p.sig));
+        x[f::THIN_OLD] = flag(matcher::is_thin(&old.sig));
         if p.reply_to == Some(old.src) {
+            v.features[f::REPLY] = 1.0;
             v.score = v.score.max(0.9);
             v.note_first(explain, matcher::Reason::Reply);
         }
@@ -233,6 +293,7 @@ impl Engine {
                 Assignees::People(people) => people.contains(&p.sender),
             };
         if alike && old.sender == p.sender && old.src.chat_id == p.src.chat_id {
+            v.features[f::SAME_ASKER] = 1.0;
             v.score += 0.1;
             v.note(explain, matcher::Reason::SameAsker);
         } else if alike
@@ -243,10 +304,12 @@ impl Engine {
         {
             // Relaying down: the sender was asked this in the other group,
             // or names the office that asked it there (县应急局的…, 县委宣传部要…).
+            v.features[f::RELAY] = 1.0;
             v.score += 0.15;
             v.note(explain, matcher::Reason::Relay);
         }
         if let Some(bonus) = follow_up_bonus(p, old, v.score) {
+            v.features[f::FOLLOW_UP] = 1.0;
             v.score += bonus;
             v.note(explain, matcher::Reason::FollowUp);
         }
@@ -254,6 +317,7 @@ impl Engine {
             && a.iter().all(|x| !b.contains(x))
         {
             // Parallel asks of different people ("石桥村的也一样") are separate work.
+            v.features[f::DIFFERENT_PEOPLE] = 1.0;
             v.score -= 0.4;
             v.note(explain, matcher::Reason::DifferentPeople);
         }
@@ -262,6 +326,12 @@ impl Engine {
             && a.date() > b.date()
             && !p.reschedules
         {
+            v.features[f::ANOTHER_INSTANCE] = 1.0;
+            v.score -= 0.5;
+            v.note(explain, matcher::Reason::AnotherInstance);
+        }
+        if v.features[f::ANOTHER_INSTANCE] == 0.0 && another_round(p, old) {
+            v.features[f::ANOTHER_INSTANCE] = 1.0;
             v.score -= 0.5;
             v.note(explain, matcher::Reason::AnotherInstance);
         }
@@ -270,12 +340,28 @@ impl Engine {
             && (a.date().num_days_from_ce() - b.date().num_days_from_ce()).abs() > 5
             && !(a.date() < b.date() && relayed)
         {
+            v.features[f::DEADLINES_FAR_APART] = 1.0;
             v.score -= 0.2;
             v.note(explain, matcher::Reason::DeadlinesFarApart);
+        }
+        if let Some(m) = &rules.model {
+            v.score = m.prob(&v.features);
+        }
+        if v.features[f::ANOTHER_INSTANCE] > 0.0 {
+            // Another day's (shift's, week's) instance is its own piece of
+            // work however alike the wording: at most the owner is asked.
+            v.score = v.score.min(rules.maybe);
         }
         v
     }
 }
+
+fn flag(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// How many of a cluster's latest asks a joining ask is weighed against.
+const WHOLE_CLUSTER: usize = 8;
 
 /// What a new ask's sender and text say about another group, worked out
 /// once per group while its candidates are scored.
@@ -396,6 +482,17 @@ pub(super) fn passes_on_in_time(new: Option<Deadline>, old: Option<Deadline>) ->
     }
 }
 
+/// Work that recurs each day (shift) or week, asked again on another day
+/// (week): that day's own instance, unless it chases or moves the earlier
+/// one or replies to it.
+fn another_round(p: &Probe<'_>, old: &Task) -> bool {
+    if p.follows_up || p.reply_to == Some(old.src) {
+        return false;
+    }
+    let (a, b) = (p.at.date(), old.sent.date());
+    (p.daily && a != b) || (p.weekly && a.iso_week() != b.iso_week())
+}
+
 /// A reminder, chaser or moved time in the group of an open ask, about the
 /// same work: it names little beyond a topic word or the deliverable, so its
 /// wording alone rarely reaches the threshold. Counts only when the two
@@ -426,12 +523,18 @@ mod tests {
             "still missing two reports, deadline moved to friday",
             "没有提到任何线索",
             "补上",
+            "这张表和上个月那张是两回事，每周一报",
+            "the weekly count is a different return from the daily one",
             "",
         ] {
+            let has = |l: Words| l.iter().any(|w| text.contains(w));
             let scanned = Cues {
-                follows_up: FOLLOW_UP.iter().any(|w| text.contains(w)),
-                makeup: MAKEUP.iter().any(|w| text.contains(w)),
-                reschedules: RESCHEDULE.iter().any(|w| text.contains(w)),
+                follows_up: has(FOLLOW_UP),
+                makeup: has(MAKEUP),
+                reschedules: has(RESCHEDULE),
+                separate: has(SEPARATE),
+                daily: has(DAILY),
+                weekly: has(WEEKLY),
             };
             assert_eq!(Cues::of(text), scanned, "{text}");
         }
@@ -440,7 +543,8 @@ mod tests {
             Cues {
                 follows_up: true,
                 makeup: true,
-                reschedules: true
+                reschedules: true,
+                ..Cues::default()
             }
         );
     }

@@ -25,7 +25,7 @@ pub mod store;
 mod tests;
 
 pub use records::{
-    Candidate, Decision, Effect, Group, Link, Message, Person, Reading, Task, Warning,
+    Candidate, Decision, Effect, Group, Link, Message, Person, Reading, Sample, Task, Warning,
 };
 
 use super::conflicts::ConflictSettings;
@@ -107,6 +107,9 @@ pub struct Engine {
     next_cluster: u64,
     /// The latest event date seen, local.
     pub last_seen: Option<NaiveDateTime>,
+    /// Keep every scored pair's signals in `samples` (for `rules fit`).
+    collect: bool,
+    samples: Vec<Sample>,
 }
 
 impl Engine {
@@ -129,7 +132,19 @@ impl Engine {
             offices: FxHashMap::default(),
             next_cluster: 1,
             last_seen: None,
+            collect: false,
+            samples: Vec::new(),
         }
+    }
+
+    /// From now on keep every scored pair's signals (for fitting).
+    pub fn collect_samples(&mut self) {
+        self.collect = true;
+    }
+
+    /// The scored pairs kept since [`Engine::collect_samples`].
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
     }
 
     pub fn df(&self) -> &Df {

@@ -5,7 +5,7 @@
 
 use super::Engine;
 use super::judge::{Cues, Probe};
-use super::records::{Candidate, Decision, Effect, Reading, Task};
+use super::records::{Candidate, Decision, Effect, Reading, Sample, Task};
 use super::retrieval::TOO_COMMON;
 use crate::core::deadline::Found;
 use crate::core::event::Mention;
@@ -155,23 +155,42 @@ impl Engine {
             reschedules: cues.reschedules,
             makeup: cues.makeup,
             follows_up: cues.follows_up || cues.reschedules,
+            daily: cues.daily,
+            weekly: cues.weekly,
         };
-        let considered = self.best_match(&probe);
+        let mut samples = Vec::new();
+        let mut considered = self.best_match(&probe, self.collect.then_some(&mut samples));
+        let thin = matcher::is_thin(sig);
+        // A chaser that replies to an open ask belongs to that ask, however
+        // little it says: it goes first, and is what the chaser joins.
+        let replied = thin
+            .then(|| considered.iter().position(|l| Some(l.to) == probe.reply_to))
+            .flatten();
+        if let Some(i) = replied {
+            considered[..=i].rotate_right(1);
+        }
         let rules = &self.settings.rules;
         let threshold = if rules.merges_in(src.chat_id) {
             rules.threshold_for(src.chat_id)
         } else {
             f64::INFINITY
         };
+        // An ask that sets itself apart from other work ("…是两回事") joins
+        // nothing but what it replies to; a chaser attaches to what it
+        // replies to or its best match; any other ask must fit the cluster
+        // as a whole.
         let joins = considered
             .first()
-            .filter(|l| l.score >= threshold)
+            .filter(|l| l.score >= threshold || (replied.is_some() && threshold.is_finite()))
+            .filter(|l| !cues.separate || probe.reply_to == Some(l.to))
             .and_then(|l| self.tasks.get(&l.to))
+            .filter(|t| thin || self.fits_cluster(&probe, t.cluster, rules.cluster))
             .map(|t| t.cluster);
         Decision::New {
             deadline,
             considered,
             joins,
+            samples,
         }
     }
 
@@ -230,7 +249,14 @@ impl Engine {
                 deadline,
                 considered,
                 joins,
+                samples,
             } => {
+                self.samples
+                    .extend(
+                        samples
+                            .into_iter()
+                            .map(|(old, x)| Sample { new: src, old, x }),
+                    );
                 let best = considered.first().cloned();
                 let (cluster, link) = match (joins, best.clone()) {
                     (Some(c), Some(l)) => (c, Some(l)),

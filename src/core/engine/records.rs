@@ -130,7 +130,17 @@ pub enum Decision {
         deadline: Option<Deadline>,
         considered: Vec<Link>,
         joins: Option<u64>,
+        /// When the engine collects them: every candidate's signals.
+        samples: Vec<(MsgRef, crate::core::dupmodel::Features)>,
     },
+}
+
+/// A scored pair, kept for fitting the duplicate model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub new: MsgRef,
+    pub old: MsgRef,
+    pub x: crate::core::dupmodel::Features,
 }
 
 /// A message to a group's owner: the new task was already asked elsewhere.

@@ -345,3 +345,129 @@ fn an_owner_is_warned_when_another_office_already_asked() {
     assert!(w.duplicate_of.contains(&A));
     assert!(!w.reasons.is_empty());
 }
+
+/// A message at `hh:mm` on March `day` 2024 in group `chat`.
+fn say(
+    e: &mut Engine,
+    chat: i64,
+    id: i64,
+    sender: i64,
+    day: u32,
+    hhmm: &str,
+    text: &str,
+) -> MsgRef {
+    e.apply(&ev(&format!(
+        r#"{{"type":"message","chat_id":{chat},"message_id":{id},"sender_id":{sender},"date":"2024-03-{day:02}T{hhmm}:00+08:00","text":"{text}"}}"#
+    )));
+    MsgRef {
+        chat_id: ChatId(chat),
+        message_id: id,
+    }
+}
+
+#[test]
+fn a_chaser_attaches_to_one_ask_and_never_bridges_two() {
+    let mut e = people_and_groups();
+    let fire = say(
+        &mut e,
+        -1001,
+        30,
+        1,
+        4,
+        "09:00",
+        "各村：请于3月8日前报送春季森林防火巡查台账。",
+    );
+    let chaser = say(&mut e, -1001, 31, 1, 5, "09:00", "@王磊 抓紧报一下");
+    assert!(e.tasks.contains_key(&chaser), "the chaser is an ask");
+    assert!(matcher::is_thin(&e.tasks[&chaser].sig));
+    let other = say(
+        &mut e,
+        -1001,
+        32,
+        1,
+        5,
+        "10:00",
+        "@王磊 请明天报一下党员学习笔记",
+    );
+    assert!(
+        e.tasks[&other].considered.iter().all(|c| c.to != chaser),
+        "a chaser is no target: {:?}",
+        e.tasks[&other].considered
+    );
+    assert_ne!(e.tasks[&other].cluster, e.tasks[&fire].cluster);
+}
+
+#[test]
+fn each_days_instance_of_recurring_work_stays_apart() {
+    let mut e = people_and_groups();
+    let text = "各村：请报送夜班交班记录和值守人员名单。";
+    let mon = say(&mut e, -1001, 40, 1, 4, "08:00", text);
+    let mon_again = say(&mut e, -1001, 41, 1, 4, "08:30", text);
+    let tue = say(&mut e, -1001, 42, 1, 5, "08:00", text);
+    assert_eq!(
+        e.tasks[&mon].cluster, e.tasks[&mon_again].cluster,
+        "the same day's ask twice is one piece of work"
+    );
+    assert_ne!(
+        e.tasks[&mon].cluster, e.tasks[&tue].cluster,
+        "the next day's shift handover is its own: {:?}",
+        e.tasks[&tue].considered
+    );
+}
+
+#[test]
+fn an_ask_that_says_it_is_separate_work_does_not_merge() {
+    let mut e = people_and_groups();
+    let fire = say(
+        &mut e,
+        -1001,
+        50,
+        1,
+        4,
+        "09:00",
+        "各村：请于3月8日前报送消防安全隐患排查台账。",
+    );
+    let gas = say(
+        &mut e,
+        -1001,
+        51,
+        1,
+        4,
+        "10:00",
+        "各村：燃气安全隐患排查台账和消防安全隐患排查台账是两回事，请于3月8日前报送燃气安全隐患排查台账。",
+    );
+    let best = e.tasks[&gas].considered.first().expect("a candidate");
+    assert_eq!(best.to, fire);
+    assert!(
+        f64::from(best.score) >= e.settings.rules.duplicate,
+        "alike enough to merge but for the statement: {}",
+        best.score
+    );
+    assert_ne!(e.tasks[&gas].cluster, e.tasks[&fire].cluster);
+}
+
+#[test]
+fn a_chaser_replying_to_an_open_ask_joins_it() {
+    let mut e = people_and_groups();
+    let ask = say(
+        &mut e,
+        -1001,
+        60,
+        1,
+        4,
+        "09:00",
+        "各村：请于3月8日前报送春季森林防火巡查台账。",
+    );
+    e.apply(&ev(r#"{"type":"message","chat_id":-1001,"message_id":61,"sender_id":1,"date":"2024-03-06T09:00:00+08:00","text":"@王磊 抓紧报一下","reply_to_message_id":60}"#));
+    let chaser = MsgRef {
+        chat_id: ChatId(-1001),
+        message_id: 61,
+    };
+    assert!(e.tasks.contains_key(&chaser), "the chaser is an ask");
+    assert!(matcher::is_thin(&e.tasks[&chaser].sig));
+    assert_eq!(
+        e.tasks[&chaser].cluster, e.tasks[&ask].cluster,
+        "{:?}",
+        e.tasks[&chaser].considered
+    );
+}

@@ -262,3 +262,34 @@ pub const RESCHEDULE: &[&str] = &[
     "rescheduled",
     "now due",
 ];
+
+/// Words that say two pieces of work are separate ("…和上周的是两回事", "a different return from last month's"): the ask never joins the work it sets itself apart from.
+pub const SEPARATE: &[&str] = &[
+    "different return",
+    "different report",
+    "different form",
+    "different one",
+    "separate form",
+    "separate return",
+    "separate report",
+    "separate from",
+    "not the same as",
+    "not the same one",
+    "don't mix",
+    "do not mix",
+    "not to be confused",
+];
+
+/// Words of work that recurs each day or shift: each day's instance is its own piece of work.
+pub const DAILY: &[&str] = &[
+    "daily",
+    "each day",
+    "every day",
+    "today's",
+    "tonight's",
+    "shift",
+    "handover",
+];
+
+/// Words of work that recurs each week: each week's instance is its own.
+pub const WEEKLY: &[&str] = &["weekly", "each week", "every week", "this week's"];

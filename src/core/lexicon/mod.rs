@@ -153,6 +153,12 @@ pub const FOLLOW_UP: Words = Words::new(zh::FOLLOW_UP, en::FOLLOW_UP);
 pub const MAKEUP: Words = Words::new(zh::MAKEUP, en::MAKEUP);
 /// Moving an earlier ask's time.
 pub const RESCHEDULE: Words = Words::new(zh::RESCHEDULE, en::RESCHEDULE);
+/// Words of work that recurs each week: each week's instance is its own.
+pub const WEEKLY: Words = Words::new(zh::WEEKLY, en::WEEKLY);
+/// Words of work that recurs each day or shift: each day's instance is its own piece of work.
+pub const DAILY: Words = Words::new(zh::DAILY, en::DAILY);
+/// Words that say two pieces of work are separate ("…和上周的是两回事", "a different return from last month's"): the ask never joins the work it sets itself apart from.
+pub const SEPARATE: Words = Words::new(zh::SEPARATE, en::SEPARATE);
 /// Characters that end an institution's name.
 pub const OFFICE_SUFFIXES: &[char] = zh::OFFICE_SUFFIXES;
 
@@ -196,6 +202,9 @@ mod tests {
         ("HOUR_AFTER_BY", HOUR_AFTER_BY),
         ("FOLLOW_UP", FOLLOW_UP),
         ("MAKEUP", MAKEUP),
+        ("WEEKLY", WEEKLY),
+        ("DAILY", DAILY),
+        ("SEPARATE", SEPARATE),
         ("RESCHEDULE", RESCHEDULE),
     ];
 

@@ -351,3 +351,36 @@ pub const RESCHEDULE: &[&str] = &[
 
 /// Characters that end an institution's name (县应急管理局, 宣传部, 党政办…).
 pub const OFFICE_SUFFIXES: &[char] = &['局', '部', '办', '委', '院', '所', '站', '府', '队', '心'];
+
+/// Words that say two pieces of work are separate ("…和上周的是两回事", "a different return from last month's"): the ask never joins the work it sets itself apart from.
+pub const SEPARATE: &[&str] = &[
+    "两回事",
+    "不是一回事",
+    "不是同一",
+    "别搞混",
+    "不要搞混",
+    "不要混",
+    "别混",
+    "分开报",
+    "分开填",
+    "分开交",
+];
+
+/// Words of work that recurs each day or shift: each day's instance is its own piece of work.
+pub const DAILY: &[&str] = &[
+    "每天",
+    "每日",
+    "日报",
+    "当日",
+    "今日的",
+    "当天的",
+    "班次",
+    "交班",
+    "接班",
+    "早班",
+    "夜班",
+    "晚班",
+];
+
+/// Words of work that recurs each week: each week's instance is its own.
+pub const WEEKLY: &[&str] = &["每周", "周报", "本周的"];
