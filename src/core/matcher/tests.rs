@@ -1,0 +1,359 @@
+//! Matching tests: signatures, comparison, weights, periods, titles,
+//! boilerplate; deliverables in their own module.
+
+use super::*;
+use crate::core::normalize::fold;
+
+static RULES: std::sync::LazyLock<Rules> =
+    std::sync::LazyLock::new(|| Rules::bundled().expect("bundled rules"));
+
+fn signature_of(f: &str) -> Signature {
+    signature(f, &[], &RULES)
+}
+
+fn df_of(texts: &[&str]) -> Df {
+    let mut df = Df::default();
+    for t in texts {
+        df.add(&signature(&fold(t), &[], &RULES));
+    }
+    df
+}
+
+proptest::proptest! {
+    /// The few-periods path says what grouping the periods by kind says.
+    #[test]
+    fn periods_differ_on_the_stack_as_by_groups(
+        a in proptest::sample::subsequence(PERIODS.to_vec(), 0..12),
+        b in proptest::sample::subsequence(PERIODS.to_vec(), 0..12),
+    ) {
+        let set = |mut v: Vec<&str>| sorted_set(&mut v);
+        let (a, b) = (set(a), set(b));
+        proptest::prop_assert_eq!(
+            periods_differ(&a, &b),
+            !a.is_empty() && !b.is_empty() && periods_differ_by_groups(&a, &b)
+        );
+    }
+}
+
+/// What [`periods_differ`] computed before its kinds went on the stack:
+/// `a`'s periods grouped by kind.
+fn periods_differ_by_groups(a: &[Box<str>], b: &[Box<str>]) -> bool {
+    let kb: Vec<u8> = b.iter().map(|p| period_kind(p)).collect();
+    let mut ka: Vec<(u8, &str)> = a.iter().map(|p| (period_kind(p), &**p)).collect();
+    ka.sort_unstable();
+    ka.chunk_by(|x, y| x.0 == y.0).any(|same_kind| {
+        let kind = same_kind[0].0;
+        kb.contains(&kind)
+            && same_kind
+                .iter()
+                .all(|(_, x)| b.binary_search_by(|y| (**y).cmp(x)).is_err())
+    })
+}
+
+const PERIODS: &[&str] = &[
+    "3月份",
+    "4月份",
+    "3月",
+    "6月上旬",
+    "6月下旬",
+    "2024年",
+    "2023年度",
+    "第一季度",
+    "q2",
+    "本周",
+    "上周",
+    "下月",
+    "本月",
+    "last week",
+    "this month",
+    "march",
+    "april",
+    "2024",
+];
+
+proptest::proptest! {
+    /// Looking the candidate's terms up gives what merging the two
+    /// sorted lists gives, the weight summed in the same order.
+    #[test]
+    fn looked_up_shared_weight_is_the_merged_one(
+        a in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..200),
+        b in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..200),
+        common in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..60),
+        docs in 1u32..1000,
+    ) {
+        let a: Vec<Term> = a.union(&common).copied().collect();
+        let b: Vec<Term> = b.union(&common).copied().collect();
+        let sig = Signature {
+            terms: a.clone().into(),
+            ..signature_of("")
+        };
+        // Uneven weights, so that a different order of summing would show.
+        let mut df = Df { docs, ..Df::default() };
+        for (i, t) in a.iter().enumerate() {
+            df.counts.insert(*t, (i as u32 * 7919) % docs);
+        }
+        let w = Weighed::new(&sig, &df);
+        let (s1, n1) = w.shared(&b);
+        let (s2, n2) = shared_weight(&a, &w.weights, &b);
+        proptest::prop_assert_eq!(n1, n2);
+        proptest::prop_assert_eq!(s1.to_bits(), s2.to_bits());
+    }
+}
+
+/// `signature` as it was before its fast paths: every regex run, the
+/// synonyms and deliverables by the regex alone.
+fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
+    let body = rules.canonical_by_regex(strip_boilerplate(folded));
+    let mut body = rules.strip(&body).into_owned();
+    for n in names {
+        if body.contains(n.as_str()) {
+            body = body.replace(n.as_str(), " ");
+        }
+    }
+    let mut hashes: Vec<Term> = Vec::new();
+    body_terms(&body, rules, |t| hashes.push(fnv(t.as_bytes())));
+    hashes.sort_unstable();
+    hashes.dedup();
+    let quoted = QUOTED
+        .captures_iter(folded)
+        .filter_map(|c| {
+            c.iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map(|m| Box::<str>::from(m.as_str().trim()))
+        })
+        .collect();
+    let set = |v: Vec<Box<str>>| {
+        let mut v = v;
+        v.sort_unstable();
+        v.dedup();
+        Box::<[Box<str>]>::from(v)
+    };
+    let periods = set(PERIOD
+        .find_iter(folded)
+        .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
+        .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into())
+        .collect());
+    let deliverables = set(rules
+        .deliverables_by_regex(folded)
+        .into_iter()
+        .filter(|(_, generic)| !generic)
+        .map(|(k, _)| k.into())
+        .collect());
+    Signature {
+        terms: hashes.into(),
+        quoted,
+        periods,
+        deliverables,
+        wsum: Default::default(),
+    }
+}
+
+proptest::proptest! {
+    /// The signature is the one every regex would give, with the
+    /// bundled rules and with odd ones, with and without names.
+    #[test]
+    fn signature_is_the_general_paths_one(text in crate::core::rules::tests::text_strategy()) {
+        let mut sets = vec![Rules::bundled().expect("bundled")];
+        for r in crate::core::rules::tests::ODD_RULES {
+            sets.push(Rules::parse("odd.toml", r).expect("valid"));
+        }
+        let names = ["张三".to_string(), "ab".to_string()];
+        for folded in [fold(&text), text.clone()] {
+            for r in &sets {
+                for ns in [&names[..0], &names[..]] {
+                    proptest::prop_assert_eq!(
+                        signature(&folded, ns, r),
+                        reference_signature(&folded, ns, r)
+                    );
+                }
+            }
+        }
+    }
+}
+
+const A: &str = "【通知】各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息（附照片3张）";
+const B: &str = "各村联络员：学雷锋志愿服务活动的照片和情况说明，明天下午5点前发我";
+const C: &str = "各乡镇：请于3月6日12时前报送2月份文化站活动统计表";
+
+#[test]
+fn same_work_worded_differently_scores_above_template_twins() {
+    let df = df_of(&[A, B, C, "收到", "好的", "各位：今天下午5点前报送走访照片"]);
+    let ab = compare(&signature_of(&fold(B)), &signature_of(&fold(A)), &df);
+    let ac = compare(&signature_of(&fold(C)), &signature_of(&fold(A)), &df);
+    assert!(ab.score > ac.score, "ab {ab:?} ac {ac:?}");
+}
+
+#[test]
+fn different_periods_are_penalised_and_explained() {
+    let df = df_of(&[]);
+    let x = signature_of(&fold("请报送2月份文化活动统计表"));
+    let y = signature_of(&fold("请报送3月份文化活动统计表"));
+    let v = compare(&x, &y, &df);
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| matches!(r, Reason::DifferentPeriods(..))),
+        "{v:?}"
+    );
+    let same = compare(&x, &x, &df);
+    assert!(same.score > v.score + 0.3);
+}
+
+#[test]
+fn shared_title_is_a_reason() {
+    let df = df_of(&[]);
+    let x = signature_of(&fold("请点赞转发《云岭县工作要点》并截图"));
+    let y = signature_of(&fold("转发今日推文《云岭县工作要点》，截图发群"));
+    let v = compare(&x, &y, &df);
+    assert!(
+        v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn shared_words_are_whole_phrases_in_plain_words() {
+    let a = fold("各村：请明天下班前把背街小巷乱堆放清理一遍");
+    let b = fold("各社区今天下班前把责任片区背街小巷的乱堆放清理干净");
+    let words = shared_terms(&a, &b, &[], &RULES, &Df::default(), 5);
+    assert!(words.contains(&"背街小巷".to_string()), "{words:?}");
+    assert!(words.iter().any(|w| w.contains("乱堆放")), "{words:?}");
+    let zh = reasons_text(
+        &[Reason::Words(words.clone()), Reason::Relay],
+        crate::model::Lang::Zh,
+    );
+    assert!(zh.starts_with("共同的词：") && zh.contains("转发"), "{zh}");
+    let en = reasons_text(
+        &[Reason::DifferentPeriods(
+            vec!["2月份".into()].into(),
+            vec!["3月份".into()].into(),
+        )],
+        crate::model::Lang::En,
+    );
+    assert_eq!(en, "different periods (2月份 vs 3月份)");
+}
+
+#[test]
+fn a_clock_time_is_no_salutation() {
+    // "…下午2:30" is a time, not "to whom:": the text stays whole.
+    let t = "会议时间调整为明天下午2:30，地点不变";
+    assert_eq!(strip_boilerplate(t), t);
+    assert_eq!(
+        strip_boilerplate("转发：【会议通知】定于3月7日上午9:00在镇政府开会"),
+        "定于3月7日上午9:00在镇政府开会"
+    );
+    assert_eq!(strip_boilerplate("转发：各村联络员：明天交"), "明天交");
+}
+
+#[test]
+fn a_relative_week_that_times_the_ask_is_no_period() {
+    let due = signature_of(&fold("集体经济年报下周二下班前交财政所"));
+    assert!(due.periods.is_empty(), "{:?}", due.periods);
+    let named = signature_of(&fold("请报送本周小结"));
+    assert!(
+        named.periods.iter().any(|p| &**p == "本周"),
+        "{:?}",
+        named.periods
+    );
+    // A year and a deadline week are not "different periods".
+    let year = signature_of(&fold("2023年度村集体经济收益分配统计年报请报财政所"));
+    let v = compare(&due, &year, &Df::default());
+    assert!(
+        !v.reasons
+            .iter()
+            .any(|r| matches!(r, Reason::DifferentPeriods(..))),
+        "{v:?}"
+    );
+    // Periods of different kinds are not compared; of one kind they are.
+    let march = signature_of(&fold("2024年3月份文化活动统计表"));
+    let y2024 = signature_of(&fold("2024年文化活动统计表"));
+    assert!(!periods_differ(&march.periods, &y2024.periods));
+    let feb = signature_of(&fold("2024年2月份文化活动统计表"));
+    assert!(periods_differ(&march.periods, &feb.periods));
+}
+
+#[test]
+fn the_same_month_is_a_reason_a_shared_year_is_not() {
+    let df = df_of(&[]);
+    let a = signature_of(&fold("县里要2月份文化活动统计，各村报给我"));
+    let b = signature_of(&fold("请填报《2月份乡镇综合文化站活动开展情况统计表》"));
+    let v = compare(&a, &b, &df);
+    assert!(
+        v.reasons.iter().any(|r| matches!(r, Reason::SamePeriod(_))),
+        "{v:?}"
+    );
+    let without = compare(
+        &signature_of(&fold("县里要文化活动统计，各村报给我")),
+        &signature_of(&fold("请填报《乡镇综合文化站活动开展情况统计表》")),
+        &df,
+    );
+    assert!(v.score > without.score + 0.05, "{v:?} {without:?}");
+    // Precision trap: year-end work all covers the year.
+    let x = signature_of(&fold("2023年度党费请收缴完毕"));
+    let y = signature_of(&fold("2023年度党员学时统计"));
+    let v = compare(&x, &y, &df);
+    assert!(
+        !v.reasons.iter().any(|r| matches!(r, Reason::SamePeriod(_))),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_quoted_title_named_without_quotes_is_the_same_title() {
+    let df = df_of(&[]);
+    let quoted = signature_of(&fold("请结合“三八”国际妇女节开展一次巾帼志愿服务活动"));
+    let plain = signature_of(&fold("三八节活动照片周五前发宣传办"));
+    let v = compare(&plain, &quoted, &df);
+    assert!(
+        v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+        "{v:?}"
+    );
+    // Precision trap: part of a title is not the title.
+    let part = signature_of(&fold("学雷锋活动照片还没发"));
+    let titled = signature_of(&fold("3月5日是“学雷锋纪念日”，请开展志愿服务"));
+    let v = compare(&part, &titled, &df);
+    assert!(
+        !v.reasons.iter().any(|r| matches!(r, Reason::SameTitle(_))),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn salutation_is_not_work() {
+    assert_eq!(strip_boilerplate("各村宣传联络员：明天交"), "明天交");
+    assert_eq!(strip_boilerplate("【通知】各乡镇：请报"), "请报");
+}
+
+mod deliverable {
+    use super::*;
+    use crate::core::normalize::fold;
+
+    #[test]
+    fn same_deliverable_is_a_reason() {
+        let rules = Rules::bundled().expect("bundled rules");
+        let a = signature(
+            &fold("Site leads, please complete the site readiness checklist (room, tables)"),
+            &[],
+            &rules,
+        );
+        let b = signature(
+            &fold("can you walk the gym and do the readiness checklist?"),
+            &[],
+            &rules,
+        );
+        assert!(
+            a.deliverables.iter().any(|d| &**d == "checklist"),
+            "{:?}",
+            a.deliverables
+        );
+        let v = compare(&b, &a, &Df::default());
+        assert!(
+            v.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::SameDeliverable(_))),
+            "{v:?}"
+        );
+    }
+}
