@@ -3,9 +3,10 @@
 
 use super::Ctx;
 use super::cues::{Cue, Cues, caps, finds};
-use super::matches::{Pod, TimeM, TimeSpec, next_char, num, prev_char};
+use super::hhmm;
+use super::matches::{Pod, TimeM, TimeSpec, next_char, num, part_of_day_over, prev_char};
 use crate::model::{Deadline, Lang};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -122,9 +123,11 @@ pub(super) fn times(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>) -> Vec<TimeM> {
     }
     if ctx.lang == Lang::En || t.is_ascii() {
         mark(&out, &mut cover, &mut marked);
+        hhmm::times(t, cu, &cover, &mut out);
+        mark(&out, &mut cover, &mut marked);
         en_bare_hours(t, cu, &cover, &mut out);
         mark(&out, &mut cover, &mut marked);
-        en_parts_of_day(t, cu, &cover, &mut out);
+        en_parts_of_day(t, cu, ctx, &cover, &mut out);
     }
     out.sort_by_key(|x| x.start);
     out
@@ -467,11 +470,15 @@ fn en_bare_hours(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
 }
 
 /// "this morning", "in the afternoon", "lunchtime": day precision.
-fn en_parts_of_day(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
+fn en_parts_of_day(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
     let pod_cue = cu.word(Cue::EnPod);
+    let hour = ctx.sent.hour();
     for c in caps(&R_EN_POD, pod_cue, t) {
         let Some(m) = c.get(0) else { continue };
         if cover[m.start()..m.end()].iter().any(|&c| c) {
+            continue;
+        }
+        if part_of_day_over(m.as_str(), hour) {
             continue;
         }
         out.push(TimeM {

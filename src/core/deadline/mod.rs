@@ -63,6 +63,7 @@ mod dates;
 mod durations;
 mod english;
 mod expr;
+mod hhmm;
 mod matches;
 mod numbers;
 mod numeric;
@@ -74,6 +75,8 @@ mod zones;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_traffic;
 
 pub use expr::{Expr, Grain, expressions};
 

@@ -1,0 +1,97 @@
+//! Deadlines on traffic of other regions and scripts: 24-hour clock times,
+//! ROC years, day/month order, bracketed dates, holidays inside a work's name.
+
+use super::*;
+
+static CAL: std::sync::LazyLock<crate::core::calendar::holidays::Calendar> =
+    std::sync::LazyLock::new(|| {
+        crate::core::calendar::holidays::Calendar::bundled().expect("bundled calendar parses")
+    });
+
+fn en(sent: &str) -> Ctx<'static> {
+    Ctx {
+        sent: NaiveDateTime::parse_from_str(sent, "%Y-%m-%dT%H:%M").expect("test time"),
+        workday_end: NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
+        lang: Lang::En,
+        day_first: false,
+        cal: &CAL,
+        utc_offset: None,
+    }
+}
+
+fn dl(text: &str, c: &Ctx<'_>) -> Option<String> {
+    find(text, c).deadline().map(|d| d.to_label())
+}
+
+#[test]
+fn twenty_four_hour_times_in_a_time_context() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl("whoever is on today, please send it by 1000", &c).as_deref(),
+        Some("2024-06-03T10:00")
+    );
+    assert_eq!(
+        dl("forms due to me by 1500 today. thanks", &c).as_deref(),
+        Some("2024-06-03T15:00")
+    );
+    assert_eq!(
+        dl("Pharmacy stock count Thursday 1030, leads please", &c).as_deref(),
+        Some("2024-06-06T10:30")
+    );
+    assert_eq!(
+        dl("Key log in by Sunday 2359 please", &c).as_deref(),
+        Some("2024-06-09T23:59")
+    );
+    assert_eq!(
+        dl("Dock crew report 1400 hrs tomorrow", &c).as_deref(),
+        Some("2024-06-04T14:00")
+    );
+}
+
+#[test]
+fn an_arrival_time_replaces_the_start() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "Team briefing tomorrow 0800 in hall C. Supervisors please attend - arrive by 0745, thanks",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-04T07:45")
+    );
+    assert_eq!(
+        dl("drill moved to 1330. be there 1320.", &c).as_deref(),
+        Some("2024-06-03T13:20")
+    );
+}
+
+#[test]
+fn four_digits_that_are_no_time_of_day() {
+    let c = en("2024-06-03T09:20");
+    // A year after "in", a count, an amount, a room, an incident code.
+    assert_eq!(dl("please send the plan, we moved here in 1998", &c), None);
+    assert_eq!(dl("please order 1200 gloves", &c), None);
+    assert_eq!(dl("please refund the $1500 deposit", &c), None);
+    assert_eq!(dl("please take the files to room 1420", &c), None);
+    assert_eq!(dl("please close ticket 24-0519-07", &c), None);
+    // "by 2030" with no talk of days or shifts is a year.
+    assert_eq!(dl("we must cut emissions by 2030 please", &c), None);
+}
+
+#[test]
+fn a_part_of_day_already_over_is_no_deadline() {
+    let noon = en("2025-09-10T12:30");
+    assert_eq!(
+        dl(
+            "Thanks for this morning, everyone. Please send me the minutes when you can.",
+            &noon
+        ),
+        None
+    );
+    // Said before it, it still times the ask.
+    let early = en("2025-09-10T08:10");
+    assert_eq!(
+        dl("Please send me the minutes this morning", &early).as_deref(),
+        Some("2025-09-10")
+    );
+}
