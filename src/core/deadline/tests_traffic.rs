@@ -95,3 +95,27 @@ fn a_part_of_day_already_over_is_no_deadline() {
         Some("2025-09-10")
     );
 }
+
+#[test]
+fn two_part_dates_read_in_the_organisations_order() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-05-23T08:20")
+    };
+    assert_eq!(
+        dl("请各站在6/3(一)前把统计表给我", &zh).as_deref(),
+        Some("2024-06-03")
+    );
+    let uk = Ctx {
+        day_first: true,
+        ..en("2024-05-20T09:00")
+    };
+    assert_eq!(
+        dl("Returns to me by 04/06 please", &uk).as_deref(),
+        Some("2024-06-04")
+    );
+    assert_eq!(
+        dl("Returns to me by 6/4 please", &en("2024-05-20T09:00")).as_deref(),
+        Some("2024-06-04")
+    );
+}
