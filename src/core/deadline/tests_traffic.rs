@@ -119,3 +119,25 @@ fn two_part_dates_read_in_the_organisations_order() {
         Some("2024-06-04")
     );
 }
+
+#[test]
+fn roc_years_are_1911_on() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-05-20T09:00")
+    };
+    assert_eq!(
+        dl("请各里于113年6月7日前回报名册", &zh).as_deref(),
+        Some("2024-06-07")
+    );
+    // Traditional script, folded first.
+    assert_eq!(
+        dl("請於民國113年6月7日前函送本局", &zh).as_deref(),
+        Some("2024-06-07")
+    );
+    // A birth date in the ROC era is no deadline of 2033.
+    assert_eq!(
+        dl("發給民國33年6月10日以前出生的長者,請於5/24前回報", &zh).as_deref(),
+        Some("2024-05-24")
+    );
+}
