@@ -22,7 +22,7 @@ re!(
 
 re!(
     R_WORKDAY_END,
-    r"下班前|下班之前|下班以前|下班|(?-u:\b)eod(?-u:\b)|(?-u:\b)cob(?-u:\b)|close of business|end of (?:the )?(?:business |work(?:ing)? )?day"
+    r"下班前|下班之前|下班以前|下班|(?-u:\b)eod(?-u:\b)|(?-u:\b)cob(?-u:\b)|(?-u:\b)cop(?-u:\b)|close of (?:business|play)|end of play|end of (?:the )?(?:business |work(?:ing)? )?day"
 );
 
 re!(

@@ -141,3 +141,20 @@ fn roc_years_are_1911_on() {
         Some("2024-05-24")
     );
 }
+
+#[test]
+fn close_of_play_is_the_workday_end() {
+    let c = en("2024-05-20T09:00");
+    assert_eq!(
+        dl("Rota changes to me by end of play Weds please", &c).as_deref(),
+        Some("2024-05-22T17:00")
+    );
+    assert_eq!(
+        dl("Can you send the figures by COP Thurs?", &c).as_deref(),
+        Some("2024-05-23T17:00")
+    );
+    assert_eq!(
+        dl("Invoices in by close of play today", &c).as_deref(),
+        Some("2024-05-20T17:00")
+    );
+}
