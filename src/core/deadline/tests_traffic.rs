@@ -158,3 +158,44 @@ fn close_of_play_is_the_workday_end() {
         Some("2024-05-20T17:00")
     );
 }
+
+#[test]
+fn a_holiday_inside_the_name_of_the_work_is_not_the_deadline() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-03-06T09:00")
+    };
+    assert_eq!(
+        dl("国庆前消防检查记录表后天交", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    assert_eq!(
+        dl("春节前安全大检查台账周五前报", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    // Before a hand-in verb the holiday is the deadline.
+    assert_eq!(
+        dl("请于清明节前报送消防检查记录表", &zh).as_deref(),
+        Some("2024-04-03")
+    );
+}
+
+#[test]
+fn a_bracketed_date_after_a_relative_phrase_governs() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-03-06T09:00")
+    };
+    assert_eq!(
+        dl("记录表后天（3月8日）前交", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    let uk = Ctx {
+        day_first: true,
+        ..en("2024-06-20T09:00")
+    };
+    assert_eq!(
+        dl("Reading logs in by end of term (12 July) please", &uk).as_deref(),
+        Some("2024-07-12")
+    );
+}
