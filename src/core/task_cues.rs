@@ -204,7 +204,8 @@ pub(super) fn adjust(f: &str, deadline: Found, aimed: bool, strong: bool) -> i32
     if any(f, MANNER) && !minute && !strong_hand_in(f) {
         s -= 5;
     }
-    if any(f, CLARIFY) && !minute {
+    // A clarification that sets its own hand-in and time is still an ask.
+    if any(f, CLARIFY) && !minute && !(timed && strong_hand_in(f)) {
         s -= 4;
     }
     if any(f, NOTICE) && !(strong && minute) {
@@ -216,21 +217,16 @@ pub(super) fn adjust(f: &str, deadline: Found, aimed: bool, strong: bool) -> i32
     s
 }
 
-/// A deliverable named with its hand-in ("schedules posted before…").
+/// A deliverable named with its hand-in ("下周一前单独报", "schedules
+/// posted before…").
 fn strong_hand_in(f: &str) -> bool {
-    any(
-        f,
-        &[
-            "前报",
-            "前交",
-            "前提交",
-            "前上传",
-            "posted",
-            "submit",
-            "send ",
-        ],
-    )
+    R_HAND_IN_BY.is_match(f)
 }
+
+static R_HAND_IN_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"前[^，。,.;；]{0,3}?(?:报|交|提交|上传|发)|posted|submit|send ")
+        .expect("valid regex R_HAND_IN_BY")
+});
 
 #[cfg(test)]
 mod tests {
@@ -265,6 +261,15 @@ mod tests {
                 false
             ) >= 3
         );
+    }
+
+    #[test]
+    fn a_clarification_with_its_own_hand_in_is_an_ask() {
+        let monday = Found::Deadline(Deadline::Day(
+            NaiveDate::from_ymd_opt(2024, 6, 10).expect("date"),
+        ));
+        assert!(adjust("两件事，别混。这张表下周一前另外报我", monday, false, true) >= 0);
+        assert!(adjust("这张表和上周那张不是一回事", Found::None, false, false) < 0);
     }
 
     #[test]

@@ -72,7 +72,8 @@ fn after_separator(t: &str, at: usize) -> bool {
 /// The four-digit times of day in `t`, in text order, skipping bytes
 /// another clock family already read.
 pub(super) fn times(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
-    let day_talk = cu.word(Cue::EnWeekday) || HHMM_DAY_TALK.iter().any(|w| t.contains(w));
+    // Looked up only for a year-like number (most texts have none).
+    let day_talk = || cu.word(Cue::EnWeekday) || HHMM_DAY_TALK.iter().any(|w| t.contains(w));
     // End of the last accepted time: a range or list continues from it.
     let mut last_end: Option<usize> = None;
     for c in caps(&R_HHMM, cu.digits(), t) {
@@ -112,7 +113,7 @@ pub(super) fn times(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>
         let strong = suffix || day || continues || opens_range || c[1].starts_with('0');
         let ok = if year_like {
             // "by 2030" is a year unless the message talks of days and shifts.
-            suffix || day || continues || (cue && day_talk && !next_is_month(t, m.end()))
+            suffix || day || continues || (cue && !next_is_month(t, m.end()) && day_talk())
         } else {
             strong || cue
         };
