@@ -28,6 +28,11 @@ pub struct Organisation {
     /// What 下班前 / EOD / COB means.
     #[serde(with = "hhmm")]
     pub workday_end: NaiveTime,
+    /// How `6/3`-style dates read: "dmy", "mdy" or "ymd"; absent: the
+    /// zone's usual order (month first in the US, year first in East Asia,
+    /// day first elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<crate::model::DateOrder>,
     /// Holiday calendar (TOML, see config/holidays.toml); the bundled one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holidays: Option<std::path::PathBuf>,
@@ -83,6 +88,7 @@ impl Default for Organisation {
             tz: "Asia/Shanghai".into(),
             lang: Lang::Zh,
             workday_end: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
+            date_order: None,
             holidays: None,
         }
     }

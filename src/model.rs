@@ -48,6 +48,75 @@ pub enum Lang {
     En,
 }
 
+/// How the organisation writes a numeric date of two parts (`6/3`, `20/05`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: `20/05` is 20 May (Europe, Australia, India, most of the world).
+    Dmy,
+    /// Month first: `5/20` is 20 May (United States, the Philippines).
+    Mdy,
+    /// Year first, so two parts are month/day: `6/3` is 3 June (China, Taiwan, Japan, Korea).
+    Ymd,
+}
+
+/// Zones whose organisations write month first.
+const MDY_ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "America/Anchorage",
+    "America/Detroit",
+    "America/Boise",
+    "America/Juneau",
+    "America/Adak",
+    "America/Nome",
+    "America/Sitka",
+    "America/Yakutat",
+    "America/Metlakatla",
+    "America/Menominee",
+    "America/Indiana/",
+    "America/Kentucky/",
+    "America/North_Dakota/",
+    "America/Puerto_Rico",
+    "Pacific/Honolulu",
+    "Pacific/Guam",
+    "Asia/Manila",
+    "US/",
+];
+
+/// Zones whose organisations write year first.
+const YMD_ZONES: &[&str] = &[
+    "Asia/Shanghai",
+    "Asia/Chongqing",
+    "Asia/Harbin",
+    "Asia/Urumqi",
+    "Asia/Taipei",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Pyongyang",
+    "PRC",
+    "ROC",
+];
+
+impl DateOrder {
+    /// The usual order in a zone's country: month first in the United
+    /// States, year first in East Asia, day first elsewhere (Canada and
+    /// Latin America included: Canada mixes both, day first is the safer
+    /// reading of a day above 12 either way).
+    pub fn for_zone(zone: &str) -> DateOrder {
+        if MDY_ZONES.iter().any(|z| zone.starts_with(z)) {
+            DateOrder::Mdy
+        } else if YMD_ZONES.iter().any(|z| zone.starts_with(z)) {
+            DateOrder::Ymd
+        } else {
+            DateOrder::Dmy
+        }
+    }
+}
+
 /// A deadline in organisation-local time, at the precision the text gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Deadline {

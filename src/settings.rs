@@ -35,6 +35,7 @@ impl Settings {
         let c = &cfg.conflicts;
         Ok(Settings {
             tz: cfg.tz(),
+            date_order: cfg.organisation.date_order,
             lang: cfg.organisation.lang,
             workday_end: cfg.organisation.workday_end,
             digest_time: cfg.digest.time,
@@ -86,6 +87,29 @@ mod tests {
         let cfg = crate::config::Config::parse("c.toml", text).expect("syntax is fine");
         let err = Settings::from_config(&cfg).expect_err("missing file");
         assert!(err.to_string().contains("nowhere/rules.toml"), "{err}");
+    }
+
+    #[test]
+    fn date_order_from_the_zone_unless_configured() {
+        let order = |text: &str| {
+            let cfg = crate::config::Config::parse("c.toml", text).expect("valid config");
+            Settings::from_config(&cfg).expect("settings").day_first()
+        };
+        assert!(!order("[organisation]\ntz = \"Asia/Taipei\"\n"));
+        assert!(!order("[organisation]\ntz = \"America/Chicago\"\n"));
+        assert!(order("[organisation]\ntz = \"Europe/London\"\n"));
+        assert!(order("[organisation]\ntz = \"Australia/Sydney\"\n"));
+        assert!(order("[organisation]\ntz = \"America/Sao_Paulo\"\n"));
+        assert!(!order(
+            "[organisation]\ntz = \"Europe/London\"\ndate_order = \"mdy\"\n"
+        ));
+        assert!(order(
+            "[organisation]\ntz = \"Asia/Shanghai\"\ndate_order = \"dmy\"\n"
+        ));
+        assert!(
+            crate::config::Config::parse("c.toml", "[organisation]\ndate_order = \"dym\"\n")
+                .is_err()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use super::deadline::{self, Ctx, Found};
 use super::lexicon::{self, Words};
 use super::normalize::fold;
+use super::task_cues;
 use crate::model::{Assignees, Deadline, UserId};
 use aho_corasick::AhoCorasick;
 use std::collections::BTreeMap;
@@ -212,7 +213,8 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if addressed {
         score += 1;
     }
-    if is_vocative(f, input) {
+    let vocative = is_vocative(f, input);
+    if vocative {
         score += 2;
     }
     if input.sender_is_owner && has.any(List::HandInVerbs) {
@@ -224,7 +226,9 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if lexicon::ACKNOWLEDGEMENTS
         .iter()
         .any(|a| a.chars().count() >= 2 && f.starts_with(a))
+        && !(strong && (f.starts_with("thank") || f.starts_with("谢谢")))
     {
+        // "Thanks Sam. Night crew, sign the sheet" asks after thanking.
         score -= 4;
     }
     if is_info_question(f) {
@@ -240,7 +244,7 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if has.any(List::DetailsLater) && !strong {
         score -= 4;
     }
-    if has.any(List::Invitations) && !has.any(List::Urging) {
+    if has.any(List::Invitations) && !has.any(List::Urging) && !(marked && strong) {
         score -= 4;
     }
     if has.any(List::Thanks) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
@@ -253,6 +257,9 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     if has.any(List::WorkDone) && !has.any(List::StillOpen) {
         score -= 3;
     }
+    let aimed =
+        vocative || !input.mentioned.is_empty() || matches!(assignees, Assignees::People(_));
+    score += task_cues::adjust(f, deadline, aimed, strong);
     Extraction {
         is_task: score >= 3,
         task_score: score,
@@ -419,6 +426,32 @@ mod tests {
             "周四的培训取消了，不用来了",
             "月中要搞一次应急演练，方案随后发",
             "周末有书画展，欢迎带家人参观",
+        ] {
+            assert!(!run(t).is_task, "{t}");
+        }
+    }
+
+    #[test]
+    fn asks_without_a_request_word_are_tasks() {
+        for t in [
+            // A chaser naming only the missing piece.
+            "北区的呢？",
+            // An arrival time for a meeting.
+            "周五安全例会，各站负责人8点40到场",
+            // An ask after thanks.
+            "Thanks Sam. Night crew, please sign the sheet by 1900",
+        ] {
+            assert!(run(t).is_task, "{t}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_not_tasks() {
+        for t in [
+            "台账已发您邮箱，请查收",
+            "节日期间手机保持畅通",
+            "听说下周要查消防，大家留意一下",
+            "这张表和上周那张不是一回事",
         ] {
             assert!(!run(t).is_task, "{t}");
         }

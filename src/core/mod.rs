@@ -23,6 +23,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod rules;
 pub mod schedule;
+mod task_cues;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! `eval`: score the pipeline on labeled scenarios and print the table
 //! (or JSON), failing below the floors.
 
+pub mod categories;
 pub mod score;
 
 use super::{CliError, file_name};
@@ -55,7 +56,7 @@ pub fn eval(
         mix_line(out, "OVERALL", &total)?;
         if verbose {
             for r in &reports {
-                for m in &r.misses {
+                for m in r.misses.iter().filter(|m| m.category.is_empty()) {
                     writeln!(
                         out,
                         "{}: {:<12} {} expected {} got {}",
@@ -63,6 +64,7 @@ pub fn eval(
                     )?;
                 }
             }
+            by_category(out, &reports)?;
         }
     }
     if let Some(p) = floors {
@@ -112,5 +114,40 @@ fn line(out: &mut impl Write, name: &str, s: &Scores) -> Result<(), CliError> {
         s.dup_f1,
         s.digest_completeness
     )?;
+    Ok(())
+}
+
+/// Task and deadline misses grouped by phenomenon: counts per category,
+/// then the misses under each.
+fn by_category(out: &mut dyn Write, reports: &[score::FileReport]) -> Result<(), CliError> {
+    for kind in ["task-missed", "task-extra", "deadline"] {
+        let mut groups: std::collections::BTreeMap<&str, Vec<(&str, &score::Miss)>> =
+            std::collections::BTreeMap::new();
+        for r in reports {
+            for m in r.misses.iter().filter(|m| m.kind == kind) {
+                groups
+                    .entry(m.category)
+                    .or_default()
+                    .push((r.file.as_str(), m));
+            }
+        }
+        if groups.is_empty() {
+            continue;
+        }
+        let mut order: Vec<(&str, usize)> = groups.iter().map(|(c, v)| (*c, v.len())).collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let counts: Vec<String> = order.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(out, "\n{kind} by category: {}", counts.join(", "))?;
+        for (c, _) in &order {
+            writeln!(out, "  {c}:")?;
+            for (file, m) in &groups[c] {
+                writeln!(
+                    out,
+                    "    {}: {} expected {} got {}",
+                    file, m.msg, m.expected, m.got
+                )?;
+            }
+        }
+    }
     Ok(())
 }

@@ -157,6 +157,9 @@ impl Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Miss {
     pub kind: &'static str,
+    /// The phenomenon of a task or deadline miss (empty for the others).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub category: &'static str,
     pub msg: MsgRef,
     pub expected: String,
     pub got: String,
@@ -258,6 +261,20 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
     let contract = Contract::from_run(&run);
     let (mut counts, mut misses) = score(&events, &labels, &contract, &run.engine.settings);
     warnings(&run, &labels, &mut counts);
+    let texts = super::categories::texts(&events);
+    let not_tasks: HashSet<MsgRef> = misses
+        .iter()
+        .filter(|m| m.kind == "task-missed")
+        .map(|m| m.msg)
+        .collect();
+    for m in &mut misses {
+        if m.kind == "deadline" && not_tasks.contains(&m.msg) {
+            // Its deadline was never looked for: the task miss is the cause.
+            m.category = "task missed";
+        } else if let Some(t) = texts.get(&m.msg) {
+            m.category = super::categories::category(m.kind, t, &m.expected, &m.got);
+        }
+    }
     misses.sort_by(|a, b| (a.kind, a.msg, &a.expected).cmp(&(b.kind, b.msg, &b.expected)));
     // Say how close each wrong pair came, so thresholds can be judged.
     for m in &mut misses {
@@ -329,6 +346,7 @@ fn score(
             (true, false) => {
                 k.task_fn += 1;
                 misses.push(Miss {
+                    category: "",
                     kind: "task-missed",
                     msg: *m,
                     expected: "task".into(),
@@ -338,6 +356,7 @@ fn score(
             (false, true) => {
                 k.task_fp += 1;
                 misses.push(Miss {
+                    category: "",
                     kind: "task-extra",
                     msg: *m,
                     expected: "not a task".into(),
@@ -356,6 +375,7 @@ fn score(
                     k.deadline_ok += 1;
                 } else {
                     misses.push(Miss {
+                        category: "",
                         kind: "deadline",
                         msg: *m,
                         expected: want.map(|d| d.to_label()).unwrap_or("null".into()),
@@ -380,6 +400,7 @@ fn score(
     (k.clusters_mixed, k.largest_mix) = mixes(&truth, &pred);
     for (a, b) in true_pairs.difference(&pred_pairs) {
         misses.push(Miss {
+            category: "",
             kind: "dup-split",
             msg: *a,
             expected: format!("same work as {b}"),
@@ -388,6 +409,7 @@ fn score(
     }
     for (a, b) in pred_pairs.difference(&true_pairs) {
         misses.push(Miss {
+            category: "",
             kind: "dup-merged",
             msg: *a,
             expected: format!("other work than {b}"),
@@ -463,6 +485,7 @@ fn score(
                 k.digest_ok += 1;
             } else {
                 misses.push(Miss {
+                    category: "",
                     kind: "digest",
                     msg: *m,
                     expected: format!("in {}'s digest at {}", d.user_id, d.at),

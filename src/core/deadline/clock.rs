@@ -3,10 +3,11 @@
 
 use super::Ctx;
 use super::cues::{Cue, Cues, caps, finds};
-use super::matches::{Pod, TimeM, TimeSpec, next_char, num, prev_char};
+use super::hhmm;
+use super::matches::{Pod, TimeM, TimeSpec, next_char, num, part_of_day_over, prev_char};
 use crate::core::lexicon;
 use crate::model::{Deadline, Lang};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -22,7 +23,7 @@ re!(
 
 re!(
     R_WORKDAY_END,
-    r"下班前|下班之前|下班以前|下班|(?-u:\b)eod(?-u:\b)|(?-u:\b)cob(?-u:\b)|close of business|end of (?:the )?(?:business |work(?:ing)? )?day"
+    r"下班前|下班之前|下班以前|下班|(?-u:\b)eod(?-u:\b)|(?-u:\b)cob(?-u:\b)|(?-u:\b)cop(?-u:\b)|close of (?:business|play)|end of play|end of (?:the )?(?:business |work(?:ing)? )?day"
 );
 
 re!(
@@ -123,9 +124,11 @@ pub(super) fn times(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>) -> Vec<TimeM> {
     }
     if ctx.lang == Lang::En || t.is_ascii() {
         mark(&out, &mut cover, &mut marked);
+        hhmm::times(t, cu, &cover, &mut out);
+        mark(&out, &mut cover, &mut marked);
         en_bare_hours(t, cu, &cover, &mut out);
         mark(&out, &mut cover, &mut marked);
-        en_parts_of_day(t, cu, &cover, &mut out);
+        en_parts_of_day(t, cu, ctx, &cover, &mut out);
     }
     out.sort_by_key(|x| x.start);
     out
@@ -463,11 +466,15 @@ fn en_bare_hours(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
 }
 
 /// "this morning", "in the afternoon", "lunchtime": day precision.
-fn en_parts_of_day(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
+fn en_parts_of_day(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
     let pod_cue = cu.word(Cue::EnPod);
+    let hour = ctx.sent.hour();
     for c in caps(&R_EN_POD, pod_cue, t) {
         let Some(m) = c.get(0) else { continue };
         if cover[m.start()..m.end()].iter().any(|&c| c) {
+            continue;
+        }
+        if part_of_day_over(m.as_str(), hour) {
             continue;
         }
         out.push(TimeM {

@@ -88,7 +88,7 @@ const CUE_WORDS: &[(Cue, &[&str])] = &[
     (Cue::Month, &["month"]),
     (Cue::EndOrWeek, &["end", "week"]),
     (Cue::Before, &["before"]),
-    (Cue::WorkdayEnd, &["下班", "eod", "cob", "of "]),
+    (Cue::WorkdayEnd, &["下班", "eod", "cob", "cop", "of "]),
     (Cue::AmPm, &["am", "pm", "a.m", "p.m"]),
     (Cue::Past, &["past", "after", " to ", "before", "til"]),
     (Cue::NoonMid, &["noon", "mid"]),

@@ -236,10 +236,7 @@ fn offset_months(unit: &str) -> Option<f64> {
 /// `base` moved by `n` units (negative: back), with the grain the unit gives.
 fn shift(base: NaiveDateTime, n: f64, unit: &str, ctx: &Ctx<'_>) -> Option<(NaiveDateTime, Grain)> {
     if let Some(s) = offset_secs(unit) {
-        return Some((
-            base + Duration::seconds((n * s).round() as i64),
-            Grain::Second,
-        ));
+        return Some((plus_secs(base, (n * s).round())?, Grain::Second));
     }
     if unit == "工作日" {
         let d = ctx
@@ -249,21 +246,25 @@ fn shift(base: NaiveDateTime, n: f64, unit: &str, ctx: &Ctx<'_>) -> Option<(Naiv
     }
     if let Some(d) = offset_days(unit) {
         let days = (n * d).round() as i64;
-        return Some((
-            (base.date() + Duration::days(days)).and_time(NaiveTime::MIN),
-            Grain::Day,
-        ));
+        let day = base.date().checked_add_signed(Duration::try_days(days)?)?;
+        return Some((day.and_time(NaiveTime::MIN), Grain::Day));
     }
     // 两个半月: whole months, then the half as 15 days.
     let months = n * offset_months(unit)?;
     let whole = months.trunc();
     let days = ((months - whole) * 30.0).round() as i64;
-    add_months(base.date(), whole as i32).map(|d| {
-        (
-            (d + Duration::days(days)).and_time(NaiveTime::MIN),
-            Grain::Day,
-        )
-    })
+    let d = add_months(base.date(), whole.clamp(-12_000.0, 12_000.0) as i32)?;
+    let d = d.checked_add_signed(Duration::try_days(days)?)?;
+    Some((d.and_time(NaiveTime::MIN), Grain::Day))
+}
+
+/// `t` moved by `secs` seconds, or `None` past the calendar's range (a
+/// spelled-out count can be any size).
+fn plus_secs(t: NaiveDateTime, secs: f64) -> Option<NaiveDateTime> {
+    if !secs.is_finite() || secs.abs() > 1e13 {
+        return None;
+    }
+    t.checked_add_signed(Duration::try_seconds(secs as i64)?)
 }
 
 fn en_count(w: &str) -> Option<f64> {
@@ -339,11 +340,9 @@ fn context_exprs(t: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
         }
         // 未来7天: the instant seven days on, as well as the day.
         if let Some(d) = offset_days(unit) {
-            push(
-                &m,
-                sent + Duration::seconds((sign * n * d * 86400.0) as i64),
-                Grain::Second,
-            );
+            if let Some(at) = plus_secs(sent, sign * n * d * 86400.0) {
+                push(&m, at, Grain::Second);
+            }
         }
     }
     if ctx.lang == Lang::En || t.is_ascii() {
@@ -383,11 +382,9 @@ fn context_exprs(t: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
             }
             // "in 7 days" is also the instant a week from now.
             if let Some(d) = offset_days(unit) {
-                push(
-                    &m,
-                    base + Duration::seconds((sign * n * d * 86400.0) as i64),
-                    Grain::Second,
-                );
+                if let Some(at) = plus_secs(base, sign * n * d * 86400.0) {
+                    push(&m, at, Grain::Second);
+                }
             }
         }
     }
@@ -425,11 +422,13 @@ fn context_exprs(t: &str, ctx: &Ctx<'_>) -> Vec<Expr> {
             else {
                 continue;
             };
-            let day_shift = Duration::days(sign * days);
+            let Some(day) = Duration::try_days(sign * days).and_then(|s| d.checked_add_signed(s))
+            else {
+                continue;
+            };
             if secs == 0 {
-                push(&m, (d + day_shift).and_time(NaiveTime::MIN), Grain::Day);
-            } else {
-                let at = d.and_time(sent.time()) + day_shift + Duration::seconds(sign * secs);
+                push(&m, day.and_time(NaiveTime::MIN), Grain::Day);
+            } else if let Some(at) = plus_secs(day.and_time(sent.time()), (sign * secs) as f64) {
                 push(&m, at, Grain::Second);
             }
         }

@@ -111,3 +111,13 @@ pub(super) fn prev_char(t: &str, at: usize) -> Option<char> {
 pub(super) fn next_char(t: &str, at: usize) -> Option<char> {
     t[at..].chars().next()
 }
+
+/// A part of the send day already over when the message was sent ("thanks
+/// for this morning" at 12:30): what happened, not when to hand in.
+pub(super) fn part_of_day_over(w: &str, sent_hour: u32) -> bool {
+    match w {
+        "this morning" | "今早" | "今晨" => sent_hour >= 12,
+        "this afternoon" => sent_hour >= 18,
+        _ => false,
+    }
+}

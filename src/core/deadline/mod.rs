@@ -63,6 +63,7 @@ mod dates;
 mod durations;
 mod english;
 mod expr;
+mod hhmm;
 mod matches;
 mod numbers;
 mod numeric;
@@ -74,6 +75,8 @@ mod zones;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_traffic;
 
 pub use expr::{Expr, Grain, expressions};
 
@@ -156,7 +159,8 @@ pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
 /// As [`find`], on text already passed through [`fold`].
 pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
     let t = &*with_numbers(t, ctx);
-    let cands = candidates(t, ctx, false);
+    let mut cands = candidates(t, ctx, false);
+    names_the_work(t, &mut cands);
     let forward = is_forward(t);
     let mut best: Option<Cand> = None;
     for c in cands {
@@ -173,6 +177,29 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
         Some(c) => Found::Deadline(c.deadline),
         None if R_SAME.is_match(t) => Found::SameAsEarlier,
         None => Found::None,
+    }
+}
+
+/// Verbs of handing in that make a time before them its deadline.
+const HAND_IN_CHARS: &[char] = &['交', '报', '发', '传', '送', '填', '完', '到'];
+
+/// A time that runs into the name of the work with a later time before the
+/// hand-in ("国庆前消防检查记录表后天交": the holiday names the inspection,
+/// 后天 is when the form is due) is no deadline: it loses to the later one.
+fn names_the_work(t: &str, cands: &mut [Cand]) {
+    for i in 1..cands.len() {
+        let (a, b) = (cands[i - 1], cands[i]);
+        if a.end > b.start || b.score < 0 {
+            continue;
+        }
+        let gap = &t[a.end..b.start];
+        let noun = gap.chars().filter(|c| !c.is_ascii()).count() >= 3
+            && !gap.contains(['，', ',', '。', ';', '；', '、', '\n', '(', '（'])
+            && !gap.contains(HAND_IN_CHARS)
+            && t[..a.end].ends_with('前');
+        if noun {
+            cands[i - 1].score -= 8;
+        }
     }
 }
 

@@ -58,6 +58,18 @@ fn clock_follows(s: &str) -> bool {
         && b.get(h + 2).is_some_and(u8::is_ascii_digit)
 }
 
+/// A year before 年: a year of the Republic of China era (民国113年, or a
+/// bare three-digit 113年 before a month, as Taiwanese notices write it)
+/// is 1911 on; else two digits are this century's or the last.
+fn roc_or_full_year(t: &str, y: regex::Match<'_>, yy: i32, sent: chrono::NaiveDate) -> i32 {
+    let roc_named = t[..y.start()].trim_end().ends_with("民国");
+    if roc_named || (y.as_str().len() == 3 && (100..200).contains(&yy)) {
+        yy + 1911
+    } else {
+        full_year(yy, y.as_str().len(), sent)
+    }
+}
+
 /// The numeric and CJK dates in `t` (which holds an ASCII digit).
 pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>) {
     let sent = ctx.sent.date();
@@ -108,7 +120,7 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
         let d = num(&c, 4);
         let date = if let Some(y) = c.get(1) {
             let yy: i32 = y.as_str().parse().unwrap_or(0);
-            ymd(full_year(yy, y.as_str().len(), sent), mo, d)
+            ymd(roc_or_full_year(t, y, yy, sent), mo, d)
         } else if let Some(r) = c.get(2) {
             ymd(sent.year() + year_rel(r.as_str()), mo, d)
         } else {

@@ -3,10 +3,10 @@
 
 use super::Ctx;
 use super::cues::{Cue, Cues, caps, finds};
-use super::matches::{DateM, add, span};
+use super::matches::{DateM, add, part_of_day_over, span};
 use super::words::{EN_WD, weekday_from};
 use crate::core::calendar::days::{next_weekday, prev_weekday, weekday_next_week};
-use chrono::{Datelike, Duration};
+use chrono::{Datelike, Duration, Timelike};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -49,6 +49,9 @@ pub(super) fn days_and_weekdays(
             .any(|c| cu.has(*c));
     for m in finds(&R_REL, rel_cue, t) {
         let w = m.as_str();
+        if part_of_day_over(w, ctx.sent.hour()) {
+            continue;
+        }
         let (off, pod) = match w {
             "今天" | "今日" | "today" | "当天" | "当日" | "本日" => (0, false),
             "今晚" | "今早" | "今晨" | "今夜" | "当晚" | "tonight" | "this morning"

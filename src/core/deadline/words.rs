@@ -5,13 +5,13 @@ use chrono::{NaiveDate, Weekday};
 
 pub(super) const EN_MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
-pub(super) const EN_WD: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun";
+pub(super) const EN_WD: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun";
 
 pub(super) fn weekday_from(c: &str) -> Option<Weekday> {
     Some(match c {
         "一" | "1" | "monday" | "mon" => Weekday::Mon,
         "二" | "2" | "tuesday" | "tue" | "tues" => Weekday::Tue,
-        "三" | "3" | "wednesday" | "wed" => Weekday::Wed,
+        "三" | "3" | "wednesday" | "wed" | "weds" => Weekday::Wed,
         "四" | "4" | "thursday" | "thu" | "thur" | "thurs" => Weekday::Thu,
         "五" | "5" | "friday" | "fri" => Weekday::Fri,
         "六" | "6" | "saturday" | "sat" => Weekday::Sat,

@@ -34,7 +34,7 @@ use super::event::Event;
 use super::matcher::{Df, Term};
 use super::rules::Rules;
 use crate::core::calendar::holidays::Calendar;
-use crate::model::{ChatId, Lang, MsgRef, UserId};
+use crate::model::{ChatId, DateOrder, Lang, MsgRef, UserId};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use judge::office_of;
@@ -49,6 +49,8 @@ use store::{Messages, TaskId, Tasks};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub tz: Tz,
+    /// How two-part numeric dates read; `None`: the zone's usual order.
+    pub date_order: Option<DateOrder>,
     pub lang: Lang,
     pub workday_end: NaiveTime,
     pub digest_time: NaiveTime,
@@ -66,9 +68,12 @@ impl Settings {
         self.allow_all || self.allow.contains(&chat)
     }
 
-    /// Dates in `16/10` form are day-first outside the Americas.
+    /// Whether `16/10` reads day first: the configured order, else the
+    /// zone's usual one.
     pub fn day_first(&self) -> bool {
-        !self.tz.name().starts_with("America/")
+        self.date_order
+            .unwrap_or_else(|| DateOrder::for_zone(self.tz.name()))
+            == DateOrder::Dmy
     }
 
     pub fn local(&self, t: DateTime<FixedOffset>) -> NaiveDateTime {

@@ -1,0 +1,201 @@
+//! Deadlines on traffic of other regions and scripts: 24-hour clock times,
+//! ROC years, day/month order, bracketed dates, holidays inside a work's name.
+
+use super::*;
+
+static CAL: std::sync::LazyLock<crate::core::calendar::holidays::Calendar> =
+    std::sync::LazyLock::new(|| {
+        crate::core::calendar::holidays::Calendar::bundled().expect("bundled calendar parses")
+    });
+
+fn en(sent: &str) -> Ctx<'static> {
+    Ctx {
+        sent: NaiveDateTime::parse_from_str(sent, "%Y-%m-%dT%H:%M").expect("test time"),
+        workday_end: NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
+        lang: Lang::En,
+        day_first: false,
+        cal: &CAL,
+        utc_offset: None,
+    }
+}
+
+fn dl(text: &str, c: &Ctx<'_>) -> Option<String> {
+    find(text, c).deadline().map(|d| d.to_label())
+}
+
+#[test]
+fn twenty_four_hour_times_in_a_time_context() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl("whoever is on today, please send it by 1000", &c).as_deref(),
+        Some("2024-06-03T10:00")
+    );
+    assert_eq!(
+        dl("forms due to me by 1500 today. thanks", &c).as_deref(),
+        Some("2024-06-03T15:00")
+    );
+    assert_eq!(
+        dl("Pharmacy stock count Thursday 1030, leads please", &c).as_deref(),
+        Some("2024-06-06T10:30")
+    );
+    assert_eq!(
+        dl("Key log in by Sunday 2359 please", &c).as_deref(),
+        Some("2024-06-09T23:59")
+    );
+    assert_eq!(
+        dl("Dock crew report 1400 hrs tomorrow", &c).as_deref(),
+        Some("2024-06-04T14:00")
+    );
+}
+
+#[test]
+fn an_arrival_time_replaces_the_start() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "Team briefing tomorrow 0800 in hall C. Supervisors please attend - arrive by 0745, thanks",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-04T07:45")
+    );
+    assert_eq!(
+        dl("drill moved to 1330. be there 1320.", &c).as_deref(),
+        Some("2024-06-03T13:20")
+    );
+}
+
+#[test]
+fn four_digits_that_are_no_time_of_day() {
+    let c = en("2024-06-03T09:20");
+    // A year after "in", a count, an amount, a room, an incident code.
+    assert_eq!(dl("please send the plan, we moved here in 1998", &c), None);
+    assert_eq!(dl("please order 1200 gloves", &c), None);
+    assert_eq!(dl("please refund the $1500 deposit", &c), None);
+    assert_eq!(dl("please take the files to room 1420", &c), None);
+    assert_eq!(dl("please close ticket 24-0519-07", &c), None);
+    // "by 2030" with no talk of days or shifts is a year.
+    assert_eq!(dl("we must cut emissions by 2030 please", &c), None);
+}
+
+#[test]
+fn a_part_of_day_already_over_is_no_deadline() {
+    let noon = en("2025-09-10T12:30");
+    assert_eq!(
+        dl(
+            "Thanks for this morning, everyone. Please send me the minutes when you can.",
+            &noon
+        ),
+        None
+    );
+    // Said before it, it still times the ask.
+    let early = en("2025-09-10T08:10");
+    assert_eq!(
+        dl("Please send me the minutes this morning", &early).as_deref(),
+        Some("2025-09-10")
+    );
+}
+
+#[test]
+fn two_part_dates_read_in_the_organisations_order() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-05-23T08:20")
+    };
+    assert_eq!(
+        dl("请各站在6/3(一)前把统计表给我", &zh).as_deref(),
+        Some("2024-06-03")
+    );
+    let uk = Ctx {
+        day_first: true,
+        ..en("2024-05-20T09:00")
+    };
+    assert_eq!(
+        dl("Returns to me by 04/06 please", &uk).as_deref(),
+        Some("2024-06-04")
+    );
+    assert_eq!(
+        dl("Returns to me by 6/4 please", &en("2024-05-20T09:00")).as_deref(),
+        Some("2024-06-04")
+    );
+}
+
+#[test]
+fn roc_years_are_1911_on() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-05-20T09:00")
+    };
+    assert_eq!(
+        dl("请各里于113年6月7日前回报名册", &zh).as_deref(),
+        Some("2024-06-07")
+    );
+    // Traditional script, folded first.
+    assert_eq!(
+        dl("請於民國113年6月7日前函送本局", &zh).as_deref(),
+        Some("2024-06-07")
+    );
+    // A birth date in the ROC era is no deadline of 2033.
+    assert_eq!(
+        dl("發給民國33年6月10日以前出生的長者,請於5/24前回報", &zh).as_deref(),
+        Some("2024-05-24")
+    );
+}
+
+#[test]
+fn close_of_play_is_the_workday_end() {
+    let c = en("2024-05-20T09:00");
+    assert_eq!(
+        dl("Rota changes to me by end of play Weds please", &c).as_deref(),
+        Some("2024-05-22T17:00")
+    );
+    assert_eq!(
+        dl("Can you send the figures by COP Thurs?", &c).as_deref(),
+        Some("2024-05-23T17:00")
+    );
+    assert_eq!(
+        dl("Invoices in by close of play today", &c).as_deref(),
+        Some("2024-05-20T17:00")
+    );
+}
+
+#[test]
+fn a_holiday_inside_the_name_of_the_work_is_not_the_deadline() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-03-06T09:00")
+    };
+    assert_eq!(
+        dl("国庆前消防检查记录表后天交", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    assert_eq!(
+        dl("春节前安全大检查台账周五前报", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    // Before a hand-in verb the holiday is the deadline.
+    assert_eq!(
+        dl("请于清明节前报送消防检查记录表", &zh).as_deref(),
+        Some("2024-04-03")
+    );
+}
+
+#[test]
+fn a_bracketed_date_after_a_relative_phrase_governs() {
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-03-06T09:00")
+    };
+    assert_eq!(
+        dl("记录表后天（3月8日）前交", &zh).as_deref(),
+        Some("2024-03-08")
+    );
+    let uk = Ctx {
+        day_first: true,
+        ..en("2024-06-20T09:00")
+    };
+    assert_eq!(
+        dl("Reading logs in by end of term (12 July) please", &uk).as_deref(),
+        Some("2024-07-12")
+    );
+}
