@@ -46,32 +46,26 @@ fn clip(s: &str, n: usize) -> &str {
 
 /// Whether `s` starts with one of `words` (a byte loop: these lists are
 /// checked per candidate and the words are short).
+#[inline]
 fn starts_with_any(s: &str, words: Words) -> bool {
-    words.lists().iter().any(|l| starts_with_one_of(s, l))
-}
-
-/// Whether `s` ends with one of `words`.
-fn ends_with_any(s: &str, words: Words) -> bool {
-    words.lists().iter().any(|l| ends_with_one_of(s, l))
-}
-
-fn starts_with_one_of(s: &str, words: &[&str]) -> bool {
     let s = s.as_bytes();
     let Some(&first) = s.first() else {
         return false;
     };
-    words.iter().any(|w| {
+    words.lists().iter().flat_map(|l| l.iter()).any(|w| {
         let w = w.as_bytes();
         w.first() == Some(&first) && w.len() <= s.len() && s.iter().zip(w).all(|(a, b)| a == b)
     })
 }
 
-fn ends_with_one_of(s: &str, words: &[&str]) -> bool {
+/// Whether `s` ends with one of `words`.
+#[inline]
+fn ends_with_any(s: &str, words: Words) -> bool {
     let s = s.as_bytes();
     let Some(&last) = s.last() else {
         return false;
     };
-    words.iter().any(|w| {
+    words.lists().iter().flat_map(|l| l.iter()).any(|w| {
         let w = w.as_bytes();
         w.last() == Some(&last)
             && w.len() <= s.len()

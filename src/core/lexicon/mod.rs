@@ -57,6 +57,7 @@ impl Words {
 
     /// The lists, in order: Chinese, English, marks (for searches that
     /// walk each list as a slice).
+    #[inline]
     pub fn lists(self) -> [&'static [&'static str]; 3] {
         [self.zh, self.en, self.marks]
     }
