@@ -5,159 +5,13 @@
 //! hearsay or an advance notice).
 
 use super::deadline::Found;
+use super::lexicon::{
+    ATTENDANCE, CLARIFICATIONS, DELIVERY_REPORTED, HEARSAY_NOTICE, MEETING_CHANGED, MEETINGS,
+    STANDING_MANNER, STILL_MISSING, TO_SUPERIOR, Words,
+};
 use crate::model::Deadline;
 
-/// Something still outstanding, named without a request word.
-const STILL_MISSING: &[&str] = &[
-    "还没收到",
-    "还没看到",
-    "还没动",
-    "还没回",
-    "还没有",
-    "没回的",
-    "还没交",
-    "still open",
-    "still outstanding",
-    "not in yet",
-    "not received",
-];
-
-/// Being somewhere at a time: arrival, assembly, sign-in.
-const ATTEND: &[&str] = &[
-    "到场",
-    "报到",
-    "报倒",
-    "集合",
-    "签到",
-    "到就好",
-    "出发",
-    "到岗",
-    "参加",
-    "参会",
-    "be at ",
-    "be there",
-    "be on ",
-    "meet at",
-    "meet ",
-    "arrive",
-    "sign the sheet",
-    "sign in",
-    "report to",
-    "attend",
-    "stay for",
-];
-
-/// A meeting, drill or session that people attend.
-const MEETING: &[&str] = &[
-    "会议",
-    "大会",
-    "例会",
-    "培训",
-    "演练",
-    "教研",
-    "班前会",
-    "会商",
-    "预演",
-    "meeting",
-    "conference",
-    "huddle",
-    "drill",
-    "training",
-    "briefing",
-    "toolbox talk",
-    "mock code",
-    "check-off",
-    "dmt",
-    "session",
-];
-
-/// A meeting moved or its time or place changed.
-const CHANGED: &[&str] = &[
-    "改到",
-    "改为",
-    "改成",
-    "推迟到",
-    "提前到",
-    "调整到",
-    "moved to",
-    "moved",
-    "now ",
-    "changed to",
-    "rescheduled",
-];
-
-/// The sender reports something delivered (to be checked by the reader).
-const DELIVERED: &[&str] = &[
-    "请查收",
-    "请审核",
-    "请审阅",
-    "已发你",
-    "已发您",
-    "已发到",
-    "已寄",
-    "已传",
-    "已回传",
-    "发你邮箱了",
-    "发您邮箱",
-    "已于",
-    "in your inbox",
-    "attached for",
-    "are in the template",
-    "is in the shared",
-    "are in the shared",
-];
-
-/// Standing rules of manner: how to behave, not a piece of work.
-const MANNER: &[&str] = &[
-    "保持通讯畅通",
-    "保持畅通",
-    "通讯畅通",
-    "24小时开机",
-    "手机开机",
-    "坚守岗位",
-    "第一时间报告",
-    "请勿",
-    "注意自身安全",
-    "穿长袖",
-    "不得离开",
-    "keep your phones on",
-    "keep phones on",
-];
-
-/// A clarification: two things are not one, something is not needed.
-const CLARIFY: &[&str] = &[
-    "不是一回事",
-    "两件事",
-    "不是一张表",
-    "是两份",
-    "不是一份",
-    "请勿混报",
-    "无需",
-    "不需要",
-    "no, separate",
-    "not the same",
-];
-
-/// Hearsay and advance notice of work not yet asked for.
-const NOTICE: &[&str] = &[
-    "听说",
-    "说明天起",
-    "好像",
-    "拟组织",
-    "拟于",
-    "到时候",
-    "先有个准备",
-    "陆续",
-    "heads up: the",
-    "goes live",
-    "i'll post when",
-    "if anyone wants",
-];
-
-/// The sender promises to deliver to a superior (您: the reader ranks above).
-const TO_SUPERIOR: &[&str] = &["给您", "发您", "报您", "送您"];
-
-fn any(f: &str, words: &[&str]) -> bool {
+fn any(f: &str, words: Words) -> bool {
     words.iter().any(|w| f.contains(w))
 }
 
@@ -193,22 +47,22 @@ pub(super) fn adjust(f: &str, deadline: Found, aimed: bool, strong: bool) -> i32
         s += 3;
     }
     // Being somewhere at a time, or a meeting moved: attendance is the ask.
-    let attend = any(f, ATTEND) && minute;
-    let moved = any(f, MEETING) && timed && any(f, CHANGED);
+    let attend = any(f, ATTENDANCE) && minute;
+    let moved = any(f, MEETINGS) && timed && any(f, MEETING_CHANGED);
     if attend || moved {
         s += 3;
     }
-    if any(f, DELIVERED) {
+    if any(f, DELIVERY_REPORTED) {
         s -= 6;
     }
-    if any(f, MANNER) && !minute && !strong_hand_in(f) {
+    if any(f, STANDING_MANNER) && !minute && !strong_hand_in(f) {
         s -= 5;
     }
     // A clarification that sets its own hand-in and time is still an ask.
-    if any(f, CLARIFY) && !minute && !(timed && strong_hand_in(f)) {
+    if any(f, CLARIFICATIONS) && !minute && !(timed && strong_hand_in(f)) {
         s -= 4;
     }
-    if any(f, NOTICE) && !(strong && minute) {
+    if any(f, HEARSAY_NOTICE) && !(strong && minute) {
         s -= 4;
     }
     if any(f, TO_SUPERIOR) && !f.contains('请') {

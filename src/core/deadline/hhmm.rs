@@ -5,6 +5,7 @@
 
 use super::cues::{Cue, Cues, caps};
 use super::matches::{TimeM, TimeSpec, prev_char};
+use crate::core::lexicon::{CLOCK_24H_BEFORE, CLOCK_24H_DAY_TALK};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -12,13 +13,6 @@ re!(
     R_HHMM,
     r"(?-u:\b)([01]\d|2[0-3])([0-5]\d)(?:\s?(hrs|hr|hours|h)(?-u:\b))?(?-u:\b)"
 );
-
-/// Words after which four digits are a time of day.
-const HHMM_BEFORE: &[&str] = &[
-    "by", "at", "@", "before", "until", "till", "til", "from", "after", "around", "arrive",
-    "arrival", "report", "due", "start", "starts", "starting", "begins", "meet", "there", "now",
-    "today", "tonight", "tomorrow", "tmrw", "tmw", "tmr", "noon", "then", "latest",
-];
 
 /// Days that time a following four-digit number ("Thursday 1030").
 const HHMM_DAYS: &[&str] = &[
@@ -41,10 +35,6 @@ const HHMM_DAYS: &[&str] = &[
     "sun",
     "sunday",
 ];
-
-/// Words that make a message about shifts and days, where "by 2000" is
-/// 8 p.m. rather than a year.
-const HHMM_DAY_TALK: &[&str] = &["today", "tonight", "tomorrow", "tmrw", "shift", "morning"];
 
 /// The word (letters or `@`) just before `at`,
 /// skipping spaces and an opening bracket.
@@ -73,7 +63,7 @@ fn after_separator(t: &str, at: usize) -> bool {
 /// another clock family already read.
 pub(super) fn times(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
     // Looked up only for a year-like number (most texts have none).
-    let day_talk = || cu.word(Cue::EnWeekday) || HHMM_DAY_TALK.iter().any(|w| t.contains(w));
+    let day_talk = || cu.word(Cue::EnWeekday) || CLOCK_24H_DAY_TALK.iter().any(|w| t.contains(w));
     // End of the last accepted time: a range or list continues from it.
     let mut last_end: Option<usize> = None;
     for c in caps(&R_HHMM, cu.digits(), t) {
@@ -105,7 +95,7 @@ pub(super) fn times(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>
         // The text is folded: lowercase already.
         let before = word_before(t, m.start());
         let day = HHMM_DAYS.contains(&before);
-        let cue = HHMM_BEFORE.contains(&before);
+        let cue = CLOCK_24H_BEFORE.has(before);
         let continues = last_end.is_some_and(|e| {
             after_separator(t, m.start()) && t[e..m.start()].trim().chars().count() <= 3
         });

@@ -293,3 +293,84 @@ pub const DAILY: &[&str] = &[
 
 /// Words of work that recurs each week: each week's instance is its own.
 pub const WEEKLY: &[&str] = &["weekly", "each week", "every week", "this week's"];
+
+// Task cues by phenomenon (`core::task_cues`) and 24-hour clock cues.
+
+/// Something still outstanding, named without a request word.
+pub const STILL_MISSING: &[&str] = &[
+    "still open",
+    "still outstanding",
+    "not in yet",
+    "not received",
+];
+
+/// Being somewhere at a time: arrival, assembly, sign-in.
+pub const ATTENDANCE: &[&str] = &[
+    "be at ",
+    "be there",
+    "be on ",
+    "meet at",
+    "meet ",
+    "arrive",
+    "sign the sheet",
+    "sign in",
+    "report to",
+    "attend",
+    "stay for",
+];
+
+/// A meeting, drill or session that people attend.
+pub const MEETINGS: &[&str] = &[
+    "meeting",
+    "conference",
+    "huddle",
+    "drill",
+    "training",
+    "briefing",
+    "toolbox talk",
+    "mock code",
+    "check-off",
+    "dmt",
+    "session",
+];
+
+/// A meeting moved or its time or place changed.
+pub const MEETING_CHANGED: &[&str] = &["moved to", "moved", "now ", "changed to", "rescheduled"];
+
+/// The sender reports something delivered (to be checked by the reader).
+pub const DELIVERY_REPORTED: &[&str] = &[
+    "in your inbox",
+    "attached for",
+    "are in the template",
+    "is in the shared",
+    "are in the shared",
+];
+
+/// Standing rules of manner: how to behave, not a piece of work.
+pub const STANDING_MANNER: &[&str] = &["keep your phones on", "keep phones on"];
+
+/// A clarification: two things are not one, something is not needed.
+pub const CLARIFICATIONS: &[&str] = &["no, separate", "not the same"];
+
+/// Hearsay and advance notice of work not yet asked for.
+pub const HEARSAY_NOTICE: &[&str] = &[
+    "heads up: the",
+    "goes live",
+    "i'll post when",
+    "if anyone wants",
+];
+
+/// The sender promises to deliver to a superior (您: the reader ranks above).
+pub const TO_SUPERIOR: &[&str] = &[];
+
+/// Words after which four digits are a time of day.
+pub const CLOCK_24H_BEFORE: &[&str] = &[
+    "by", "at", "before", "until", "till", "til", "from", "after", "around", "arrive", "arrival",
+    "report", "due", "start", "starts", "starting", "begins", "meet", "there", "now", "today",
+    "tonight", "tomorrow", "tmrw", "tmw", "tmr", "noon", "then", "latest",
+];
+
+/// Words that make a message about shifts and days, where "by 2000" is
+/// 8 p.m. rather than a year.
+pub const CLOCK_24H_DAY_TALK: &[&str] =
+    &["today", "tonight", "tomorrow", "tmrw", "shift", "morning"];

@@ -55,6 +55,11 @@ impl Words {
         self.iter().any(|w| text.contains(w))
     }
 
+    /// Whether `word` is one of the words, exactly.
+    pub fn has(self, word: &str) -> bool {
+        self.iter().any(|w| w == word)
+    }
+
     /// The lists, in order: Chinese, English, marks (for searches that
     /// walk each list as a slice).
     #[inline]
@@ -163,6 +168,44 @@ pub const SEPARATE: Words = Words::new(zh::SEPARATE, en::SEPARATE);
 /// Characters that end an institution's name.
 pub const OFFICE_SUFFIXES: &[char] = zh::OFFICE_SUFFIXES;
 
+// Task cues by phenomenon (`core::task_cues`) and 24-hour clock cues
+// (`core::deadline::hhmm`).
+
+/// Something still outstanding, named without a request word.
+pub const STILL_MISSING: Words = Words::new(zh::STILL_MISSING, en::STILL_MISSING);
+
+/// Being somewhere at a time: arrival, assembly, sign-in.
+pub const ATTENDANCE: Words = Words::new(zh::ATTENDANCE, en::ATTENDANCE);
+
+/// A meeting, drill or session that people attend.
+pub const MEETINGS: Words = Words::new(zh::MEETINGS, en::MEETINGS);
+
+/// A meeting moved or its time or place changed.
+pub const MEETING_CHANGED: Words = Words::new(zh::MEETING_CHANGED, en::MEETING_CHANGED);
+
+/// The sender reports something delivered (to be checked by the reader).
+pub const DELIVERY_REPORTED: Words = Words::new(zh::DELIVERY_REPORTED, en::DELIVERY_REPORTED);
+
+/// Standing rules of manner: how to behave, not a piece of work.
+pub const STANDING_MANNER: Words = Words::new(zh::STANDING_MANNER, en::STANDING_MANNER);
+
+/// A clarification: two things are not one, something is not needed.
+pub const CLARIFICATIONS: Words = Words::new(zh::CLARIFICATIONS, en::CLARIFICATIONS);
+
+/// Hearsay and advance notice of work not yet asked for.
+pub const HEARSAY_NOTICE: Words = Words::new(zh::HEARSAY_NOTICE, en::HEARSAY_NOTICE);
+
+/// The sender promises to deliver to a superior (您: the reader ranks above).
+pub const TO_SUPERIOR: Words = Words::new(zh::TO_SUPERIOR, en::TO_SUPERIOR);
+
+/// Words after which four digits are a time of day.
+pub const CLOCK_24H_BEFORE: Words =
+    Words::new(zh::CLOCK_24H_BEFORE, en::CLOCK_24H_BEFORE).with_marks(&["@"]);
+
+/// Words that make a message about shifts and days, where "by 2000" is
+/// 8 p.m. rather than a year.
+pub const CLOCK_24H_DAY_TALK: Words = Words::new(zh::CLOCK_24H_DAY_TALK, en::CLOCK_24H_DAY_TALK);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +241,17 @@ mod tests {
         ("CONTEXT_BEFORE", CONTEXT_BEFORE),
         ("CONTEXT_AFTER", CONTEXT_AFTER),
         ("SECONDARY_ASK", SECONDARY_ASK),
+        ("STILL_MISSING", STILL_MISSING),
+        ("ATTENDANCE", ATTENDANCE),
+        ("MEETINGS", MEETINGS),
+        ("MEETING_CHANGED", MEETING_CHANGED),
+        ("DELIVERY_REPORTED", DELIVERY_REPORTED),
+        ("STANDING_MANNER", STANDING_MANNER),
+        ("CLARIFICATIONS", CLARIFICATIONS),
+        ("HEARSAY_NOTICE", HEARSAY_NOTICE),
+        ("TO_SUPERIOR", TO_SUPERIOR),
+        ("CLOCK_24H_BEFORE", CLOCK_24H_BEFORE),
+        ("CLOCK_24H_DAY_TALK", CLOCK_24H_DAY_TALK),
         ("TODAY_TIMED_BY", TODAY_TIMED_BY),
         ("WORK_AFTER_WEEK", WORK_AFTER_WEEK),
         ("HOUR_AFTER_BY", HOUR_AFTER_BY),

@@ -384,3 +384,111 @@ pub const DAILY: &[&str] = &[
 
 /// Words of work that recurs each week: each week's instance is its own.
 pub const WEEKLY: &[&str] = &["每周", "周报", "本周的"];
+
+// Task cues by phenomenon (`core::task_cues`) and 24-hour clock cues.
+
+/// Something still outstanding, named without a request word.
+pub const STILL_MISSING: &[&str] = &[
+    "还没收到",
+    "还没看到",
+    "还没动",
+    "还没回",
+    "还没有",
+    "没回的",
+    "还没交",
+];
+
+/// Being somewhere at a time: arrival, assembly, sign-in.
+pub const ATTENDANCE: &[&str] = &[
+    "到场",
+    "报到",
+    "报倒",
+    "集合",
+    "签到",
+    "到就好",
+    "出发",
+    "到岗",
+    "参加",
+    "参会",
+];
+
+/// A meeting, drill or session that people attend.
+pub const MEETINGS: &[&str] = &[
+    "会议",
+    "大会",
+    "例会",
+    "培训",
+    "演练",
+    "教研",
+    "班前会",
+    "会商",
+    "预演",
+];
+
+/// A meeting moved or its time or place changed.
+pub const MEETING_CHANGED: &[&str] = &["改到", "改为", "改成", "推迟到", "提前到", "调整到"];
+
+/// The sender reports something delivered (to be checked by the reader).
+pub const DELIVERY_REPORTED: &[&str] = &[
+    "请查收",
+    "请审核",
+    "请审阅",
+    "已发你",
+    "已发您",
+    "已发到",
+    "已寄",
+    "已传",
+    "已回传",
+    "发你邮箱了",
+    "发您邮箱",
+    "已于",
+];
+
+/// Standing rules of manner: how to behave, not a piece of work.
+pub const STANDING_MANNER: &[&str] = &[
+    "保持通讯畅通",
+    "保持畅通",
+    "通讯畅通",
+    "24小时开机",
+    "手机开机",
+    "坚守岗位",
+    "第一时间报告",
+    "请勿",
+    "注意自身安全",
+    "穿长袖",
+    "不得离开",
+];
+
+/// A clarification: two things are not one, something is not needed.
+pub const CLARIFICATIONS: &[&str] = &[
+    "不是一回事",
+    "两件事",
+    "不是一张表",
+    "是两份",
+    "不是一份",
+    "请勿混报",
+    "无需",
+    "不需要",
+];
+
+/// Hearsay and advance notice of work not yet asked for.
+pub const HEARSAY_NOTICE: &[&str] = &[
+    "听说",
+    "说明天起",
+    "好像",
+    "拟组织",
+    "拟于",
+    "到时候",
+    "先有个准备",
+    "陆续",
+];
+
+/// The sender promises to deliver to a superior (您: the reader ranks above).
+pub const TO_SUPERIOR: &[&str] = &["给您", "发您", "报您", "送您"];
+
+/// Words after which four digits are a time of day.
+pub const CLOCK_24H_BEFORE: &[&str] = &[];
+
+/// Words that make a message about shifts and days, where "by 2000" is
+/// 8 p.m. rather than a year.
+pub const CLOCK_24H_DAY_TALK: &[&str] = &[];
