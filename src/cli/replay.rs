@@ -3,9 +3,10 @@
 //! and `explain` share.
 
 use super::{CliError, OutFormat};
-use crate::core::engine::Settings;
+use crate::core::engine::{Settings, Warning};
 use crate::event::{self, Event};
 use crate::journal::Journal;
+use crate::model::UserId;
 use crate::render::{self, Format};
 use crate::replay::{self, Contract, Replayer};
 use std::io::Write;
@@ -58,17 +59,7 @@ pub(super) fn print_human(r: &Replayer, f: Format, out: &mut impl Write) -> Resu
             if sent.is_some_and(|s| s >= d.at) {
                 break;
             }
-            let to = r
-                .engine
-                .people
-                .get(&w.to)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| w.to.to_string());
-            writeln!(
-                out,
-                "\n── warning to {to} ──\n{}",
-                render::warning(&r.engine, w, lang, f)
-            )?;
+            print_warning(r, w, f, out)?;
             warnings.next();
         }
         if last_at != Some(d.at) {
@@ -79,29 +70,38 @@ pub(super) fn print_human(r: &Replayer, f: Format, out: &mut impl Write) -> Resu
             )?;
             last_at = Some(d.at);
         }
-        let name = r
-            .engine
-            .people
-            .get(&d.user)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| d.user.to_string());
-        for msg in render::digest(d, &name, lang, f) {
+        for msg in render::digest(d, &name_of(r, d.user), lang, f) {
             writeln!(out, "\n{msg}")?;
         }
     }
     for w in warnings {
-        let to = r
-            .engine
-            .people
-            .get(&w.to)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| w.to.to_string());
-        writeln!(
-            out,
-            "\n── warning to {to} ──\n{}",
-            render::warning(&r.engine, w, lang, f)
-        )?;
+        print_warning(r, w, f, out)?;
     }
+    Ok(())
+}
+
+/// A person's name as the engine knows it, else their id.
+fn name_of(r: &Replayer, user: UserId) -> String {
+    r.engine
+        .people
+        .get(&user)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| user.to_string())
+}
+
+fn print_warning(
+    r: &Replayer,
+    w: &Warning,
+    f: Format,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let lang = r.engine.settings.lang;
+    writeln!(
+        out,
+        "\n── warning to {} ──\n{}",
+        name_of(r, w.to),
+        render::warning(&r.engine, w, lang, f)
+    )?;
     Ok(())
 }
 

@@ -88,13 +88,22 @@ impl Engine {
     /// best carries its reasons.
     /// With `samples`, every candidate's signals are kept there too (for
     /// fitting the model).
+    /// What every candidate of one new ask is scored with, worked out once
+    /// for the best match and the whole-cluster check.
+    pub(super) fn scorer<'a>(&'a self, p: &Probe<'a>) -> Scorer<'a> {
+        Scorer {
+            weighed: matcher::Weighed::new(p.sig, &self.df),
+            new_text: self.pair_rule_text(p.src),
+        }
+    }
+
     pub(super) fn best_match(
         &self,
         p: &Probe<'_>,
+        scorer: &Scorer<'_>,
         mut samples: Option<&mut Vec<(MsgRef, Features)>>,
     ) -> Vec<Link> {
-        let weighed = matcher::Weighed::new(p.sig, &self.df);
-        let new_text = self.pair_rule_text(p.src);
+        let (weighed, new_text) = (&scorer.weighed, &scorer.new_text);
         let ids = self.retrieve(p.sig, p.src.chat_id, p.reply_to);
         // Sized once: growing them step by step cost more than filling them.
         let mut open: Vec<(u64, bool)> = Vec::with_capacity(ids.len());
@@ -160,7 +169,7 @@ impl Engine {
             if !is_open {
                 continue;
             }
-            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            let v = self.judge(p, weighed, new_text.as_deref(), t, &mut memo, false);
             if let Some(s) = samples.as_deref_mut() {
                 s.push((t.src, v.features));
             }
@@ -177,7 +186,7 @@ impl Engine {
             .enumerate()
             .map(|(i, (score, _, t))| {
                 let reasons = if i == 0 {
-                    self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, true)
+                    self.judge(p, weighed, new_text.as_deref(), t, &mut memo, true)
                         .reasons
                 } else {
                     Vec::new()
@@ -197,12 +206,17 @@ impl Engine {
     /// fitted `cluster` threshold): one link at a
     /// time, a cluster would otherwise drift from one piece of work to the
     /// next. Thin asks (chasers) are left out of the mean.
-    pub(super) fn fits_cluster(&self, p: &Probe<'_>, cluster: u64, threshold: f64) -> bool {
+    pub(super) fn fits_cluster(
+        &self,
+        p: &Probe<'_>,
+        scorer: &Scorer<'_>,
+        cluster: u64,
+        threshold: f64,
+    ) -> bool {
         let Some(members) = self.clusters.get(&cluster) else {
             return true;
         };
-        let weighed = matcher::Weighed::new(p.sig, &self.df);
-        let new_text = self.pair_rule_text(p.src);
+        let (weighed, new_text) = (&scorer.weighed, &scorer.new_text);
         let mut memo = ChatMemo::default();
         let (mut sum, mut n) = (0.0, 0usize);
         let named = members
@@ -212,7 +226,7 @@ impl Engine {
             .filter(|t| t.src != p.src && !matcher::is_thin(&t.sig))
             .take(WHOLE_CLUSTER);
         for t in named {
-            let v = self.judge(p, &weighed, new_text.as_deref(), t, &mut memo, false);
+            let v = self.judge(p, weighed, new_text.as_deref(), t, &mut memo, false);
             sum += v.score.clamp(0.0, 1.0);
             n += 1;
         }
@@ -358,6 +372,13 @@ impl Engine {
 
 fn flag(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
+}
+
+/// The new ask's weighed terms and, when admins set pair rules, its folded
+/// text: the same for every candidate it is scored against.
+pub(super) struct Scorer<'a> {
+    weighed: matcher::Weighed<'a>,
+    new_text: Option<String>,
 }
 
 /// How many of a cluster's latest asks a joining ask is weighed against.

@@ -159,7 +159,8 @@ impl Engine {
             weekly: cues.weekly,
         };
         let mut samples = Vec::new();
-        let mut considered = self.best_match(&probe, self.collect.then_some(&mut samples));
+        let scorer = self.scorer(&probe);
+        let mut considered = self.best_match(&probe, &scorer, self.collect.then_some(&mut samples));
         let thin = matcher::is_thin(sig);
         // A chaser that replies to an open ask belongs to that ask, however
         // little it says: it goes first, and is what the chaser joins.
@@ -184,7 +185,7 @@ impl Engine {
             .filter(|l| l.score >= threshold || (replied.is_some() && threshold.is_finite()))
             .filter(|l| !cues.separate || probe.reply_to == Some(l.to))
             .and_then(|l| self.tasks.get(&l.to))
-            .filter(|t| thin || self.fits_cluster(&probe, t.cluster, rules.cluster))
+            .filter(|t| thin || self.fits_cluster(&probe, &scorer, t.cluster, rules.cluster))
             .map(|t| t.cluster);
         Decision::New {
             deadline,
