@@ -83,6 +83,20 @@ pub fn explanation(engine: &Engine, m: MsgRef) -> String {
             .unwrap_or("?")
     );
     let _ = writeln!(out, "text: {}", msg.text.replace('\n', " "));
+    if let Some(r) = engine.read(m, msg.sent) {
+        let cues: Vec<&str> = r.ex.cues.names().collect();
+        let _ = writeln!(
+            out,
+            "ask cues: {} (an ask with probability {}%; the threshold is {:.0}%)",
+            if cues.is_empty() {
+                "none".to_string()
+            } else {
+                cues.join(", ")
+            },
+            r.ex.task_score,
+            engine.settings.rules.task_model.threshold * 100.0
+        );
+    }
     let Some(t) = engine.tasks.get(&m) else {
         let _ = writeln!(
             out,
@@ -107,8 +121,7 @@ pub fn explanation(engine: &Engine, m: MsgRef) -> String {
     };
     let _ = writeln!(
         out,
-        "verdict: task (ask strength {}), due {}, for {who}",
-        t.task_score,
+        "verdict: task, due {}, for {who}",
         deadline_text(t.deadline, lang)
     );
     match &t.link {

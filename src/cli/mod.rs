@@ -6,6 +6,7 @@ pub mod eval;
 pub mod eval_time;
 pub mod explain;
 pub mod fit;
+pub mod fit_tasks;
 mod replay;
 pub mod rules;
 
@@ -145,6 +146,17 @@ pub enum RulesAction {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Fit the task model's cue weights and threshold from labeled logs;
+    /// print leave-one-file-out task P/R and deadline accuracy, then the
+    /// fitted `[task_model]` (exit 2 for a log without labels).
+    FitTasks {
+        /// Labeled event logs or folders of them.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// Write the fitted table to FILE instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -242,6 +254,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     out: file,
                 },
         } => fit::run(&logs, feedback, file.as_deref(), &settings, &mut out),
+        Command::Rules {
+            action: RulesAction::FitTasks { logs, out: file },
+        } => fit_tasks::run(&logs, file.as_deref(), &settings, &mut out),
         Command::Eval {
             paths,
             floors,

@@ -6,6 +6,7 @@ use super::deadline::{self, Ctx, Found};
 use super::lexicon::{self, Words};
 use super::normalize::fold;
 use super::task_cues;
+use super::task_model::{Cues, TaskModel, c};
 use crate::model::{Assignees, Deadline, UserId};
 use aho_corasick::AhoCorasick;
 use std::collections::BTreeMap;
@@ -34,13 +35,18 @@ pub struct Input<'a> {
     pub is_reply: bool,
     /// The sender owns (administers) the group: most asks come from owners.
     pub sender_is_owner: bool,
+    /// A reply by the sender to their own open ask: a follow-up.
+    pub follows_own_ask: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extraction {
     pub is_task: bool,
-    /// How strongly the text reads as an ask (for explanations).
+    /// The probability that the text is an ask, in percent (for
+    /// explanations).
     pub task_score: i32,
+    /// The cues the text shows (for explanations and `rules fit-tasks`).
+    pub cues: Cues,
     pub deadline: Found,
     pub assignees: Assignees,
     pub folded: String,
@@ -185,7 +191,7 @@ fn is_vocative(f: &str, input: &Input<'_>) -> bool {
 }
 
 /// Decide whether the message asks for something, and for whom and by when.
-pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
+pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>, model: &TaskModel) -> Extraction {
     let folded = fold(input.text);
     let f = folded.as_str();
     let deadline = deadline::find_folded(f, ctx);
@@ -195,74 +201,73 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>) -> Extraction {
     let addressed = !input.mentioned.is_empty()
         || matches!(assignees, Assignees::People(_))
         || has.any(List::GroupAddress);
-    let mut score = 0;
-    if strong {
-        score += 3;
-    }
-    if has.any(List::HandInVerbs) {
-        score += 1;
-    }
+    let vocative = is_vocative(f, input);
+    let minute = matches!(deadline, Found::Deadline(Deadline::Minute(_)));
     // A deadline counts when it is marked as one or gives a clock time:
     // "今天下午" alone is often just when something happens.
     let marked = has.any(List::DeadlineMarkers);
-    match deadline {
-        Found::Deadline(Deadline::Minute(_)) | Found::SameAsEarlier => score += 1,
-        Found::Deadline(Deadline::Day(_)) if marked => score += 1,
-        _ => {}
-    }
-    if addressed {
-        score += 1;
-    }
-    let vocative = is_vocative(f, input);
-    if vocative {
-        score += 2;
-    }
-    if input.sender_is_owner && has.any(List::HandInVerbs) {
-        score += 1;
-    }
-    if is_ack(f) {
-        score -= 10;
-    }
-    if lexicon::ACKNOWLEDGEMENTS
-        .iter()
-        .any(|a| a.chars().count() >= 2 && f.starts_with(a))
-        && !(strong && (f.starts_with("thank") || f.starts_with("谢谢")))
-    {
-        // "Thanks Sam. Night crew, sign the sheet" asks after thanking.
-        score -= 4;
-    }
-    if is_info_question(f) {
-        score -= 4;
-    }
-    if is_promise(f) {
-        // "我汇总后报县里" beside "请各村报我" is the sender's next step, not the ask.
-        score -= if has.any(List::Addressing) { 1 } else { 5 };
-    }
-    if has.any(List::Cancellations) {
-        score -= 6;
-    }
-    if has.any(List::DetailsLater) && !strong {
-        score -= 4;
-    }
-    if has.any(List::Invitations) && !has.any(List::Urging) && !(marked && strong) {
-        score -= 4;
-    }
-    if has.any(List::Thanks) && !strong && !matches!(deadline, Found::Deadline(Deadline::Minute(_)))
-    {
-        score -= 2;
-    }
-    if has.any(List::Exhortations) {
-        score -= 4;
-    }
-    if has.any(List::WorkDone) && !has.any(List::StillOpen) {
-        score -= 3;
-    }
+    let day = matches!(deadline, Found::Deadline(Deadline::Day(_)));
+    let mut x = Cues::default();
+    x.set(c::REQUEST, strong);
+    x.set(c::HAND_IN, has.any(List::HandInVerbs));
+    x.set(
+        c::CLOCK_DEADLINE,
+        minute || matches!(deadline, Found::SameAsEarlier),
+    );
+    x.set(c::MARKED_DAY_DEADLINE, day && marked);
+    x.set(c::UNMARKED_DAY, day && !marked);
+    x.set(c::ADDRESSED, addressed);
+    x.set(c::VOCATIVE, vocative);
+    x.set(
+        c::OWNER_HAND_IN,
+        input.sender_is_owner && has.any(List::HandInVerbs),
+    );
+    x.set(c::ACKNOWLEDGEMENT, is_ack(f));
+    // "Thanks Sam. Night crew, sign the sheet" asks after thanking.
+    x.set(
+        c::OPENS_WITH_THANKS,
+        lexicon::ACKNOWLEDGEMENTS
+            .iter()
+            .any(|a| a.chars().count() >= 2 && f.starts_with(a))
+            && !(strong && (f.starts_with("thank") || f.starts_with("谢谢"))),
+    );
+    x.set(c::INFORMATION_QUESTION, is_info_question(f));
+    // "我汇总后报县里" beside "请各村报我" is the sender's next step, not the ask.
+    let promise = is_promise(f);
+    x.set(
+        c::PROMISE_TO_ADDRESSEE,
+        promise && has.any(List::Addressing),
+    );
+    x.set(c::PROMISE, promise && !has.any(List::Addressing));
+    x.set(c::CANCELLATION, has.any(List::Cancellations));
+    x.set(c::DETAILS_LATER, has.any(List::DetailsLater) && !strong);
+    x.set(
+        c::INVITATION,
+        has.any(List::Invitations) && !has.any(List::Urging) && !(marked && strong),
+    );
+    x.set(c::THANKS, has.any(List::Thanks) && !strong && !minute);
+    x.set(c::EXHORTATION, has.any(List::Exhortations));
+    x.set(
+        c::WORK_DONE,
+        has.any(List::WorkDone) && !has.any(List::StillOpen),
+    );
+    x.set(c::ASKER_FOLLOW_UP, input.follows_own_ask);
+    x.set(c::REPLY, input.is_reply);
+    x.set(c::OWNER, input.sender_is_owner);
+    // A request or hand-in with a time weighs more than either alone.
+    let timed = !matches!(deadline, Found::None);
+    x.set(c::REQUEST_WITH_TIME, strong && timed);
+    x.set(c::HAND_IN_WITH_TIME, has.any(List::HandInVerbs) && timed);
+    x.set(c::SHORT, f.chars().count() <= 12);
+    x.set(c::TIMED_REPLY, input.is_reply && timed);
     let aimed =
         vocative || !input.mentioned.is_empty() || matches!(assignees, Assignees::People(_));
-    score += task_cues::adjust(f, deadline, aimed, strong);
+    task_cues::mark(&mut x, f, deadline, aimed, strong);
+    let p = model.prob(x);
     Extraction {
-        is_task: score >= 3,
-        task_score: score,
+        is_task: p >= model.threshold,
+        task_score: (p * 100.0).round() as i32,
+        cues: x,
         deadline,
         assignees,
         folded,
@@ -317,6 +322,10 @@ mod tests {
             crate::core::calendar::holidays::Calendar::bundled().expect("bundled calendar parses")
         });
 
+    /// The shipped rules: the tests check the fitted task model.
+    static MODEL: std::sync::LazyLock<crate::core::rules::Rules> =
+        std::sync::LazyLock::new(|| crate::core::rules::Rules::bundled().expect("bundled rules"));
+
     fn ctx() -> Ctx<'static> {
         Ctx {
             sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M")
@@ -350,8 +359,10 @@ mod tests {
                 members: &members,
                 is_reply: false,
                 sender_is_owner: false,
+                follows_own_ask: false,
             },
             &ctx(),
+            &MODEL.task_model,
         )
     }
 

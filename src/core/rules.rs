@@ -3,6 +3,7 @@
 //! (or an error naming the file, line and field) out.
 
 use crate::core::dupmodel::Model;
+use crate::core::task_model::TaskModel;
 use crate::model::ChatId;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -34,6 +35,10 @@ struct RulesFile {
     /// it the hand-set score is used.
     #[serde(default)]
     model: Option<std::collections::BTreeMap<String, f64>>,
+    /// The task model's weights (`bias`, `threshold` and one per cue);
+    /// without it the hand-set weights are used.
+    #[serde(default)]
+    task_model: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -136,6 +141,8 @@ pub struct Rules {
     pub always_merge: Vec<TermPair>,
     /// The fitted duplicate model: when set, a pair's score is its probability.
     pub model: Option<Model>,
+    /// Which messages are asks.
+    pub task_model: TaskModel,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -432,8 +439,16 @@ impl Rules {
             })?),
             None => None,
         };
+        let task_model = match &raw.task_model {
+            Some(table) => TaskModel::from_table(table).map_err(|m| {
+                let (field, message) = m.split_once(": ").unwrap_or(("task_model", &m));
+                bad(field.into(), message.into())
+            })?,
+            None => TaskModel::hand_set(),
+        };
         Ok(Rules {
             model,
+            task_model,
             duplicate: t.duplicate,
             maybe: t.maybe,
             cluster: t.cluster.unwrap_or(t.duplicate),

@@ -9,6 +9,7 @@ use super::lexicon::{
     ATTENDANCE, CLARIFICATIONS, DELIVERY_REPORTED, HEARSAY_NOTICE, MEETING_CHANGED, MEETINGS,
     STANDING_MANNER, STILL_MISSING, TO_SUPERIOR, Words,
 };
+use super::task_model::{Cues, c};
 use crate::model::Deadline;
 
 fn any(f: &str, words: Words) -> bool {
@@ -34,41 +35,89 @@ fn is_chaser(f: &str, aimed: bool) -> bool {
     aimed && rest.len() <= 1 && rest.iter().all(|w| w.chars().count() <= 12) && !t.ends_with('吗')
 }
 
-/// What the cues add to `extract`'s task score.
-pub(super) fn adjust(f: &str, deadline: Found, aimed: bool, strong: bool) -> i32 {
+/// The phenomenon-level cues a message shows, added to `x`.
+pub(super) fn mark(x: &mut Cues, f: &str, deadline: Found, aimed: bool, strong: bool) {
     let minute = matches!(deadline, Found::Deadline(Deadline::Minute(_)));
     let timed = minute || matches!(deadline, Found::Deadline(_));
-    let mut s = 0;
-    if is_chaser(f, aimed) {
-        // Outweighs the information-question penalty: a task by itself.
-        s += 7;
-    }
-    if any(f, STILL_MISSING) && (aimed || timed) {
-        s += 3;
-    }
+    x.set(c::CHASER, is_chaser(f, aimed));
+    let missing = any(f, STILL_MISSING);
+    x.set(c::STILL_MISSING, missing && (aimed || timed));
+    x.set(c::STILL_MISSING_UNAIMED, missing && !(aimed || timed));
     // Being somewhere at a time, or a meeting moved: attendance is the ask.
     let attend = any(f, ATTENDANCE) && minute;
     let moved = any(f, MEETINGS) && timed && any(f, MEETING_CHANGED);
-    if attend || moved {
-        s += 3;
-    }
-    if any(f, DELIVERY_REPORTED) {
-        s -= 6;
-    }
-    if any(f, STANDING_MANNER) && !minute && !strong_hand_in(f) {
-        s -= 5;
-    }
+    x.set(c::ATTENDANCE, attend || moved);
+    x.set(c::DELIVERY_REPORTED, any(f, DELIVERY_REPORTED));
+    x.set(
+        c::STANDING_MANNER,
+        any(f, STANDING_MANNER) && !minute && !strong_hand_in(f),
+    );
     // A clarification that sets its own hand-in and time is still an ask.
-    if any(f, CLARIFICATIONS) && !minute && !(timed && strong_hand_in(f)) {
-        s -= 4;
-    }
-    if any(f, HEARSAY_NOTICE) && !(strong && minute) {
-        s -= 4;
-    }
-    if any(f, TO_SUPERIOR) && !f.contains('请') {
-        s -= 5;
-    }
-    s
+    x.set(
+        c::CLARIFICATION,
+        any(f, CLARIFICATIONS) && !minute && !(timed && strong_hand_in(f)),
+    );
+    x.set(c::HEARSAY, any(f, HEARSAY_NOTICE) && !(strong && minute));
+    x.set(c::TO_SUPERIOR, any(f, TO_SUPERIOR) && !f.contains('请'));
+    x.set(c::RELAY_TO_ME, R_TO_ME.is_match(f));
+    x.set(c::HAND_OVER_CONSTRUCTION, hands_over(f));
+    x.set(c::UNITS_ADDRESSED, units_addressed(f));
+    x.set(c::TO_READER, R_TO_READER.is_match(f));
+}
+
+/// The disposal construction with a hand-over verb ("各村周一把名单核一遍",
+/// "下周一前把回复内容给民政课"): an ask, unless the sender is the one
+/// doing it ("我把表发群里").
+fn hands_over(f: &str) -> bool {
+    R_BA.find_iter(f).any(|m| !f[..m.start()].ends_with('我'))
+}
+
+static R_BA: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"把[^，。,.;；!！?？]{1,24}?(?:交|报|给|发|送|传|填|核|整理|汇总|统计|准备|上传)",
+    )
+    .expect("valid regex R_BA")
+});
+
+/// "各" before a unit ("各校", "各课室", "各中心校"), not a quantifier
+/// ("各种", "各项", "各自").
+fn units_addressed(f: &str) -> bool {
+    f.match_indices('各').any(|(i, _)| {
+        f[i + '各'.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(|n| is_han(n) && !"种类项个自样方式位".contains(n))
+    })
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Something the sender will hand to the reader ("6点前发你", "I'll send
+/// you"): the sender owes it, not the reader.
+static R_TO_READER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:发|报|交|给|送|传)(?:给)?你(?:[^们]|$)|\b(?:i'll|i will|will)\s+(?:send|get|email|forward)\s+(?:it\s+)?(?:to\s+)?you\b")
+        .expect("valid regex R_TO_READER")
+});
+
+/// Something to be handed to the sender ("周五前发我", "给我看一下",
+/// "send me the list"): the sender collects, so the reader owes it.
+static R_TO_ME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:发|报|交|给|送|传|回)(?:给)?我|\b(?:send|email|give|get|forward|pass)\s+(?:it\s+|them\s+|these\s+|this\s+)?(?:over\s+|back\s+)?(?:to\s+)?me\b",
+    )
+    .expect("valid regex R_TO_ME")
+});
+
+/// The hand-set cue weights' sum for a message (tests read the cues'
+/// direction through it).
+#[cfg(test)]
+fn adjust(f: &str, deadline: Found, aimed: bool, strong: bool) -> i32 {
+    let mut x = Cues::default();
+    mark(&mut x, f, deadline, aimed, strong);
+    let m = super::task_model::TaskModel::hand_set();
+    (m.logit(x) - m.bias).round() as i32
 }
 
 /// A deliverable named with its hand-in ("下周一前单独报", "schedules
@@ -133,5 +182,22 @@ mod tests {
         assert!(adjust("这张表和上周那张不是一回事", Found::None, false, false) < 0);
         assert!(adjust("听说下周要查消防，大家留意", Found::None, false, false) < 0);
         assert!(adjust("下午4点前给您", at(16), true, false) < 0);
+    }
+
+    #[test]
+    fn hand_overs_units_and_who_owes_whom() {
+        assert!(hands_over("各组下周二把巡检记录交到办公室"));
+        assert!(hands_over("周五前把照片发群里"));
+        assert!(!hands_over("我把排班表发群里了"));
+        assert!(units_addressed("各中队注意"));
+        assert!(units_addressed("请各班组长签字"));
+        assert!(!units_addressed("各种表格太多了"));
+        assert!(!units_addressed("各自保管好"));
+        assert!(R_TO_READER.is_match("稍后发你"));
+        assert!(R_TO_READER.is_match("i'll send you the rota tonight"));
+        assert!(!R_TO_READER.is_match("发你们各组长的表"));
+        assert!(R_TO_ME.is_match("明早九点前发我"));
+        assert!(R_TO_ME.is_match("please send me the list"));
+        assert!(!R_TO_ME.is_match("thanks for the list"));
     }
 }

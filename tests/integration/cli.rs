@@ -337,3 +337,55 @@ fn rules_fit_rejects_a_log_without_labels() {
     );
     assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
 }
+
+#[test]
+fn rules_fit_tasks_learns_cue_weights_and_rejects_a_log_without_labels() {
+    let logs = [
+        repo().join("tests/data/fixture-zh-street.jsonl"),
+        repo().join("tests/data/fixture-en-parish-office.jsonl"),
+        repo().join("tests/data/fixture-zh-hant-village.jsonl"),
+    ];
+    let mut args = vec!["rules", "fit-tasks"];
+    args.extend(logs.iter().map(|p| p.to_str().expect("utf-8")));
+    let printed = run(&args);
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(text.contains("leave-one-file-out"), "{text}");
+    assert!(text.contains("[task_model]"), "{text}");
+    // Any sane fit: a request word speaks for an ask, an acknowledgement
+    // or a cancellation against it.
+    assert!(weight(&text, "request") > 0.0, "{text}");
+    assert!(
+        weight(&text, "request") > weight(&text, "cancellation"),
+        "{text}"
+    );
+    let t = weight(&text, "threshold");
+    assert!(t > 0.0 && t < 1.0, "{text}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare = dir.path().join("bare.jsonl");
+    let labeled = std::fs::read_to_string(&logs[0]).expect("fixture");
+    let stripped: Vec<String> = labeled
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("json line");
+            if let Some(o) = v.as_object_mut() {
+                o.remove("label");
+            }
+            v.to_string()
+        })
+        .collect();
+    std::fs::write(&bare, stripped.join("\n")).expect("write");
+    let out = run(&["rules", "fit-tasks", bare.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bare.jsonl") && err.contains("no labels"),
+        "{err}"
+    );
+}

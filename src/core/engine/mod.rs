@@ -33,6 +33,7 @@ use super::deadline::Ctx;
 use super::event::Event;
 use super::matcher::{Df, Term};
 use super::rules::Rules;
+use super::task_model::Cues;
 use crate::core::calendar::holidays::Calendar;
 use crate::model::{ChatId, DateOrder, Lang, MsgRef, UserId};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Offset, TimeZone};
@@ -115,6 +116,9 @@ pub struct Engine {
     /// Keep every scored pair's signals in `samples` (for `rules fit`).
     collect: bool,
     samples: Vec<Sample>,
+    /// With `collect`: each message's task cues as last read (for
+    /// `rules fit-tasks`).
+    task_cues: BTreeMap<MsgRef, Cues>,
 }
 
 impl Engine {
@@ -139,6 +143,7 @@ impl Engine {
             last_seen: None,
             collect: false,
             samples: Vec::new(),
+            task_cues: BTreeMap::new(),
         }
     }
 
@@ -150,6 +155,11 @@ impl Engine {
     /// The scored pairs kept since [`Engine::collect_samples`].
     pub fn samples(&self) -> &[Sample] {
         &self.samples
+    }
+
+    /// Each message's task cues, kept since [`Engine::collect_samples`].
+    pub fn task_cues(&self) -> &BTreeMap<MsgRef, Cues> {
+        &self.task_cues
     }
 
     pub fn df(&self) -> &Df {

@@ -50,6 +50,9 @@ impl Engine {
         let Some(reading) = self.read(src, at) else {
             return vec![];
         };
+        if self.collect {
+            self.task_cues.insert(src, reading.ex.cues);
+        }
         let sig = self.normalise(&reading);
         if new {
             self.count_terms(&sig);
@@ -85,8 +88,16 @@ impl Engine {
                 .groups
                 .get(&src.chat_id)
                 .is_some_and(|g| g.owner == Some(msg.sender)),
+            follows_own_ask: msg.reply_to.is_some_and(|id| {
+                self.tasks
+                    .get(&MsgRef {
+                        chat_id: src.chat_id,
+                        message_id: id,
+                    })
+                    .is_some_and(|t| t.sender == msg.sender)
+            }),
         };
-        let ex = extract::extract(&input, &self.ctx(at));
+        let ex = extract::extract(&input, &self.ctx(at), &self.settings.rules.task_model);
         Some(Reading {
             src,
             at,
@@ -125,12 +136,7 @@ impl Engine {
                 message_id: id,
             })
             .filter(|m| self.tasks.contains_key(m));
-        // A reply that restates nothing is an answer, unless it comes from the asker.
-        let is_task = r.ex.is_task
-            || (reply_task
-                .is_some_and(|m| self.tasks.get(&m).is_some_and(|t| t.sender == r.sender))
-                && r.ex.task_score >= 2);
-        if !is_task {
+        if !r.ex.is_task {
             return Decision::NotTask;
         }
         let deadline = match r.ex.deadline {

@@ -132,6 +132,8 @@ pub const INVITATIONS: &[&str] = &[
     "if you're interested",
     "feel free to come",
     "all are welcome",
+    "if anyone's interested",
+    "optional:",
 ];
 
 /// Words that address everyone in the group, or units in it.
@@ -149,7 +151,9 @@ pub const GROUP_ADDRESS: &[&str] = &[
 
 /// Words that mark a date in a message as a deadline (a date alone is
 /// often just when something happens).
-pub const DEADLINE_MARKERS: &[&str] = &["by ", "due", "before", "until", "within", "no later"];
+pub const DEADLINE_MARKERS: &[&str] = &[
+    "by ", "due", "before", "until", "within", "no later", "latest", "closes",
+];
 
 /// Words that address the reader: a sender's own plan beside one is still
 /// part of an ask.
@@ -302,6 +306,9 @@ pub const STILL_MISSING: &[&str] = &[
     "still outstanding",
     "not in yet",
     "not received",
+    "still need",
+    "still waiting",
+    "yet to ",
 ];
 
 /// Being somewhere at a time: arrival, assembly, sign-in.
@@ -372,5 +379,14 @@ pub const CLOCK_24H_BEFORE: &[&str] = &[
 
 /// Words that make a message about shifts and days, where "by 2000" is
 /// 8 p.m. rather than a year.
-pub const CLOCK_24H_DAY_TALK: &[&str] =
-    &["today", "tonight", "tomorrow", "tmrw", "shift", "morning"];
+pub const CLOCK_24H_DAY_TALK: &[&str] = &[
+    "today",
+    "tonight",
+    "tomorrow",
+    "tmrw",
+    "shift",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+];

@@ -82,6 +82,8 @@ pub const ASK_CUES: &[&str] = &[
     "还没交",
     "还没报",
     "还差",
+    "没发",
+    "没报",
     "没发的",
     "没报的",
     "未报",
@@ -171,10 +173,17 @@ pub const PROMISES: &[&str] = &[
 pub const CANCELLATIONS: &[&str] = &["取消", "不用来了", "不用交", "不用报", "不用参加"];
 
 /// An announcement whose details come later: not yet an ask.
-pub const DETAILS_LATER: &[&str] = &["随后发", "另行通知", "后续通知", "详见后续"];
+pub const DETAILS_LATER: &[&str] = &[
+    "随后发",
+    "另行通知",
+    "后续通知",
+    "详见后续",
+    "后面发",
+    "再通知",
+];
 
 /// An invitation, which people may decline: not an ask.
-pub const INVITATIONS: &[&str] = &["欢迎"];
+pub const INVITATIONS: &[&str] = &["欢迎", "有兴趣", "感兴趣", "自愿参加"];
 
 /// Words that address everyone in the group, or units in it.
 pub const GROUP_ADDRESS: &[&str] = &[
@@ -202,7 +211,7 @@ pub const GROUP_ADDRESS: &[&str] = &[
 
 /// Words that mark a date in a message as a deadline (a date alone is
 /// often just when something happens).
-pub const DEADLINE_MARKERS: &[&str] = &["前", "截止", "之内", "以内"];
+pub const DEADLINE_MARKERS: &[&str] = &["前", "截止", "之内", "以内", "为止", "最晚"];
 
 /// Words that address the reader: a sender's own plan beside one is still
 /// part of an ask.
@@ -396,6 +405,12 @@ pub const STILL_MISSING: &[&str] = &[
     "还没有",
     "没回的",
     "还没交",
+    "还没报",
+    "还没发",
+    "还没填",
+    "还差",
+    "未报",
+    "未交",
 ];
 
 /// Being somewhere at a time: arrival, assembly, sign-in.
