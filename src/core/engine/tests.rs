@@ -471,3 +471,48 @@ fn a_chaser_replying_to_an_open_ask_joins_it() {
         e.tasks[&chaser].considered
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Whatever asks, chasers and relays arrive, in whatever order and
+    /// groups, a message joins at most one piece of work: two asks that
+    /// were apart before a message are apart after it (no reply or pointer
+    /// here names two asks at once).
+    #[test]
+    fn no_message_joins_two_existing_pieces_of_work(
+        steps in proptest::collection::vec(
+            (0usize..2, 0usize..4, 0usize..4, 0usize..3, 4u32..8),
+            1..24,
+        ),
+    ) {
+        const WORK: [&str; 4] = ["森林防火巡查台账", "学雷锋志愿服务活动照片", "燃气安全隐患排查表", "党员学习笔记"];
+        const WHEN: [&str; 3] = ["3月8日前", "明天下午5点前", "今天下班前"];
+        const FORM: [&str; 4] = [
+            "各村：请于{when}报送{work}。",
+            "{work}请{when}报我，谢谢",
+            "还没报{work}的抓紧，{when}",
+            "@王磊 抓紧报一下",
+        ];
+        let mut e = people_and_groups();
+        for (i, (g, w, f, t, day)) in steps.iter().enumerate() {
+            let chat = if *g == 0 { -1001 } else { -1002 };
+            let sender = if *g == 0 { 1 } else { 3 };
+            let text = FORM[*f].replace("{work}", WORK[*w]).replace("{when}", WHEN[*t]);
+            let before: Vec<(MsgRef, u64)> =
+                e.tasks.values().map(|t| (t.src, t.cluster)).collect();
+            say(&mut e, chat, 100 + i as i64, sender, *day, "09:00", &text);
+            for (a, ca) in &before {
+                for (b, cb) in &before {
+                    if ca != cb
+                        && let (Some(ta), Some(tb)) = (e.tasks.get(a), e.tasks.get(b))
+                    {
+                        proptest::prop_assert_ne!(
+                            ta.cluster, tb.cluster,
+                            "{} and {} were apart before “{}”", a, b, text
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
