@@ -140,11 +140,17 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if minute {
         s += 1;
     }
+    // The end of a window left open until then: due at its end.
+    let window_end = ends_with_any(before, lexicon::WINDOW_END_BEFORE)
+        || starts_with_any(after, lexicon::WINDOW_END_AFTER);
+    if window_end {
+        s += 4;
+    }
     // Context, not deadline.
     if ends_with_any(before, lexicon::CONTEXT_BEFORE)
         || starts_with_any(after, lexicon::CONTEXT_AFTER)
         // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
-        || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO))
+        || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO) && !window_end)
         || before.ends_with('-')
         || (after.starts_with('的') && !minute)
     {

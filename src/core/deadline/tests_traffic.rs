@@ -63,6 +63,41 @@ fn an_arrival_time_replaces_the_start() {
         dl("drill moved to 1330. be there 1320.", &c).as_deref(),
         Some("2024-06-03T13:20")
     );
+    assert_eq!(
+        dl(
+            "@ana handover now 1545, meet 1530 at the nurses' station",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-03T15:30")
+    );
+}
+
+#[test]
+fn a_window_left_open_is_due_at_its_end() {
+    let c = en("2024-06-03T09:20");
+    let zh = Ctx {
+        lang: Lang::Zh,
+        ..en("2024-06-03T09:20")
+    };
+    assert_eq!(
+        dl("报名通道开放至6月14日，请各村动员报名", &zh).as_deref(),
+        Some("2024-06-14")
+    );
+    assert_eq!(
+        dl("征求意见期间至6月20日止，请转发各组", &zh).as_deref(),
+        Some("2024-06-20")
+    );
+    assert_eq!(
+        dl(
+            "The booking form is open until Friday 5pm, please sign up",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-07T17:00")
+    );
+    // A period from one day to another is not a window's end by itself.
+    assert_eq!(dl("活动时间6月10日至6月12日，欢迎参加", &zh), None);
 }
 
 #[test]

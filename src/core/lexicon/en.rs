@@ -206,8 +206,20 @@ pub const DEADLINE_BEFORE: &[&str] = &[
 /// start as the deadline.
 pub const ARRIVAL_AFTER: &[&str] = &["arrive", "check in"];
 
+/// Right before a time: the end of a window left open until then.
+pub const WINDOW_END_BEFORE: &[&str] = &["open until", "open till", "open through", "open to"];
+
 /// Right before a time: an arrival time.
-pub const ARRIVAL_BEFORE: &[&str] = &["arrive by", "arrive at", "be there by", "check in by"];
+pub const ARRIVAL_BEFORE: &[&str] = &[
+    "arrive by",
+    "arrive at",
+    "be there by",
+    "check in by",
+    "meet",
+    "meet at",
+    "muster at",
+    "muster by",
+];
 
 /// After "today is…": the day itself is the last day.
 pub const LAST_DAY: &[&str] = &["last day"];

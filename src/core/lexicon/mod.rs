@@ -130,6 +130,11 @@ pub const DEADLINE_AFTER: Words = Words::new(zh::DEADLINE_AFTER, en::DEADLINE_AF
 pub const DEADLINE_BEFORE: Words = Words::new(zh::DEADLINE_BEFORE, en::DEADLINE_BEFORE);
 /// Right after a time: an arrival.
 pub const ARRIVAL_AFTER: Words = Words::new(zh::ARRIVAL_AFTER, en::ARRIVAL_AFTER);
+/// Right before a time: the end of a window that stays open until then
+/// (a window with a stated end is due at its end).
+pub const WINDOW_END_BEFORE: Words = Words::new(zh::WINDOW_END_BEFORE, en::WINDOW_END_BEFORE);
+/// Right after a time: the end of a window ("至6月30日止").
+pub const WINDOW_END_AFTER: Words = Words::new(zh::WINDOW_END_AFTER, &[]);
 /// Right before a time: an arrival.
 pub const ARRIVAL_BEFORE: Words = Words::new(zh::ARRIVAL_BEFORE, en::ARRIVAL_BEFORE);
 /// The day itself is the last day.
@@ -236,6 +241,8 @@ mod tests {
         ("DEADLINE_BEFORE", DEADLINE_BEFORE),
         ("ARRIVAL_AFTER", ARRIVAL_AFTER),
         ("ARRIVAL_BEFORE", ARRIVAL_BEFORE),
+        ("WINDOW_END_BEFORE", WINDOW_END_BEFORE),
+        ("WINDOW_END_AFTER", WINDOW_END_AFTER),
         ("LAST_DAY", LAST_DAY),
         ("MOVED_TO", MOVED_TO),
         ("CONTEXT_BEFORE", CONTEXT_BEFORE),

@@ -263,6 +263,13 @@ pub const DEADLINE_BEFORE: &[&str] = &[
 /// event's start as the deadline.
 pub const ARRIVAL_AFTER: &[&str] = &["集合", "到场", "到岗", "报到", "签到", "出发"];
 
+/// Right before a time: the end of a window left open until then.
+pub const WINDOW_END_BEFORE: &[&str] =
+    &["开放至", "开放到", "开通至", "开通到", "期间至", "期限至"];
+
+/// Right after a time: the end of a window ("至6月30日止").
+pub const WINDOW_END_AFTER: &[&str] = &["止", "为止"];
+
 /// Right before a time: an arrival or assembly time.
 pub const ARRIVAL_BEFORE: &[&str] = &["集合时间", "集合"];
 
