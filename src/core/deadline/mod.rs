@@ -146,7 +146,7 @@ macro_rules! re {
 
 re!(
     R_SAME,
-    r"同上|与上条一致|与之前一致|与上次一致|时间不变|截止时间不变|时间同前|为准|same deadline|same time as before|same due date|deadline unchanged"
+    r"同上|与上条一致|与之前一致|与上次一致|时间不变|截止时间不变|时间同前|为准|时间(?:跟|和|与)[^，。,.]{1,12}(?:一样|一致|相同)|same deadline|same time|same times|usual time|same due date|deadline unchanged|time unchanged"
 );
 
 /// Find the deadline of the ask in `text`.

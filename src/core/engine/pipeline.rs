@@ -344,5 +344,23 @@ impl Engine {
                     .then_with(|| (x.sent, x.src.message_id).cmp(&(y.sent, y.src.message_id)))
             })
             .and_then(|(_, t)| t.deadline)
+            .map(|d| next_instance(d, at))
+    }
+}
+
+/// A pointed-at clock time that has passed ("at the usual time", "same
+/// time as always" about yesterday's 14:00): the next time the clock shows
+/// it, for work that recurs; a pending time or a day stays as it is.
+fn next_instance(d: Deadline, at: NaiveDateTime) -> Deadline {
+    match d {
+        Deadline::Minute(t) if t < at => {
+            let today = at.date().and_time(t.time());
+            Deadline::Minute(if today >= at {
+                today
+            } else {
+                today + chrono::Duration::days(1)
+            })
+        }
+        other => other,
     }
 }

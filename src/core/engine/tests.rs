@@ -516,3 +516,60 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_pointer_at_the_usual_time_takes_todays_instance_of_it() {
+    let mut e = people_and_groups();
+    let first = say(
+        &mut e,
+        -1001,
+        60,
+        1,
+        4,
+        "08:00",
+        "各村：今天起每天下午2点前报送秸秆禁烧巡查日志。",
+    );
+    assert_eq!(
+        e.tasks[&first].deadline.map(|d| d.to_label()).as_deref(),
+        Some("2024-03-04T14:00")
+    );
+    let pointer = say(
+        &mut e,
+        -1001,
+        61,
+        1,
+        6,
+        "09:00",
+        "秸秆禁烧巡查日志 at the usual time please",
+    );
+    assert_eq!(
+        e.tasks[&pointer].deadline.map(|d| d.to_label()).as_deref(),
+        Some("2024-03-06T14:00"),
+        "the passed 14:00 carried to today"
+    );
+    // A pointed-at time still ahead stays as it is.
+    let meeting = say(
+        &mut e,
+        -1002,
+        62,
+        3,
+        6,
+        "09:00",
+        "各村：请于3月8日上午9点前报送春耕备耕情况表。",
+    );
+    let moved = say(
+        &mut e,
+        -1002,
+        63,
+        3,
+        6,
+        "10:00",
+        "春耕备耕情况表改为电子版，截止时间不变，请各村注意。",
+    );
+    assert_eq!(
+        e.tasks[&moved].deadline,
+        e.tasks[&meeting].deadline,
+        "{:?}",
+        e.tasks.get(&moved).map(|t| &t.text)
+    );
+}
