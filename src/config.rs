@@ -148,7 +148,8 @@ pub struct BotConfig {
     pub messages_per_second: u32,
     /// Least time between two messages to one chat (Telegram: 1 s).
     pub per_chat_interval_ms: u64,
-    /// Send requests in flight at once.
+    /// Send requests in flight at once; also how many messages a crash can
+    /// repeat (Telegram accepted them, the outbox had not marked them yet).
     pub max_in_flight: usize,
     /// Backoff after a 5xx or network error, doubling up to `retry_max_ms`.
     pub retry_base_ms: u64,
@@ -186,7 +187,7 @@ impl Default for BotConfig {
             poll_timeout_secs: 30,
             messages_per_second: 30,
             per_chat_interval_ms: 1000,
-            max_in_flight: 16,
+            max_in_flight: 10,
             retry_base_ms: 1000,
             retry_max_ms: 60_000,
             max_send_attempts: 10,

@@ -6,7 +6,8 @@
 //! sequence number → one part still to send, oldest first). A key is written
 //! once: asking to send the same digest or warning again is a no-op, across
 //! restarts too. A part stays queued until it is delivered or given up on,
-//! so a restart resends exactly what was not marked.
+//! so a restart resends exactly what was not marked (and so, at least once:
+//! what Telegram accepted just before a crash is sent again).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -7,6 +7,7 @@
 mod access;
 mod buttons;
 mod command_line;
+mod delivery;
 mod load;
 mod reload;
 mod restart;
