@@ -165,6 +165,12 @@ pub struct BotConfig {
     /// are checked (modification time and length) and reloaded when changed;
     /// 0 turns the watcher off (SIGHUP and /reload still reload).
     pub watch_rules_secs: u64,
+    /// `/healthz` answers 503 when updates have waited this long with
+    /// nothing journaled (intake stuck).
+    pub health_intake_secs: u64,
+    /// `/healthz` answers 503 when the outbox is not empty and nothing was
+    /// sent for this long (sender stuck: Telegram down, long 429s).
+    pub health_sender_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -194,6 +200,8 @@ impl Default for BotConfig {
             scheduler_tick_ms: 15_000,
             catch_up_delay_secs: 10,
             watch_rules_secs: 5,
+            health_intake_secs: 120,
+            health_sender_secs: 300,
         }
     }
 }
@@ -288,6 +296,14 @@ impl Config {
                 "bot.max_in_flight",
                 "bot.max_in_flight, bot.max_send_attempts and bot.scheduler_tick_ms must be at least 1".into(),
             ));
+        }
+        for (field, v) in [
+            ("bot.health_intake_secs", b.health_intake_secs),
+            ("bot.health_sender_secs", b.health_sender_secs),
+        ] {
+            if v < 1 {
+                return Err(bad(field, "must be at least 1 (seconds)".into()));
+            }
         }
         if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(bad(

@@ -26,6 +26,15 @@ struct Marks {
     last_progress: Instant,
 }
 
+/// One update waiting to be journaled.
+pub struct Waiting<'a>(&'a AtomicI64);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 #[derive(Debug)]
 pub struct Liveness {
     marks: Mutex<Marks>,
@@ -64,9 +73,11 @@ impl Liveness {
         self.marks().last_progress = now;
     }
 
-    /// An update arrived (`+1`) or was journaled (`-1`).
-    pub fn waiting(&self, delta: i64) {
-        self.waiting.fetch_add(delta, Ordering::Relaxed);
+    /// An update arrived; it waits until the guard is dropped (journaled,
+    /// or abandoned with its request).
+    pub fn waiting(&self) -> Waiting<'_> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(&self.waiting)
     }
 
     /// Time since intake last flushed the journal.
@@ -117,15 +128,24 @@ mod tests {
         let late = t0 + Duration::from_secs(61);
         // Quiet groups: nothing to journal is not a fault.
         assert!(l.problems(late, 0, LIMITS).is_empty());
-        l.waiting(1);
-        assert!(l.problems(t0 + Duration::from_secs(59), 0, LIMITS).is_empty());
+        let w = l.waiting();
+        assert!(
+            l.problems(t0 + Duration::from_secs(59), 0, LIMITS)
+                .is_empty()
+        );
         let p = l.problems(late, 0, LIMITS);
         assert_eq!(p.len(), 1);
         assert!(p[0].starts_with("intake stuck"), "{p:?}");
         l.flushed(late);
-        assert!(l.problems(late + Duration::from_secs(1), 0, LIMITS).is_empty());
-        l.waiting(-1);
-        assert!(l.problems(late + Duration::from_secs(600), 0, LIMITS).is_empty());
+        assert!(
+            l.problems(late + Duration::from_secs(1), 0, LIMITS)
+                .is_empty()
+        );
+        drop(w);
+        assert!(
+            l.problems(late + Duration::from_secs(600), 0, LIMITS)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -138,7 +158,13 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert!(p[0].starts_with("sender stuck: 5 parts"), "{p:?}");
         l.progressed(late);
-        assert!(l.problems(late + Duration::from_secs(120), 5, LIMITS).is_empty());
-        assert_eq!(l.send_age(late + Duration::from_secs(7)), Duration::from_secs(7));
+        assert!(
+            l.problems(late + Duration::from_secs(120), 5, LIMITS)
+                .is_empty()
+        );
+        assert_eq!(
+            l.send_age(late + Duration::from_secs(7)),
+            Duration::from_secs(7)
+        );
     }
 }

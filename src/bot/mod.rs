@@ -29,6 +29,7 @@ pub mod fact;
 pub mod handlers;
 pub mod health;
 pub mod intake;
+pub mod liveness;
 pub mod logging;
 pub mod metrics;
 pub mod outbox;

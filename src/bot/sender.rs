@@ -281,7 +281,8 @@ pub async fn run(
                     // Marked durably before the slot is freed: a crash can
                     // repeat only what holds a slot, at most max_in_flight.
                     let q2 = q.clone();
-                    let res = tokio::task::spawn_blocking(move || sh.outbox.mark_sent(&q2, id)).await;
+                    let res =
+                        tokio::task::spawn_blocking(move || sh.outbox.mark_sent(&q2, id)).await;
                     match res {
                         Ok(Ok(())) => {}
                         Ok(Err(e)) => tracing::error!(chat, "cannot mark a message delivered: {e}"),
@@ -300,6 +301,10 @@ pub async fn run(
         tokio::select! {
             q = rx.recv(), if open => match q {
                 Some(q) => {
+                    if chats.is_empty() && inflight.is_empty() {
+                        // Idle until now: the wait for progress starts here.
+                        shared.liveness.progressed(std::time::Instant::now());
+                    }
                     let chat = q.chat;
                     chats.entry(chat).or_insert_with(|| ChatQ {
                         items: VecDeque::new(),
@@ -321,6 +326,7 @@ pub async fn run(
                         c.items.pop_front();
                         c.failures = 0;
                         metrics::inc(&shared.metrics.messages_sent);
+                        shared.liveness.progressed(std::time::Instant::now());
                     }
                     Outcome::RetryAfter(d) => {
                         metrics::inc(&shared.metrics.send_retries);

@@ -4,6 +4,7 @@
 
 use super::compose;
 use super::fact::Fact;
+use super::liveness::Liveness;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
@@ -55,6 +56,8 @@ pub struct Shared {
     journal_len: AtomicU64,
     sender: mpsc::UnboundedSender<Queued>,
     reloader: Reloader,
+    /// Whether intake and sender are moving (for `/healthz`).
+    pub liveness: Liveness,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -101,6 +104,7 @@ impl Shared {
             journal_len: AtomicU64::new(events.len() as u64),
             sender: tx,
             reloader,
+            liveness: Liveness::default(),
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -198,6 +202,7 @@ impl Shared {
             }
         }
         self.journal.flush()?;
+        self.liveness.flushed(std::time::Instant::now());
         let len = self
             .journal_len
             .fetch_add(fresh.len() as u64, Ordering::Relaxed)
@@ -364,6 +369,7 @@ impl Shared {
     }
 
     pub fn gauges(&self) -> Gauges {
+        let now = std::time::Instant::now();
         let (tasks, groups) = {
             let e = self.engine();
             (e.tasks.len(), e.groups.len())
@@ -375,7 +381,20 @@ impl Shared {
             outbox_depth: self.outbox.depth(),
             journal_events: self.journal_len(),
             last_digest_run: self.last_digest_run(),
+            last_flush_age_secs: self.liveness.flush_age(now).as_secs_f64(),
+            last_send_age_secs: self.liveness.send_age(now).as_secs_f64(),
         }
+    }
+
+    /// What keeps the bot from being healthy now; empty when it is.
+    pub fn problems(&self) -> Vec<String> {
+        let b = self.config().bot;
+        let limits = super::liveness::Limits {
+            intake: std::time::Duration::from_secs(b.health_intake_secs),
+            sender: std::time::Duration::from_secs(b.health_sender_secs),
+        };
+        self.liveness
+            .problems(std::time::Instant::now(), self.outbox.depth(), limits)
     }
 
     pub fn config_path(&self) -> Option<&Path> {

@@ -69,7 +69,10 @@ async fn kill_during_a_digest_round(people: i64) -> (usize, f64) {
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     let at_kill = count();
-    assert!(at_kill < people, "killed during the round ({at_kill}/{people})");
+    assert!(
+        at_kill < people,
+        "killed during the round ({at_kill}/{people})"
+    );
 
     // Restarted: the rest, and the repeats.
     let child = p.spawn();
@@ -88,10 +91,7 @@ async fn kill_during_a_digest_round(people: i64) -> (usize, f64) {
             .or_default() += 1;
     }
     for u in 1..=people {
-        assert!(
-            per.keys().any(|(c, _)| *c == u),
-            "person {u} has a digest"
-        );
+        assert!(per.keys().any(|(c, _)| *c == u), "person {u} has a digest");
     }
     let twice: usize = per.values().map(|n| n - 1).sum();
     assert!(
@@ -105,16 +105,8 @@ async fn kill_during_a_digest_round(people: i64) -> (usize, f64) {
     (twice, t0.elapsed().as_secs_f64())
 }
 
+/// About 40 s in a debug build on a 2-core machine (200 people: 9 s).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_during_a_digest_round_of_200_every_person_has_a_digest_and_repeats_are_bounded() {
-    let (twice, secs) = kill_during_a_digest_round(200).await;
-    println!("200 people: {twice} digests sent twice, {secs:.1} s");
-}
-
-/// The full size of the acceptance check; slower than CI should wait for
-/// in a debug build. Run with `-- --ignored digest_round_of_1000`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
 async fn killed_during_a_digest_round_of_1000_every_person_has_a_digest_and_repeats_are_bounded() {
     let (twice, secs) = kill_during_a_digest_round(1000).await;
     println!("1,000 people: {twice} digests sent twice, {secs:.1} s");

@@ -8,6 +8,7 @@ mod access;
 mod buttons;
 mod command_line;
 mod delivery;
+mod health;
 mod load;
 mod reload;
 mod restart;
