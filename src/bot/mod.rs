@@ -32,6 +32,7 @@ pub mod intake;
 pub mod liveness;
 pub mod logging;
 pub mod metrics;
+pub mod order;
 pub mod outbox;
 pub mod people;
 pub mod reload;

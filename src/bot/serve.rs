@@ -208,6 +208,8 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
                 .unwrap_or_else(webhook::random_secret);
             bot.set_webhook(parsed.clone())
                 .secret_token(secret.clone())
+                // One connection at a time keeps Telegram's deliveries in order.
+                .max_connections(1)
                 .allowed_updates(intake::ALLOWED_UPDATES.to_vec())
                 .await
                 .map_err(|e| BotError::Webhook(logging::redact(&e.to_string(), &opts.token)))?;
