@@ -171,6 +171,10 @@ pub struct BotConfig {
     /// `/healthz` answers 503 when the outbox is not empty and nothing was
     /// sent for this long (sender stuck: Telegram down, long 429s).
     pub health_sender_secs: u64,
+    /// A delivered message's outbox record (its key, what became of each
+    /// part; not its text) is kept this many days, then pruned. At least 2:
+    /// the key must outlive its digest's day and Telegram's redelivery.
+    pub outbox_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -202,6 +206,7 @@ impl Default for BotConfig {
             watch_rules_secs: 5,
             health_intake_secs: 120,
             health_sender_secs: 300,
+            outbox_retention_days: 7,
         }
     }
 }
@@ -304,6 +309,12 @@ impl Config {
             if v < 1 {
                 return Err(bad(field, "must be at least 1 (seconds)".into()));
             }
+        }
+        if b.outbox_retention_days < 2 {
+            return Err(bad(
+                "bot.outbox_retention_days",
+                "must be at least 2 (a message's key must outlive its day)".into(),
+            ));
         }
         if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(bad(

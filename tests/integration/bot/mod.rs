@@ -12,6 +12,7 @@ mod health;
 mod load;
 mod reload;
 mod restart;
+mod retention;
 mod scenario;
 mod sender;
 mod webhook;
