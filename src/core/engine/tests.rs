@@ -471,3 +471,54 @@ fn a_chaser_replying_to_an_open_ask_joins_it() {
         e.tasks[&chaser].considered
     );
 }
+
+#[test]
+fn a_not_duplicate_verdict_splits_a_large_cluster_along_its_links() {
+    // 20,000 asks in one cluster, each linked to an earlier one (ask i to
+    // ask (i - 1) / 2: a binary tree). "Not a duplicate" on the root and
+    // ask 1 moves ask 1 and every ask linked to it, through others too.
+    let mut e = engine();
+    let proto = e.tasks.get(&A).expect("a task").clone();
+    let n: i64 = 20_000;
+    let src = |i: i64| MsgRef {
+        chat_id: ChatId(-1001),
+        message_id: 1_000 + i,
+    };
+    let cluster = 9_999;
+    for i in 0..n {
+        let mut t = proto.clone();
+        t.src = src(i);
+        t.sent = proto.sent + chrono::Duration::minutes(i);
+        t.cluster = cluster;
+        t.link = (i > 0).then(|| Link {
+            to: src((i - 1) / 2),
+            score: 0.9,
+            reasons: vec![],
+        });
+        let id = e.tasks.insert(t);
+        e.clusters.entry(cluster).or_default().push(id);
+    }
+    e.feedback(src(0), src(1), false);
+    // Ask i is under ask 1 when halving i + 1 reaches 2 before 1.
+    let under_one = |i: i64| {
+        let mut k = i + 1;
+        while k > 3 {
+            k /= 2;
+        }
+        k == 2
+    };
+    let fresh = e.tasks.get(&src(1)).expect("ask 1").cluster;
+    assert_ne!(fresh, cluster);
+    assert!(e.tasks.get(&src(1)).expect("ask 1").link.is_none());
+    let mut moved = 0;
+    for i in 0..n {
+        let t = e.tasks.get(&src(i)).expect("ask");
+        let want = if under_one(i) { fresh } else { cluster };
+        assert_eq!(t.cluster, want, "ask {i}");
+        moved += usize::from(under_one(i));
+    }
+    assert_eq!(e.clusters[&fresh].len(), moved);
+    assert_eq!(e.clusters[&cluster].len(), n as usize - moved);
+    assert!(moved > 9_000, "{moved}");
+    assert_eq!(e.verdict(src(1), src(0)), Some(false));
+}
