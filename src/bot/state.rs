@@ -338,13 +338,14 @@ impl Shared {
             .unwrap_or_else(|| self.config().digest.time)
     }
 
-    /// Build and render one person's digest at local time `at`.
+    /// Build and render one person's digest at local time `at`. The engine
+    /// is held only to copy that person's view of it; building and
+    /// rendering happen after, so intake is not kept waiting.
     pub fn digest_parts(&self, user: UserId, at: NaiveDateTime) -> Vec<Part> {
         let lang = self.lang_of(user);
-        let engine = self.engine();
-        let d = digest::build(&engine, user, at);
-        let name = compose::display_name(&engine, user);
-        drop(engine);
+        let view = self.engine().reader_view(user, at);
+        let d = digest::build(&view, user, at);
+        let name = compose::display_name(&view, user);
         compose::digest_parts(&d, &name, lang)
     }
 

@@ -23,6 +23,7 @@ mod retrieval;
 pub mod store;
 #[cfg(test)]
 mod tests;
+mod view;
 
 pub use records::{
     Candidate, Decision, Effect, Group, Link, Message, Person, Reading, Sample, Task, Warning,

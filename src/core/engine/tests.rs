@@ -522,3 +522,39 @@ fn a_not_duplicate_verdict_splits_a_large_cluster_along_its_links() {
     assert!(moved > 9_000, "{moved}");
     assert_eq!(e.verdict(src(1), src(0)), Some(false));
 }
+
+#[test]
+fn a_readers_view_builds_the_same_digest_as_the_whole_engine() {
+    let mut e = engine();
+    for j in [
+        r#"{"type":"member","chat_id":-1002,"user_id":1}"#,
+        r#"{"type":"group","chat_id":-1003,"title":"别的群","owner_id":3}"#,
+        r#"{"type":"member","chat_id":-1003,"user_id":3}"#,
+        r#"{"type":"member","chat_id":-1003,"user_id":1}"#,
+        r#"{"type":"message","chat_id":-1003,"message_id":30,"sender_id":3,"date":"2024-03-04T11:00:00+08:00","text":"请周敏明天上午10点前报送防汛物资清单。"}"#,
+        r#"{"type":"message","chat_id":-1001,"message_id":11,"sender_id":1,"date":"2024-03-04T12:00:00+08:00","text":"各位：请今天下午5点前报送值班表。"}"#,
+        r#"{"type":"message","chat_id":-1002,"message_id":21,"sender_id":3,"date":"2024-03-05T12:00:00+08:00","text":"请各村明天报送人口普查数据。"}"#,
+        r#"{"type":"done","user_id":2,"task":{"chat_id":-1001,"message_id":11},"date":"2024-03-04T13:00:00+08:00"}"#,
+    ] {
+        e.apply(&ev(j));
+    }
+    for user in [1, 2, 3, 4] {
+        for t in ["2024-03-04T11:30", "2024-03-05T07:30", "2024-03-06T07:30"] {
+            let at = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").expect("time");
+            let whole = digest::build(&e, UserId(user), at);
+            let view = e.reader_view(UserId(user), at);
+            assert_eq!(
+                digest::build(&view, UserId(user), at),
+                whole,
+                "{user} at {t}"
+            );
+            assert_eq!(view.people.get(&UserId(user)), e.people.get(&UserId(user)));
+        }
+    }
+    // Something to compare: person 2 sees items, not the group apart.
+    let at = NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("t");
+    assert!(!digest::build(&e, UserId(2), at).items.is_empty());
+    let view = e.reader_view(UserId(2), at);
+    assert!(!view.groups.contains_key(&ChatId(-1003)));
+    assert!(view.tasks.len() < e.tasks.len());
+}
