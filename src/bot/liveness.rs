@@ -22,7 +22,8 @@ pub struct Limits {
 #[derive(Debug)]
 struct Marks {
     last_flush: Instant,
-    /// The last delivery, or when the sender last had nothing to do.
+    /// The last part settled (delivered or given up on), or when the sender
+    /// last had nothing to do.
     last_progress: Instant,
 }
 
@@ -68,7 +69,8 @@ impl Liveness {
         self.marks().last_flush = now;
     }
 
-    /// The sender delivered a message, or has nothing left to do.
+    /// The sender settled a part (delivered it or gave up on it), or had
+    /// nothing to do until now.
     pub fn progressed(&self, now: Instant) {
         self.marks().last_progress = now;
     }

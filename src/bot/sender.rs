@@ -339,6 +339,7 @@ pub async fn run(
                             tracing::error!(chat, key = %q.key, "giving up after {} attempts: {why}", c.failures);
                             c.items.pop_front();
                             c.failures = 0;
+                            shared.liveness.progressed(std::time::Instant::now());
                             fail(&shared, &q, &why).await;
                         } else {
                             metrics::inc(&shared.metrics.send_retries);
@@ -351,6 +352,7 @@ pub async fn run(
                         tracing::warn!(chat, "cannot reach this person ({why}): marked unreachable");
                         let dropped: Vec<Queued> = c.items.drain(..).collect();
                         c.failures = 0;
+                        shared.liveness.progressed(std::time::Instant::now());
                         let sh = shared.clone();
                         let change = Change::Unreachable { user: crate::model::UserId(chat), reason: why.clone() };
                         let _ = tokio::task::spawn_blocking(move || {
@@ -364,6 +366,7 @@ pub async fn run(
                         tracing::error!(chat, key = %q.key, "Telegram refused a message: {why}");
                         c.items.pop_front();
                         c.failures = 0;
+                        shared.liveness.progressed(std::time::Instant::now());
                         fail(&shared, &q, &why).await;
                     }
                 }
