@@ -148,7 +148,8 @@ pub struct BotConfig {
     pub messages_per_second: u32,
     /// Least time between two messages to one chat (Telegram: 1 s).
     pub per_chat_interval_ms: u64,
-    /// Send requests in flight at once.
+    /// Send requests in flight at once; also how many messages a crash can
+    /// repeat (Telegram accepted them, the outbox had not marked them yet).
     pub max_in_flight: usize,
     /// Backoff after a 5xx or network error, doubling up to `retry_max_ms`.
     pub retry_base_ms: u64,
@@ -164,6 +165,16 @@ pub struct BotConfig {
     /// are checked (modification time and length) and reloaded when changed;
     /// 0 turns the watcher off (SIGHUP and /reload still reload).
     pub watch_rules_secs: u64,
+    /// `/healthz` answers 503 when updates have waited this long with
+    /// nothing journaled (intake stuck).
+    pub health_intake_secs: u64,
+    /// `/healthz` answers 503 when the outbox is not empty and nothing was
+    /// sent for this long (sender stuck: Telegram down, long 429s).
+    pub health_sender_secs: u64,
+    /// A delivered message's outbox record (its key, what became of each
+    /// part; not its text) is kept this many days, then pruned. At least 2:
+    /// the key must outlive its digest's day and Telegram's redelivery.
+    pub outbox_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -186,13 +197,16 @@ impl Default for BotConfig {
             poll_timeout_secs: 30,
             messages_per_second: 30,
             per_chat_interval_ms: 1000,
-            max_in_flight: 16,
+            max_in_flight: 10,
             retry_base_ms: 1000,
             retry_max_ms: 60_000,
             max_send_attempts: 10,
             scheduler_tick_ms: 15_000,
             catch_up_delay_secs: 10,
             watch_rules_secs: 5,
+            health_intake_secs: 120,
+            health_sender_secs: 300,
+            outbox_retention_days: 7,
         }
     }
 }
@@ -286,6 +300,20 @@ impl Config {
             return Err(bad(
                 "bot.max_in_flight",
                 "bot.max_in_flight, bot.max_send_attempts and bot.scheduler_tick_ms must be at least 1".into(),
+            ));
+        }
+        for (field, v) in [
+            ("bot.health_intake_secs", b.health_intake_secs),
+            ("bot.health_sender_secs", b.health_sender_secs),
+        ] {
+            if v < 1 {
+                return Err(bad(field, "must be at least 1 (seconds)".into()));
+            }
+        }
+        if b.outbox_retention_days < 2 {
+            return Err(bad(
+                "bot.outbox_retention_days",
+                "must be at least 2 (a message's key must outlive its day)".into(),
             ));
         }
         if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {

@@ -1,4 +1,6 @@
 //! The health (`/healthz`, JSON) and Prometheus (`/metrics`) endpoints.
+//! `/healthz` answers 503 with the problems when intake or the sender is
+//! stuck (see [`super::liveness`]), 200 otherwise.
 
 use super::state::Shared;
 use std::sync::Arc;
@@ -11,7 +13,18 @@ pub fn health_router(shared: Arc<Shared>) -> axum::Router {
             get(
                 |axum::extract::State(s): axum::extract::State<Arc<Shared>>| async move {
                     let g = s.gauges();
-                    axum::Json(serde_json::json!({"status": "ok", "gauges": g}))
+                    let problems = s.problems();
+                    let (code, status) = if problems.is_empty() {
+                        (axum::http::StatusCode::OK, "ok")
+                    } else {
+                        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unhealthy")
+                    };
+                    (
+                        code,
+                        axum::Json(
+                            serde_json::json!({"status": status, "problems": problems, "gauges": g}),
+                        ),
+                    )
                 },
             ),
         )

@@ -448,6 +448,11 @@ impl Intake {
     /// losing the update.
     pub async fn take(&self, update: &Update) {
         super::metrics::inc(&self.shared.metrics.updates_received);
+        let _waiting = self.shared.liveness.waiting();
+        self.take_inner(update).await;
+    }
+
+    async fn take_inner(&self, update: &Update) {
         // A group the bot was just added to: learn its owner before any of
         // its messages, so that the first duplicate already warns them.
         if let UpdateKind::MyChatMember(cm) = &update.kind {

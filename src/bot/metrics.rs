@@ -29,6 +29,10 @@ pub struct Gauges {
     pub journal_events: u64,
     /// When the last digest round queued something (RFC 3339), if ever.
     pub last_digest_run: Option<String>,
+    /// Seconds since intake last flushed the journal (or the start).
+    pub last_flush_age_secs: f64,
+    /// Seconds since the sender last delivered or was idle.
+    pub last_send_age_secs: f64,
 }
 
 pub fn inc(c: &AtomicU64) {
@@ -126,6 +130,22 @@ impl Metrics {
             "Events in the journal.",
             g.journal_events,
         );
+        for (name, help, v) in [
+            (
+                "onedigest_last_flush_age_seconds",
+                "Seconds since intake last flushed the journal (or the start).",
+                g.last_flush_age_secs,
+            ),
+            (
+                "onedigest_last_send_age_seconds",
+                "Seconds since the sender last delivered a message or was idle.",
+                g.last_send_age_secs,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} gauge");
+            let _ = writeln!(out, "{name} {v:.3}");
+        }
         out
     }
 }
@@ -141,8 +161,13 @@ mod tests {
         inc(&m.messages_sent);
         let text = m.render(&Gauges {
             outbox_depth: 3,
+            last_flush_age_secs: 2.5,
             ..Gauges::default()
         });
+        assert!(
+            text.contains("\nonedigest_last_flush_age_seconds 2.500\n"),
+            "{text}"
+        );
         assert!(
             text.contains("\nonedigest_messages_sent_total 2\n"),
             "{text}"

@@ -6,7 +6,14 @@
 //! sequence number → one part still to send, oldest first). A key is written
 //! once: asking to send the same digest or warning again is a no-op, across
 //! restarts too. A part stays queued until it is delivered or given up on,
-//! so a restart resends exactly what was not marked.
+//! so a restart resends exactly what was not marked (and so, at least once:
+//! what Telegram accepted just before a crash is sent again).
+//!
+//! What a settled part said is not kept: its text and buttons are dropped
+//! when it is marked. A record whose parts are all settled is kept, as the
+//! key's guard, for the retention period ([`Outbox::prune`]), long enough
+//! that the key cannot come up again (a digest's key names its day;
+//! Telegram redelivers an update for at most a day).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -242,6 +249,8 @@ impl Outbox {
                     if let Some(p) = rec.parts.get_mut(q.part) {
                         p.sent = sent;
                         p.failed = failed.clone();
+                        p.text = String::new();
+                        p.buttons = Vec::new();
                     }
                     let body = serde_json::to_vec(&rec).unwrap_or_default();
                     records.insert(key, body)?;
@@ -270,6 +279,34 @@ impl Outbox {
     /// text was refused…).
     pub fn mark_failed(&self, q: &Queued, reason: &str) -> Result<(), OutboxError> {
         self.settle(q, None, Some(reason.to_string()))
+    }
+
+    /// Remove every record created before `before` whose parts are all
+    /// settled (sent or given up on); how many were removed. Not flushed: a
+    /// record pruned again after a crash is no loss.
+    pub fn prune(&self, before: DateTime<Utc>) -> Result<usize, OutboxError> {
+        let mut n = 0;
+        for kv in self.records.iter() {
+            let (k, v) = kv?;
+            let Ok(rec) = serde_json::from_slice::<Record>(&v) else {
+                continue;
+            };
+            let settled = rec
+                .parts
+                .iter()
+                .all(|p| p.sent.is_some() || p.failed.is_some());
+            if settled && rec.created < before {
+                // Only if unchanged since read.
+                if self
+                    .records
+                    .compare_and_swap(&k, Some(&v), None as Option<&[u8]>)?
+                    .is_ok()
+                {
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
     }
 
     /// How many logical messages of each state exist (for tests and /status).
@@ -333,5 +370,46 @@ mod tests {
                 .expect("again")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn settled_records_are_pruned_after_the_retention_and_their_text_is_not_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = sled::open(dir.path()).expect("db");
+        let o = Outbox::open(&db).expect("outbox");
+        let day = |d: u32| {
+            DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T00:00:00Z"))
+                .expect("date")
+                .with_timezone(&Utc)
+        };
+        let at = |chat: i64, parts: usize, d: u32| Record {
+            created: day(d),
+            ..rec(chat, parts)
+        };
+        let sent = o.enqueue("old-sent", at(1, 1, 1)).expect("q").expect("new");
+        o.mark_sent(&sent[0], 7).expect("mark");
+        let failed = o
+            .enqueue("old-failed", at(2, 1, 1))
+            .expect("q")
+            .expect("new");
+        o.mark_failed(&failed[0], "blocked").expect("mark");
+        let half = o.enqueue("old-half", at(3, 2, 1)).expect("q").expect("new");
+        o.mark_sent(&half[0], 8).expect("mark");
+        let new = o.enqueue("new-sent", at(4, 1, 9)).expect("q").expect("new");
+        o.mark_sent(&new[0], 9).expect("mark");
+        // Delivered: the status stays, the words go.
+        let r = o.get("old-sent").expect("get").expect("kept");
+        assert_eq!(r.parts[0].sent, Some(7));
+        assert!(r.parts[0].text.is_empty());
+        let r = o.get("old-half").expect("get").expect("kept");
+        assert_eq!(r.parts[1].text, "part 1", "an unsent part keeps its text");
+
+        assert_eq!(o.prune(day(8)).expect("prune"), 2);
+        assert!(!o.contains("old-sent").expect("c"));
+        assert!(!o.contains("old-failed").expect("c"));
+        assert!(o.contains("old-half").expect("c"), "a part still queued");
+        assert!(o.contains("new-sent").expect("c"), "within the retention");
+        assert_eq!(o.pending().expect("pending").len(), 1);
+        assert_eq!(o.prune(day(8)).expect("again"), 0);
     }
 }

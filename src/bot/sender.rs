@@ -207,6 +207,12 @@ struct ChatQ {
 
 /// The sender's loop. Runs until `stop` turns true; what is in flight then
 /// is abandoned unmarked (and so resent after a restart).
+///
+/// Delivery is at least once: Telegram has no idempotency key, so a part
+/// Telegram accepted just before a crash, but not yet marked, is sent again
+/// after the restart. Each part is marked (and flushed) by the task that
+/// sent it, right after the reply and before its slot is freed, so what a
+/// crash can repeat is what holds a slot: at most `max_in_flight` parts.
 pub async fn run(
     shared: Arc<Shared>,
     bot: Bot,
@@ -268,8 +274,21 @@ pub async fn run(
             c.busy = true;
             pacer.sent(chat, t, now);
             let bot = bot.clone();
+            let sh = shared.clone();
             inflight.spawn(async move {
                 let out = attempt(bot, &q).await;
+                if let Outcome::Sent(id) = out {
+                    // Marked durably before the slot is freed: a crash can
+                    // repeat only what holds a slot, at most max_in_flight.
+                    let q2 = q.clone();
+                    let res =
+                        tokio::task::spawn_blocking(move || sh.outbox.mark_sent(&q2, id)).await;
+                    match res {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => tracing::error!(chat, "cannot mark a message delivered: {e}"),
+                        Err(e) => tracing::error!(chat, "cannot mark a message delivered: {e}"),
+                    }
+                }
                 (chat, q, out)
             });
         }
@@ -282,6 +301,10 @@ pub async fn run(
         tokio::select! {
             q = rx.recv(), if open => match q {
                 Some(q) => {
+                    if chats.is_empty() && inflight.is_empty() {
+                        // Idle until now: the wait for progress starts here.
+                        shared.liveness.progressed(std::time::Instant::now());
+                    }
                     let chat = q.chat;
                     chats.entry(chat).or_insert_with(|| ChatQ {
                         items: VecDeque::new(),
@@ -299,17 +322,11 @@ pub async fn run(
                 let Some(c) = chats.get_mut(&chat) else { continue };
                 c.busy = false;
                 match outcome {
-                    Outcome::Sent(id) => {
+                    Outcome::Sent(_) => {
                         c.items.pop_front();
                         c.failures = 0;
                         metrics::inc(&shared.metrics.messages_sent);
-                        let sh = shared.clone();
-                        let res = tokio::task::spawn_blocking(move || sh.outbox.mark_sent(&q, id)).await;
-                        match res {
-                            Ok(Ok(())) => {}
-                            Ok(Err(e)) => tracing::error!(chat, "cannot mark a message delivered: {e}"),
-                            Err(e) => tracing::error!(chat, "cannot mark a message delivered: {e}"),
-                        }
+                        shared.liveness.progressed(std::time::Instant::now());
                     }
                     Outcome::RetryAfter(d) => {
                         metrics::inc(&shared.metrics.send_retries);
@@ -322,6 +339,7 @@ pub async fn run(
                             tracing::error!(chat, key = %q.key, "giving up after {} attempts: {why}", c.failures);
                             c.items.pop_front();
                             c.failures = 0;
+                            shared.liveness.progressed(std::time::Instant::now());
                             fail(&shared, &q, &why).await;
                         } else {
                             metrics::inc(&shared.metrics.send_retries);
@@ -334,6 +352,7 @@ pub async fn run(
                         tracing::warn!(chat, "cannot reach this person ({why}): marked unreachable");
                         let dropped: Vec<Queued> = c.items.drain(..).collect();
                         c.failures = 0;
+                        shared.liveness.progressed(std::time::Instant::now());
                         let sh = shared.clone();
                         let change = Change::Unreachable { user: crate::model::UserId(chat), reason: why.clone() };
                         let _ = tokio::task::spawn_blocking(move || {
@@ -347,6 +366,7 @@ pub async fn run(
                         tracing::error!(chat, key = %q.key, "Telegram refused a message: {why}");
                         c.items.pop_front();
                         c.failures = 0;
+                        shared.liveness.progressed(std::time::Instant::now());
                         fail(&shared, &q, &why).await;
                     }
                 }

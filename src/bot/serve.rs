@@ -208,6 +208,8 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
                 .unwrap_or_else(webhook::random_secret);
             bot.set_webhook(parsed.clone())
                 .secret_token(secret.clone())
+                // One connection at a time keeps Telegram's deliveries in order.
+                .max_connections(1)
                 .allowed_updates(intake::ALLOWED_UPDATES.to_vec())
                 .await
                 .map_err(|e| BotError::Webhook(logging::redact(&e.to_string(), &opts.token)))?;
@@ -253,7 +255,8 @@ async fn sigterm() {
 
 // ---- the digest schedule ----
 
-/// Check the schedule every `tick`: queue each due digest once. The first
+/// Check the schedule every `tick`: queue each due digest once, and prune
+/// the outbox once an hour (by the bot's clock). The first
 /// check waits `catch_up` after start-up so that the backlog of updates
 /// arrives first.
 async fn schedule(
@@ -266,6 +269,7 @@ async fn schedule(
         _ = tokio::time::sleep(catch_up) => {}
         _ = stop.wait_for(|v| *v) => return,
     }
+    let mut last_prune = None;
     loop {
         let sh = shared.clone();
         match tokio::task::spawn_blocking(move || digest_round(&sh)).await {
@@ -274,11 +278,33 @@ async fn schedule(
             Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
             Err(e) => tracing::error!("digest round failed: {e}"),
         }
+        let now = shared.now();
+        if last_prune.is_none_or(|t| now - t >= chrono::TimeDelta::hours(1)) {
+            last_prune = Some(now);
+            let sh = shared.clone();
+            match tokio::task::spawn_blocking(move || prune_outbox(&sh, now)).await {
+                Ok(Ok(n)) if n > 0 => tracing::info!("pruned {n} delivered outbox records"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!("outbox pruning failed: {e}"),
+                Err(e) => tracing::error!("outbox pruning failed: {e}"),
+            }
+        }
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}
             _ = stop.wait_for(|v| *v) => return,
         }
     }
+}
+
+/// Drop the outbox records settled before the retention period (from `now`).
+pub fn prune_outbox(
+    shared: &Shared,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, super::outbox::OutboxError> {
+    let days = shared.config().bot.outbox_retention_days;
+    shared
+        .outbox
+        .prune(now - chrono::TimeDelta::days(i64::from(days)))
 }
 
 /// Queue every digest due now that the outbox does not hold yet.

@@ -4,6 +4,7 @@
 
 use super::compose;
 use super::fact::Fact;
+use super::liveness::Liveness;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
@@ -55,6 +56,8 @@ pub struct Shared {
     journal_len: AtomicU64,
     sender: mpsc::UnboundedSender<Queued>,
     reloader: Reloader,
+    /// Whether intake and sender are moving (for `/healthz`).
+    pub liveness: Liveness,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -101,6 +104,7 @@ impl Shared {
             journal_len: AtomicU64::new(events.len() as u64),
             sender: tx,
             reloader,
+            liveness: Liveness::default(),
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -198,6 +202,7 @@ impl Shared {
             }
         }
         self.journal.flush()?;
+        self.liveness.flushed(std::time::Instant::now());
         let len = self
             .journal_len
             .fetch_add(fresh.len() as u64, Ordering::Relaxed)
@@ -333,13 +338,14 @@ impl Shared {
             .unwrap_or_else(|| self.config().digest.time)
     }
 
-    /// Build and render one person's digest at local time `at`.
+    /// Build and render one person's digest at local time `at`. The engine
+    /// is held only to copy that person's view of it; building and
+    /// rendering happen after, so intake is not kept waiting.
     pub fn digest_parts(&self, user: UserId, at: NaiveDateTime) -> Vec<Part> {
         let lang = self.lang_of(user);
-        let engine = self.engine();
-        let d = digest::build(&engine, user, at);
-        let name = compose::display_name(&engine, user);
-        drop(engine);
+        let view = self.engine().reader_view(user, at);
+        let d = digest::build(&view, user, at);
+        let name = compose::display_name(&view, user);
         compose::digest_parts(&d, &name, lang)
     }
 
@@ -364,6 +370,7 @@ impl Shared {
     }
 
     pub fn gauges(&self) -> Gauges {
+        let now = std::time::Instant::now();
         let (tasks, groups) = {
             let e = self.engine();
             (e.tasks.len(), e.groups.len())
@@ -375,7 +382,20 @@ impl Shared {
             outbox_depth: self.outbox.depth(),
             journal_events: self.journal_len(),
             last_digest_run: self.last_digest_run(),
+            last_flush_age_secs: self.liveness.flush_age(now).as_secs_f64(),
+            last_send_age_secs: self.liveness.send_age(now).as_secs_f64(),
         }
+    }
+
+    /// What keeps the bot from being healthy now; empty when it is.
+    pub fn problems(&self) -> Vec<String> {
+        let b = self.config().bot;
+        let limits = super::liveness::Limits {
+            intake: std::time::Duration::from_secs(b.health_intake_secs),
+            sender: std::time::Duration::from_secs(b.health_sender_secs),
+        };
+        self.liveness
+            .problems(std::time::Instant::now(), self.outbox.depth(), limits)
     }
 
     pub fn config_path(&self) -> Option<&Path> {

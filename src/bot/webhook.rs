@@ -1,9 +1,11 @@
 //! Webhook mode: an axum endpoint that checks Telegram's secret token,
 //! records the update (journaled and flushed) and only then answers 200, so
-//! Telegram redelivers whatever we could not make durable. The updates then
-//! reach the dispatcher through [`Listener`].
+//! Telegram redelivers whatever we could not make durable. Updates are taken
+//! in `update_id` order ([`super::order`]). They then reach the dispatcher
+//! through [`Listener`].
 
 use super::intake::Intake;
+use super::order::{self, Gate};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -25,6 +27,7 @@ struct Hook {
     intake: Arc<Intake>,
     secret: Arc<str>,
     tx: mpsc::UnboundedSender<Update>,
+    gate: Arc<Gate>,
 }
 
 /// Does the request carry our secret? (Constant-time compare.)
@@ -49,8 +52,13 @@ async fn receive(State(h): State<Hook>, headers: HeaderMap, body: Bytes) -> Stat
             return StatusCode::OK;
         }
     };
-    h.intake.take(&update).await;
-    let _ = h.tx.send(update);
+    let id = i64::from(update.id.0);
+    h.gate
+        .in_order(id, async {
+            h.intake.take(&update).await;
+            let _ = h.tx.send(update.clone());
+        })
+        .await;
     StatusCode::OK
 }
 
@@ -62,6 +70,7 @@ pub fn router(intake: Arc<Intake>, secret: &str, path: &str) -> (Router, Listene
         intake,
         secret: Arc::from(secret),
         tx,
+        gate: Arc::new(Gate::new(order::WAIT)),
     };
     let path = if path.starts_with('/') {
         path.to_string()

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -93,6 +93,8 @@ struct Inner {
     batch: AtomicUsize,
     notify: Notify,
     poll_cap: Duration,
+    /// How long sendMessage takes to answer, after it is recorded (ms).
+    send_delay_ms: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -199,6 +201,7 @@ impl FakeApi {
             batch: AtomicUsize::new(100),
             notify: Notify::new(),
             poll_cap: Duration::from_millis(300),
+            send_delay_ms: AtomicU64::new(0),
         });
         let app = Router::new()
             .route("/{bot}/{method}", post(handle))
@@ -243,6 +246,14 @@ impl FakeApi {
     /// Serve at most this many updates per getUpdates.
     pub fn set_batch(&self, n: usize) {
         self.inner.batch.store(n, Ordering::SeqCst);
+    }
+
+    /// Answer each sendMessage this long after recording it, as a slow
+    /// Telegram would: the message counts as delivered, the answer is late.
+    pub fn set_send_delay(&self, d: Duration) {
+        self.inner
+            .send_delay_ms
+            .store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
     pub fn set_privacy(&self, can_read_all: bool) {
@@ -404,6 +415,10 @@ async fn handle(
             ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
         }
         "sendMessage" => {
+            let delay = inner.send_delay_ms.load(Ordering::SeqCst);
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
             let id = inner.next_message.fetch_add(1, Ordering::SeqCst);
             let chat_id = chat.unwrap_or_default();
             let chat = if chat_id < 0 {

@@ -23,6 +23,7 @@ mod retrieval;
 pub mod store;
 #[cfg(test)]
 mod tests;
+mod view;
 
 pub use records::{
     Candidate, Decision, Effect, Group, Link, Message, Person, Reading, Sample, Task, Warning,
@@ -40,7 +41,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use judge::office_of;
 use retrieval::{OpenUntil, PerCluster};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use store::{Messages, TaskId, Tasks};
@@ -389,25 +390,7 @@ impl Engine {
         };
         let fresh = self.next_cluster;
         self.next_cluster += 1;
-        let members = self.clusters.get(&ca).cloned().unwrap_or_default();
-        let mut moving: Vec<TaskId> = vec![later_id];
-        let mut i = 0;
-        while i < moving.len() {
-            let from = self.tasks.by_id(moving[i]).map(|t| t.src);
-            let linked: Vec<TaskId> = members
-                .iter()
-                .filter(|m| {
-                    !moving.contains(m)
-                        && self
-                            .tasks
-                            .by_id(**m)
-                            .is_some_and(|t| t.link.as_ref().is_some_and(|l| Some(l.to) == from))
-                })
-                .copied()
-                .collect();
-            moving.extend(linked);
-            i += 1;
-        }
+        let moving = self.linked_from(ca, later_id);
         for m in &moving {
             if let Some(t) = self.tasks.by_id_mut(*m) {
                 t.cluster = fresh;
@@ -416,12 +399,49 @@ impl Engine {
                 }
             }
         }
+        let gone: FxHashSet<TaskId> = moving.iter().copied().collect();
         if let Some(v) = self.clusters.get_mut(&ca) {
-            v.retain(|m| !moving.contains(m));
+            v.retain(|m| !gone.contains(m));
         }
         self.clusters.insert(fresh, moving);
         self.refresh_open(ca);
         self.refresh_open(fresh);
+    }
+
+    /// `root` and every ask of `cluster` linked to it, directly or through
+    /// others: the part a "different" verdict splits off. Linear in the
+    /// cluster's size (each ask links to one earlier ask: a tree).
+    fn linked_from(&self, cluster: u64, root: TaskId) -> Vec<TaskId> {
+        let members = self
+            .clusters
+            .get(&cluster)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        // Who links to each ask, in the cluster's order.
+        let mut children: FxHashMap<MsgRef, Vec<TaskId>> = FxHashMap::default();
+        for &m in members {
+            if m == root {
+                continue;
+            }
+            if let Some(to) = self
+                .tasks
+                .by_id(m)
+                .and_then(|t| t.link.as_ref())
+                .map(|l| l.to)
+            {
+                children.entry(to).or_default().push(m);
+            }
+        }
+        let mut moving = vec![root];
+        let mut i = 0;
+        while i < moving.len() {
+            let from = self.tasks.by_id(moving[i]).map(|t| t.src);
+            if let Some(kids) = from.and_then(|f| children.remove(&f)) {
+                moving.extend(kids);
+            }
+            i += 1;
+        }
+        moving
     }
 
     /// The people's verdict on a pair, if any.

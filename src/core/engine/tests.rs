@@ -573,3 +573,90 @@ fn a_pointer_at_the_usual_time_takes_todays_instance_of_it() {
         e.tasks.get(&moved).map(|t| &t.text)
     );
 }
+
+#[test]
+fn a_not_duplicate_verdict_splits_a_large_cluster_along_its_links() {
+    // 20,000 asks in one cluster, each linked to an earlier one (ask i to
+    // ask (i - 1) / 2: a binary tree). "Not a duplicate" on the root and
+    // ask 1 moves ask 1 and every ask linked to it, through others too.
+    let mut e = engine();
+    let proto = e.tasks.get(&A).expect("a task").clone();
+    let n: i64 = 20_000;
+    let src = |i: i64| MsgRef {
+        chat_id: ChatId(-1001),
+        message_id: 1_000 + i,
+    };
+    let cluster = 9_999;
+    for i in 0..n {
+        let mut t = proto.clone();
+        t.src = src(i);
+        t.sent = proto.sent + chrono::Duration::minutes(i);
+        t.cluster = cluster;
+        t.link = (i > 0).then(|| Link {
+            to: src((i - 1) / 2),
+            score: 0.9,
+            reasons: vec![],
+        });
+        let id = e.tasks.insert(t);
+        e.clusters.entry(cluster).or_default().push(id);
+    }
+    e.feedback(src(0), src(1), false);
+    // Ask i is under ask 1 when halving i + 1 reaches 2 before 1.
+    let under_one = |i: i64| {
+        let mut k = i + 1;
+        while k > 3 {
+            k /= 2;
+        }
+        k == 2
+    };
+    let fresh = e.tasks.get(&src(1)).expect("ask 1").cluster;
+    assert_ne!(fresh, cluster);
+    assert!(e.tasks.get(&src(1)).expect("ask 1").link.is_none());
+    let mut moved = 0;
+    for i in 0..n {
+        let t = e.tasks.get(&src(i)).expect("ask");
+        let want = if under_one(i) { fresh } else { cluster };
+        assert_eq!(t.cluster, want, "ask {i}");
+        moved += usize::from(under_one(i));
+    }
+    assert_eq!(e.clusters[&fresh].len(), moved);
+    assert_eq!(e.clusters[&cluster].len(), n as usize - moved);
+    assert!(moved > 9_000, "{moved}");
+    assert_eq!(e.verdict(src(1), src(0)), Some(false));
+}
+
+#[test]
+fn a_readers_view_builds_the_same_digest_as_the_whole_engine() {
+    let mut e = engine();
+    for j in [
+        r#"{"type":"member","chat_id":-1002,"user_id":1}"#,
+        r#"{"type":"group","chat_id":-1003,"title":"别的群","owner_id":3}"#,
+        r#"{"type":"member","chat_id":-1003,"user_id":3}"#,
+        r#"{"type":"member","chat_id":-1003,"user_id":1}"#,
+        r#"{"type":"message","chat_id":-1003,"message_id":30,"sender_id":3,"date":"2024-03-04T11:00:00+08:00","text":"请周敏明天上午10点前报送防汛物资清单。"}"#,
+        r#"{"type":"message","chat_id":-1001,"message_id":11,"sender_id":1,"date":"2024-03-04T12:00:00+08:00","text":"各位：请今天下午5点前报送值班表。"}"#,
+        r#"{"type":"message","chat_id":-1002,"message_id":21,"sender_id":3,"date":"2024-03-05T12:00:00+08:00","text":"请各村明天报送人口普查数据。"}"#,
+        r#"{"type":"done","user_id":2,"task":{"chat_id":-1001,"message_id":11},"date":"2024-03-04T13:00:00+08:00"}"#,
+    ] {
+        e.apply(&ev(j));
+    }
+    for user in [1, 2, 3, 4] {
+        for t in ["2024-03-04T11:30", "2024-03-05T07:30", "2024-03-06T07:30"] {
+            let at = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").expect("time");
+            let whole = digest::build(&e, UserId(user), at);
+            let view = e.reader_view(UserId(user), at);
+            assert_eq!(
+                digest::build(&view, UserId(user), at),
+                whole,
+                "{user} at {t}"
+            );
+            assert_eq!(view.people.get(&UserId(user)), e.people.get(&UserId(user)));
+        }
+    }
+    // Something to compare: person 2 sees items, not the group apart.
+    let at = NaiveDateTime::parse_from_str("2024-03-05T07:30", "%Y-%m-%dT%H:%M").expect("t");
+    assert!(!digest::build(&e, UserId(2), at).items.is_empty());
+    let view = e.reader_view(UserId(2), at);
+    assert!(!view.groups.contains_key(&ChatId(-1003)));
+    assert!(view.tasks.len() < e.tasks.len());
+}

@@ -7,9 +7,12 @@
 mod access;
 mod buttons;
 mod command_line;
+mod delivery;
+mod health;
 mod load;
 mod reload;
 mod restart;
+mod retention;
 mod scenario;
 mod sender;
 mod webhook;

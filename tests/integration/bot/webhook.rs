@@ -77,3 +77,69 @@ async fn the_webhook_checks_the_secret_and_journals_before_answering() {
     );
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_updates_arriving_out_of_order_are_applied_in_order() {
+    let api = FakeApi::start().await;
+    let port = free_port();
+    let b = spawn_bot_with(
+        &api,
+        utc("2024-03-04T09:00:00+08:00"),
+        |c| {
+            c.bot.mode = onedigest::config::BotMode::Webhook;
+            c.bot.webhook_url = Some("https://bot.example.org/tg/hook".into());
+            c.bot.webhook_listen = format!("127.0.0.1:{port}");
+        },
+        Some("s3cret-token"),
+    )
+    .await;
+    wait_until("setWebhook", 10, || !api.calls_to("setWebhook").is_empty()).await;
+    assert_eq!(
+        api.calls_to("setWebhook")[0].body["max_connections"],
+        1,
+        "Telegram is asked for one connection at a time"
+    );
+    let url = format!("http://127.0.0.1:{port}/tg/hook");
+    let client = reqwest::Client::new();
+    let mut tries = 0;
+    while client.get(&url).send().await.is_err() {
+        tries += 1;
+        assert!(tries < 100, "webhook unreachable");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let d = utc("2024-03-04T09:00:00+08:00").timestamp();
+    // Updates 1..=4 arrive as 4, 2, 3, 1 (each a moment after the last).
+    let mut posts = Vec::new();
+    for id in [4i64, 2, 3, 1] {
+        let mut update = group_msg(-1001, "宣传群", 1, "周敏", 10 * id, d, &format!("第{id}条"));
+        update["update_id"] = json!(id);
+        let (client, url) = (client.clone(), url.clone());
+        posts.push(tokio::spawn(async move {
+            client
+                .post(&url)
+                .header("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")
+                .json(&update)
+                .send()
+                .await
+                .expect("post")
+                .status()
+        }));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for p in posts {
+        assert_eq!(p.await.expect("join"), 200);
+    }
+    let order: Vec<i64> = b
+        .shared
+        .journal
+        .events()
+        .expect("journal")
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message { message_id, .. } => Some(*message_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, vec![10, 20, 30, 40], "journaled in update_id order");
+    b.stop().await;
+}
