@@ -392,7 +392,10 @@ fn en_clock(t: &str, cu: &Cues<'_>, cover: &[bool], out: &mut Vec<TimeM>) {
             if h > 23 || mi > 59 || sec > 59 {
                 continue;
             }
+            // "06:15" is a 24-hour time: only "6:15" may be afternoon.
+            let zero_led = c.get(hg).is_some_and(|g| g.as_str().starts_with('0'));
             match en_pod_near(t, m.start(), m.end()) {
+                _ if zero_led => clock(h, mi, sec, false),
                 Some(true) if h < 12 => clock(h + 12, mi, sec, false),
                 Some(_) => clock(h, mi, sec, false),
                 None => clock(h, mi, sec, h < 10),

@@ -74,6 +74,24 @@ fn an_arrival_time_replaces_the_start() {
 }
 
 #[test]
+fn a_zero_led_time_is_on_the_24_hour_clock() {
+    let c = en("2024-06-03T13:05");
+    assert_eq!(
+        dl(
+            "Generator test tomorrow (Tues) 06:15, night crew please stay on",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-04T06:15")
+    );
+    // Without the zero a bare hour on a later day is read in working hours.
+    assert_eq!(
+        dl("Please send the stock sheet by Friday 4:30", &c).as_deref(),
+        Some("2024-06-07T16:30")
+    );
+}
+
+#[test]
 fn a_window_left_open_is_due_at_its_end() {
     let c = en("2024-06-03T09:20");
     let zh = Ctx {
