@@ -51,7 +51,9 @@ pub struct DigestConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GroupsConfig {
-    /// When false, only the groups in `allow` are read; the others are left.
+    /// When false (the default), only the groups in `allow` are read; the
+    /// others are left. The live bot refuses to start with an empty `allow`
+    /// unless this (or `run --allow-all`) says every group is welcome.
     pub allow_all: bool,
     pub allow: Vec<ChatId>,
 }
@@ -106,7 +108,7 @@ impl Default for DigestConfig {
 impl Default for GroupsConfig {
     fn default() -> Self {
         GroupsConfig {
-            allow_all: true,
+            allow_all: false,
             allow: Vec::new(),
         }
     }
@@ -221,7 +223,16 @@ pub enum ConfigError {
     },
 }
 
+/// Why the live bot will not read groups under this config.
+pub const OPEN_TO_ALL: &str = "groups.allow is empty: list the group chat ids the bot may read in [groups] allow, or run with --allow-all to read every group it is added to";
+
 impl Config {
+    /// The live bot's start-up (and reload) check: a closed allow-list by
+    /// default, every group only when asked for explicitly.
+    pub fn open_to_all_refused(&self) -> Option<&'static str> {
+        (self.groups.allow.is_empty() && !self.groups.allow_all).then_some(OPEN_TO_ALL)
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -317,12 +328,6 @@ impl Config {
                 "webhook mode needs the public https:// URL Telegram will post updates to".into(),
             ));
         }
-        if !self.groups.allow_all && self.groups.allow.is_empty() {
-            return Err(bad(
-                "groups.allow",
-                "is empty while groups.allow_all is false, so every group would be left; list the group chat ids or set allow_all = true".into(),
-            ));
-        }
         Ok(())
     }
 
@@ -363,6 +368,14 @@ mod tests {
         let cfg = Config::parse("example", text).expect("example config is valid");
         assert!(!cfg.groups.allow_all);
         assert!(!cfg.groups.allow.is_empty());
+        assert_eq!(cfg.open_to_all_refused(), None);
+    }
+
+    #[test]
+    fn the_default_allow_list_is_closed() {
+        let cfg = Config::default();
+        assert!(!cfg.groups.allow_all);
+        assert!(cfg.open_to_all_refused().is_some());
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct RunArgs {
     /// Health (/healthz) and Prometheus (/metrics) address, "" to turn off [config: bot.metrics_addr; default 127.0.0.1:9464].
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<String>,
+    /// Read every group the bot is added to, not only those in groups.allow (without it, an empty allow-list refuses to start) [config: groups.allow_all].
+    #[arg(long)]
+    pub allow_all: bool,
 }
 
 /// `onedigest run`: read the token and options, run until stopped.
@@ -105,6 +108,12 @@ fn prepare(args: RunArgs, config: &mut Config) -> Result<(String, Option<reqwest
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .ok_or(BotError::NoToken)?;
+    if args.allow_all {
+        config.groups.allow_all = true;
+    }
+    if let Some(why) = config.open_to_all_refused() {
+        return Err(BotError::Config(why.into()));
+    }
     let b = &mut config.bot;
     if let Some(d) = args.state_dir {
         b.state_dir = d;

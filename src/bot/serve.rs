@@ -59,7 +59,7 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         );
         tokio::task::spawn_blocking(move || Shared::open(&dir, config, path, clock))
             .await
-            .map_err(|e| BotError::Config(format!("start-up failed: {e}")))??
+            .map_err(|e| BotError::Internal(format!("start-up failed: {e}")))??
     };
     tracing::info!(
         events = shared.journal_len(),

@@ -73,6 +73,9 @@ impl Shared {
         config_path: Option<PathBuf>,
         clock: Arc<dyn Clock>,
     ) -> Result<(Arc<Shared>, mpsc::UnboundedReceiver<Queued>), OpenError> {
+        if let Some(why) = config.open_to_all_refused() {
+            return Err(OpenError::OpenToAll(why));
+        }
         std::fs::create_dir_all(dir).map_err(|source| OpenError::Dir {
             dir: dir.display().to_string(),
             source,
@@ -432,6 +435,15 @@ pub enum OpenError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error("{0}")]
+    OpenToAll(&'static str),
+}
+
+impl OpenError {
+    /// Bad configuration (exit 2) rather than a store that fails (exit 1).
+    pub fn is_config(&self) -> bool {
+        matches!(self, OpenError::Settings(_) | OpenError::OpenToAll(_))
+    }
 }
 
 #[cfg(test)]
@@ -441,6 +453,13 @@ mod tests {
     use crate::bot::reload::{Outcome, ReloadError, Trigger};
     use crate::bot::scheduler::ManualClock;
     use std::time::{Duration, UNIX_EPOCH};
+
+    /// Every group welcome, as `run --allow-all` sets it.
+    fn open_config() -> Config {
+        let mut c = Config::default();
+        c.groups.allow_all = true;
+        c
+    }
 
     fn run(shared: &Shared, trigger: Trigger) -> Outcome {
         shared.reload(trigger)
@@ -482,7 +501,10 @@ mod tests {
         rewrite(&rules, &rules_text("0.5"), 1_000);
         std::fs::write(
             &config,
-            format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
+            format!(
+                "[groups]\nallow_all = true\n[dedup]\nrules = {:?}\n",
+                rules.display().to_string()
+            ),
         )
         .expect("config");
         let cfg = Config::load(&config).expect("config parses");
@@ -541,7 +563,7 @@ mod tests {
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
         let (shared, _rx) = Shared::open(
             &dir.path().join("state"),
-            Config::default(),
+            open_config(),
             Some(config.clone()),
             clock,
         )
@@ -572,7 +594,7 @@ mod tests {
     fn without_a_config_file_every_trigger_says_there_is_nothing_to_reload() {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
-        let (shared, _rx) = Shared::open(&dir.path().join("state"), Config::default(), None, clock)
+        let (shared, _rx) = Shared::open(&dir.path().join("state"), open_config(), None, clock)
             .expect("state opens");
         assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
         for t in [Trigger::Command, Trigger::Signal] {

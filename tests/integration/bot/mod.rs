@@ -6,6 +6,7 @@
 
 mod access;
 mod buttons;
+mod closed;
 mod command_line;
 mod load;
 mod reload;
@@ -40,6 +41,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 /// A config for fast tests: limits high, ticks short.
 fn test_config(dir: &Path) -> Config {
     let mut c = Config::default();
+    c.groups.allow_all = true;
     c.bot.state_dir = dir.join("state");
     c.bot.metrics_addr = String::new();
     c.bot.poll_timeout_secs = 1;
