@@ -166,6 +166,10 @@ pub struct BotConfig {
     /// are checked (modification time and length) and reloaded when changed;
     /// 0 turns the watcher off (SIGHUP and /reload still reload).
     pub watch_rules_secs: u64,
+    /// Commands and button presses one person may make per minute, after a
+    /// burst of `rate_burst`; more are ignored (a press is told so).
+    pub rate_per_minute: u32,
+    pub rate_burst: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -195,6 +199,8 @@ impl Default for BotConfig {
             scheduler_tick_ms: 15_000,
             catch_up_delay_secs: 10,
             watch_rules_secs: 5,
+            rate_per_minute: 20,
+            rate_burst: 10,
         }
     }
 }
@@ -315,6 +321,12 @@ impl Config {
                     "`{}` is not an address; write it as \"127.0.0.1:9464\", or \"\" to turn it off",
                     b.metrics_addr
                 ),
+            ));
+        }
+        if b.rate_burst == 0 {
+            return Err(bad(
+                "bot.rate_burst",
+                "must be at least 1 (commands and presses one person may make at once)".into(),
             ));
         }
         if b.mode == BotMode::Webhook

@@ -10,9 +10,11 @@
 //! the same [`Intake::take`] before it answers Telegram.
 
 use super::commands::{self, Cmd, SettingsArg};
-use super::compose::Callback;
 use super::fact::Fact;
+use super::limits::Limiter;
 use super::people::Change;
+use super::press::{self, Press};
+use super::signing::Signer;
 use super::state::Shared;
 use crate::core::engine::Engine;
 use crate::event::{Event, Mention};
@@ -48,13 +50,15 @@ pub struct View<'a> {
     pub me_username: &'a str,
     pub admins: &'a [UserId],
     pub now: DateTime<Utc>,
+    /// Checks the signature of button presses.
+    pub signer: &'a Signer,
 }
 
 pub fn uid(u: &User) -> UserId {
     UserId(u.id.0 as i64)
 }
 
-fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
+pub fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
     t.with_timezone(&tz).fixed_offset()
 }
 
@@ -144,10 +148,7 @@ pub fn facts(update: &Update, v: &View<'_>) -> Vec<Fact> {
         UpdateKind::Message(m) if is_group(&m.chat) => group_message(m, &mut out, false),
         UpdateKind::EditedMessage(m) if is_group(&m.chat) => group_message(m, &mut out, true),
         UpdateKind::Message(m) if m.chat.is_private() => private_message(m, &mut out),
-        UpdateKind::Message(m) => {
-            // A channel or an unknown chat kind: only an admin's /notdup counts.
-            private_message(m, &mut out);
-        }
+        // A channel or an unknown chat kind: commands count only in private.
         UpdateKind::ChatMember(cm) => chat_member(cm, &mut out),
         UpdateKind::MyChatMember(cm) => {
             let chat = ChatId(cm.chat.id.0);
@@ -164,21 +165,8 @@ pub fn facts(update: &Update, v: &View<'_>) -> Vec<Fact> {
             }
         }
         UpdateKind::CallbackQuery(q) => {
-            let date = local(v.now, v.tz);
-            match q.data.as_deref().and_then(Callback::decode) {
-                Some(Callback::Done(task)) => out.event(Event::Done {
-                    user_id: uid(&q.from),
-                    task,
-                    date,
-                }),
-                Some(Callback::Feedback { task, other, same }) => out.event(Event::Feedback {
-                    task,
-                    other,
-                    same,
-                    by: uid(&q.from),
-                    date,
-                }),
-                None => {}
+            if let Some(e) = press::judge(q, v).event(q, v) {
+                out.event(e);
             }
         }
         _ => {}
@@ -288,8 +276,12 @@ fn private_message(m: &Message, out: &mut Out<'_>) {
             SettingsArg::Lang(lang) => out.facts.push(Fact::People(Change::Lang { user, lang })),
             SettingsArg::Show | SettingsArg::Bad => {}
         },
-        Cmd::Notdup(args) if v.admins.contains(&user) => {
-            if let Some((a, b)) = commands::parse_notdup(&args) {
+        Cmd::Notdup(args) if private && v.admins.contains(&user) => {
+            // A verdict names two asks the bot knows, or nothing is stored.
+            let known = |m: &crate::model::MsgRef| v.engine.tasks.contains_key(m);
+            if let Some((a, b)) =
+                commands::parse_notdup(&args).filter(|(a, b)| known(a) && known(b))
+            {
                 out.event(Event::Feedback {
                     task: a,
                     other: b,
@@ -358,6 +350,11 @@ pub struct Intake {
     pub bot: Bot,
     /// Groups whose administrators this process looked up already.
     pub looked_up: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Commands and presses per person.
+    limiter: Limiter,
+    /// What the intake decided about presses and limited commands, by
+    /// update id, for the handlers to answer from.
+    decided: std::sync::Mutex<std::collections::HashMap<u32, Press>>,
 }
 
 impl Intake {
@@ -366,7 +363,62 @@ impl Intake {
             shared,
             bot,
             looked_up: Default::default(),
+            limiter: Limiter::default(),
+            decided: Default::default(),
         }
+    }
+
+    /// What the intake decided about this update (a press, or a command
+    /// over its sender's rate limit), taken once.
+    pub fn decision(&self, update: teloxide::types::UpdateId) -> Option<Press> {
+        self.decided
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&update.0)
+    }
+
+    fn decide(&self, update: teloxide::types::UpdateId, p: Press) {
+        let mut d = self.decided.lock().unwrap_or_else(|p| p.into_inner());
+        // Handlers take their decision at once; this only bounds a leak.
+        if d.len() > 10_000 {
+            d.clear();
+        }
+        d.insert(update.0, p);
+    }
+
+    /// Who asks something of the bot in this update (a command or a
+    /// press): they are rate limited. Group work traffic is not.
+    fn asker(&self, update: &Update) -> Option<UserId> {
+        match &update.kind {
+            UpdateKind::CallbackQuery(q) => Some(uid(&q.from)),
+            UpdateKind::Message(m) => {
+                let me = self.shared.me().and_then(|m| m.user.username.clone())?;
+                let text = m.text()?;
+                commands::parse(text, &me)?;
+                m.from.as_ref().map(uid)
+            }
+            _ => None,
+        }
+    }
+
+    /// Over its sender's limit: nothing of it is recorded or answered
+    /// (a press is told so).
+    fn over_limit(&self, update: &Update) -> bool {
+        let Some(user) = self.asker(update) else {
+            return false;
+        };
+        let b = self.shared.config().bot;
+        let ok = self.limiter.allow(
+            user,
+            std::time::Instant::now(),
+            b.rate_per_minute,
+            b.rate_burst,
+        );
+        if !ok {
+            tracing::info!(user = user.0, "over the rate limit: ignored");
+            self.decide(update.id, Press::Limited);
+        }
+        !ok
     }
 
     /// True the first time a group's owner lookup is asked for.
@@ -377,7 +429,12 @@ impl Intake {
             .insert(chat)
     }
 
-    fn view_of<'a>(&self, engine: &'a Engine, username: &'a str, admins: &'a [UserId]) -> View<'a> {
+    fn view_of<'a>(
+        &'a self,
+        engine: &'a Engine,
+        username: &'a str,
+        admins: &'a [UserId],
+    ) -> View<'a> {
         View {
             engine,
             tz: engine.settings.tz,
@@ -385,6 +442,7 @@ impl Intake {
             me_username: username,
             admins,
             now: self.shared.now(),
+            signer: &self.shared.signer,
         }
     }
 
@@ -448,6 +506,22 @@ impl Intake {
     /// losing the update.
     pub async fn take(&self, update: &Update) {
         super::metrics::inc(&self.shared.metrics.updates_received);
+        if self.over_limit(update) {
+            return;
+        }
+        if let UpdateKind::CallbackQuery(q) = &update.kind {
+            let (p, facts) = {
+                let username = String::new();
+                let admins = self.shared.config().admins.users;
+                let engine = self.shared.engine();
+                let v = self.view_of(&engine, &username, &admins);
+                let p = press::judge(q, &v);
+                (p, p.event(q, &v).map(Fact::Event).into_iter().collect())
+            };
+            self.decide(update.id, p);
+            self.record_until_durable(facts).await;
+            return;
+        }
         // A group the bot was just added to: learn its owner before any of
         // its messages, so that the first duplicate already warns them.
         if let UpdateKind::MyChatMember(cm) = &update.kind {
@@ -546,6 +620,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bot::compose::Callback;
     use crate::config::Config;
     use crate::core::engine::Settings;
 
@@ -575,6 +650,39 @@ mod tests {
             now: DateTime::parse_from_rfc3339("2024-03-04T02:00:00Z")
                 .expect("now")
                 .with_timezone(&Utc),
+            signer: &SIGNER,
+        }
+    }
+
+    static SIGNER: Signer = Signer::new([1; 32]);
+
+    /// Tasks -1001/17 and -1001/18, posted by 7, the group's owner.
+    fn engine_with_tasks() -> Engine {
+        let mut e = engine(&[]);
+        for id in [17, 18] {
+            let mut u = group_msg(-1001, 7, "请各位明天下午5点前交表");
+            if let UpdateKind::Message(m) = &mut u.kind {
+                m.id = teloxide::types::MessageId(id);
+            }
+            for f in facts(&u, &view(&e, &[])) {
+                if let Fact::Event(ev) = f {
+                    e.apply(&ev);
+                }
+            }
+        }
+        e.apply(&Event::Group {
+            chat_id: ChatId(-1001),
+            title: "宣传群".into(),
+            owner_id: Some(UserId(7)),
+        });
+        assert_eq!(e.tasks.len(), 2, "two tasks");
+        e
+    }
+
+    fn r(chat: i64, msg: i64) -> crate::model::MsgRef {
+        crate::model::MsgRef {
+            chat_id: ChatId(chat),
+            message_id: msg,
         }
     }
 
@@ -639,49 +747,82 @@ mod tests {
     }
 
     #[test]
-    fn start_registers_and_only_admins_record_notdup() {
-        let e = engine(&[]);
+    fn start_registers_and_only_admins_record_notdup_on_known_tasks() {
+        let e = engine_with_tasks();
         let msg = |text: &str| {
             update(serde_json::json!({
                 "update_id": 2,
                 "message": {"message_id": 3, "date": 1709514000,
-                    "chat": {"id": 7, "type": "private", "first_name": "王"},
-                    "from": {"id": 7, "is_bot": false, "first_name": "王"},
+                    "chat": {"id": 8, "type": "private", "first_name": "王"},
+                    "from": {"id": 8, "is_bot": false, "first_name": "王"},
                     "text": text}
             }))
         };
         let f = facts(&msg("/start g-1001"), &view(&e, &[]));
-        assert!(f.iter().any(|f| matches!(f, Fact::People(Change::Start { user, via: Some(v), .. }) if *user == UserId(7) && v == "g-1001")));
-        let nd = msg("/notdup -1001/1 -1002/2");
+        assert!(f.iter().any(|f| matches!(f, Fact::People(Change::Start { user, via: Some(v), .. }) if *user == UserId(8) && v == "g-1001")));
+        let nd = msg("/notdup -1001/17 -1001/18");
         assert!(facts(&nd, &view(&e, &[])).is_empty());
-        let f = facts(&nd, &view(&e, &[UserId(7)]));
+        let f = facts(&nd, &view(&e, &[UserId(8)]));
         assert!(matches!(
             &f[..],
             [Fact::Event(Event::Feedback { same: false, .. })]
         ));
+        // A verdict on asks the bot does not know stores nothing.
+        let unknown = msg("/notdup -1001/17 -1002/2");
+        assert!(facts(&unknown, &view(&e, &[UserId(8)])).is_empty());
     }
 
     #[test]
-    fn button_presses_become_done_and_feedback_events() {
-        let e = engine(&[]);
-        let press = |data: &str| {
+    fn presses_count_only_signed_for_the_presser_on_known_tasks_once() {
+        let mut e = engine_with_tasks();
+        let press = |from: i64, data: &str| {
             update(serde_json::json!({
                 "update_id": 3,
                 "callback_query": {"id": "q1", "chat_instance": "c",
-                    "from": {"id": 7, "is_bot": false, "first_name": "王"},
+                    "from": {"id": from, "is_bot": false, "first_name": "王"},
                     "data": data}
             }))
         };
-        let f = facts(&press("d:-1001:17"), &view(&e, &[]));
+        let done = SIGNER.sign(&Callback::Done(r(-1001, 17)), UserId(5));
+        let f = facts(&press(5, &done), &view(&e, &[]));
         assert!(
-            matches!(&f[..], [Fact::Event(Event::Done { user_id, .. })] if *user_id == UserId(7))
+            matches!(&f[..], [Fact::Event(Event::Done { user_id, .. })] if *user_id == UserId(5))
         );
-        let f = facts(&press("f:1:-1001:17:-1002:4"), &view(&e, &[]));
+        // Someone else pressing it, or the data unsigned: nothing.
+        assert!(facts(&press(6, &done), &view(&e, &[])).is_empty());
+        let unsigned = Callback::Done(r(-1001, 17)).encode();
+        assert!(facts(&press(5, &unsigned), &view(&e, &[])).is_empty());
+        // Pressed again once marked: nothing new.
+        for f in f {
+            if let Fact::Event(ev) = f {
+                e.apply(&ev);
+            }
+        }
+        assert!(facts(&press(5, &done), &view(&e, &[])).is_empty());
+        // A verdict from the owner counts; signed for a former owner, not,
+        // unless they are an admin.
+        let fb = Callback::Feedback {
+            task: r(-1001, 18),
+            other: r(-1001, 17),
+            same: true,
+        };
+        let f = facts(&press(7, &SIGNER.sign(&fb, UserId(7))), &view(&e, &[]));
         assert!(matches!(
             &f[..],
             [Fact::Event(Event::Feedback { same: true, .. })]
         ));
-        assert!(facts(&press("garbage"), &view(&e, &[])).is_empty());
+        let stale = SIGNER.sign(&fb, UserId(9));
+        assert!(facts(&press(9, &stale), &view(&e, &[])).is_empty());
+        assert!(!facts(&press(9, &stale), &view(&e, &[UserId(9)])).is_empty());
+        // On an unknown task: nothing.
+        let gone = Callback::Feedback {
+            task: r(-1001, 18),
+            other: r(-1002, 4),
+            same: false,
+        };
+        let f = facts(&press(7, &SIGNER.sign(&gone, UserId(7))), &view(&e, &[]));
+        assert!(f.is_empty());
+        assert!(facts(&press(7, "garbage"), &view(&e, &[])).is_empty());
     }
 
     #[test]

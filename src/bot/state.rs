@@ -9,6 +9,7 @@ use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
 use super::reload::{self, Outcome, Reloader, Trigger};
 use super::scheduler::Clock;
+use super::signing::{KeyError, Signer};
 use crate::config::Config;
 use crate::core::digest;
 use crate::core::engine::{Effect, Engine, Settings, Warning};
@@ -55,6 +56,8 @@ pub struct Shared {
     journal_len: AtomicU64,
     sender: mpsc::UnboundedSender<Queued>,
     reloader: Reloader,
+    /// Signs the buttons of digests and warnings for their recipient.
+    pub signer: Signer,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,6 +86,7 @@ impl Shared {
         // Before the rules are read, so a write from now on is a change.
         let reloader = Reloader::new(config_path, &config);
         let settings = Settings::from_config(&config)?;
+        let signer = Signer::load_or_create(dir)?;
         let journal = Journal::open(dir).map_err(StoreError::from)?;
         let db = journal.db().clone();
         let people = People::open(&db).map_err(StoreError::from)?;
@@ -104,6 +108,7 @@ impl Shared {
             journal_len: AtomicU64::new(events.len() as u64),
             sender: tx,
             reloader,
+            signer,
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -245,7 +250,7 @@ impl Shared {
         if !self.people.is_active(w.to) {
             return Ok(None);
         }
-        let part = compose::warning_part(engine, w, self.lang_of(w.to));
+        let part = compose::warning_part(engine, w, self.lang_of(w.to), &self.signer);
         let q = self.outbox.enqueue(
             &compose::warning_key(w),
             Record {
@@ -343,7 +348,7 @@ impl Shared {
         let d = digest::build(&engine, user, at);
         let name = compose::display_name(&engine, user);
         drop(engine);
-        compose::digest_parts(&d, &name, lang)
+        compose::digest_parts(&d, &name, lang, &self.signer)
     }
 
     /// "Now" in the organisation's zone.
@@ -437,6 +442,8 @@ pub enum OpenError {
     Settings(#[from] SettingsError),
     #[error("{0}")]
     OpenToAll(&'static str),
+    #[error(transparent)]
+    Key(#[from] KeyError),
 }
 
 impl OpenError {

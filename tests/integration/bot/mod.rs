@@ -13,6 +13,7 @@ mod reload;
 mod restart;
 mod scenario;
 mod sender;
+mod signed;
 mod webhook;
 
 use crate::fake_api::{self, FakeApi};
@@ -193,6 +194,12 @@ fn linked_sources(text: &str) -> BTreeSet<MsgRef> {
         }
     }
     out
+}
+
+/// What a button's (signed) callback data says.
+fn callback(data: &str) -> Option<onedigest::bot::compose::Callback> {
+    let body = data.rsplit_once('.').map_or(data, |(b, _)| b);
+    onedigest::bot::compose::Callback::decode(body)
 }
 
 fn repo() -> PathBuf {
