@@ -275,7 +275,12 @@ async fn on_group_message(said: Said, shared: Arc<Shared>, me: Me, msg: Message)
     }
 }
 
-async fn on_private_message(said: Said, shared: Arc<Shared>, msg: Message) -> HandlerResult {
+async fn on_private_message(
+    said: Said,
+    shared: Arc<Shared>,
+    intake: Arc<Intake>,
+    msg: Message,
+) -> HandlerResult {
     let user = said.user;
     let chat = said.chat;
     let lang = shared.lang_of(user);
@@ -299,6 +304,7 @@ async fn on_private_message(said: Said, shared: Arc<Shared>, msg: Message) -> Ha
             commands::settings(shown, &arg, shared.digest_time_of(user), lang_now)
         }
         Some(Cmd::Digest) => {
+            intake.confirm_members(&[user]).await;
             let at = shared.local_now();
             let sh = shared.clone();
             let parts =

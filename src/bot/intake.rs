@@ -79,7 +79,9 @@ impl Out<'_> {
     }
 
     fn person(&mut self, u: &User) {
-        if Some(uid(u)) == self.v.me_id {
+        // Bots (this one, others, the placeholders Telegram shows for
+        // anonymous admins and channel posts) are not people.
+        if u.is_bot || Some(uid(u)) == self.v.me_id {
             return;
         }
         let name = u.full_name();
@@ -98,7 +100,7 @@ impl Out<'_> {
     }
 
     fn member(&mut self, chat: ChatId, u: &User, date: DateTime<Utc>) {
-        if Some(uid(u)) == self.v.me_id {
+        if u.is_bot || Some(uid(u)) == self.v.me_id {
             return;
         }
         self.person(u);
@@ -162,6 +164,10 @@ pub fn facts(update: &Update, v: &View<'_>) -> Vec<Fact> {
                     });
                 }
                 out.member(chat, &cm.from, cm.date);
+            } else if is_group(&cm.chat) && removed(cm) {
+                // Removed or banned: the group becomes inactive.
+                out.facts
+                    .extend(super::membership::inactive(v.engine, chat, cm.date));
             }
         }
         UpdateKind::CallbackQuery(q) => {
@@ -204,7 +210,9 @@ fn group_message(m: &Message, out: &mut Out<'_>, edit: bool) {
             owner_id: None,
         });
     }
-    if let Some(from) = &m.from {
+    // Said on behalf of a chat (an anonymous admin, a linked channel's
+    // post): `from` is a placeholder, not a member.
+    if let Some(from) = m.from.as_ref().filter(|_| m.sender_chat.is_none()) {
         out.member(chat, from, m.date);
     }
     for u in m.new_chat_members().unwrap_or_default() {
@@ -487,13 +495,24 @@ impl Intake {
                 return;
             }
         };
+        self.record_admins(chat, title, &admins, date).await;
+    }
+
+    /// Record a group's title, owner and administrators from `admins`.
+    pub async fn record_admins(
+        &self,
+        chat: teloxide::types::ChatId,
+        title: &str,
+        admins: &[ChatMember],
+        date: DateTime<Utc>,
+    ) {
         let facts = {
             let admins_cfg = self.shared.config().admins.users;
             let engine = self.shared.engine();
             group_facts(
                 ChatId(chat.0),
                 title,
-                &admins,
+                admins,
                 date,
                 &self.view_of(&engine, "", &admins_cfg),
             )
@@ -542,7 +561,7 @@ impl Intake {
         self.record_until_durable(facts).await;
     }
 
-    async fn record_until_durable(&self, facts: Vec<Fact>) {
+    pub(crate) async fn record_until_durable(&self, facts: Vec<Fact>) {
         if facts.is_empty() {
             return;
         }

@@ -33,6 +33,7 @@ pub mod health;
 pub mod intake;
 pub mod limits;
 pub mod logging;
+pub mod membership;
 pub mod metrics;
 pub mod outbox;
 pub mod people;

@@ -16,6 +16,7 @@ use super::sender;
 use super::state::{Shared, StoreError};
 use super::webhook;
 use crate::config::{BotMode, Config};
+use crate::model::UserId;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,8 +94,9 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         sender::Limits::from_config(&b),
         stop_rx.clone(),
     ));
+    let intake = Arc::new(Intake::new(shared.clone(), bot.clone()));
     tasks.spawn(schedule(
-        shared.clone(),
+        intake.clone(),
         Duration::from_millis(b.scheduler_tick_ms),
         Duration::from_secs(b.catch_up_delay_secs),
         stop_rx.clone(),
@@ -140,7 +142,6 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         });
     }
 
-    let intake = Arc::new(Intake::new(shared.clone(), bot.clone()));
     if let Some(tx) = opts.ready.take() {
         let _ = tx.send(shared.clone());
     }
@@ -257,7 +258,7 @@ async fn sigterm() {
 /// check waits `catch_up` after start-up so that the backlog of updates
 /// arrives first.
 async fn schedule(
-    shared: Arc<Shared>,
+    intake: Arc<Intake>,
     tick: Duration,
     catch_up: Duration,
     mut stop: watch::Receiver<bool>,
@@ -266,7 +267,16 @@ async fn schedule(
         _ = tokio::time::sleep(catch_up) => {}
         _ = stop.wait_for(|v| *v) => return,
     }
+    let shared = intake.shared.clone();
     loop {
+        intake.reread_admins().await;
+        // Memberships are confirmed before the digests that rely on them.
+        let sh = shared.clone();
+        match tokio::task::spawn_blocking(move || due_now(&sh)).await {
+            Ok(Ok(users)) => intake.confirm_members(&users).await,
+            Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
+            Err(e) => tracing::error!("digest round failed: {e}"),
+        }
         let sh = shared.clone();
         match tokio::task::spawn_blocking(move || digest_round(&sh)).await {
             Ok(Ok(n)) if n > 0 => tracing::info!("queued {n} digests"),
@@ -281,8 +291,8 @@ async fn schedule(
     }
 }
 
-/// Queue every digest due now that the outbox does not hold yet.
-pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
+/// The digests due now that the outbox does not hold yet.
+fn due_digests(shared: &Shared) -> Vec<scheduler::Due> {
     let now = shared.now();
     let default_time = shared.config().digest.time;
     let tz = shared.engine().settings.tz;
@@ -297,9 +307,26 @@ pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
             digest_time: r.digest_time.unwrap_or(default_time),
         })
         .collect();
+    scheduler::due(now, tz, &subs)
+}
+
+/// Who has a digest due now that was not queued yet.
+pub fn due_now(shared: &Shared) -> Result<Vec<UserId>, StoreError> {
+    let mut users = Vec::new();
+    for d in due_digests(shared) {
+        if !shared.outbox.contains(&d.key())? {
+            users.push(d.user);
+        }
+    }
+    Ok(users)
+}
+
+/// Queue every digest due now that the outbox does not hold yet.
+pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
+    let now = shared.now();
     let mut queued = 0;
     let mut batch = Vec::new();
-    for d in scheduler::due(now, tz, &subs) {
+    for d in due_digests(shared) {
         let key = d.key();
         if shared.outbox.contains(&key)? {
             continue;

@@ -9,6 +9,7 @@ mod buttons;
 mod closed;
 mod command_line;
 mod load;
+mod membership;
 mod reload;
 mod restart;
 mod scenario;
