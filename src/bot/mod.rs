@@ -38,6 +38,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod people;
 pub mod press;
+pub mod quarantine;
 pub mod reload;
 pub mod run;
 pub mod scheduler;

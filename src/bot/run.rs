@@ -87,9 +87,13 @@ pub fn run_cli(args: RunArgs, mut config: Config, config_path: Option<PathBuf>) 
                 Err(e) => return report(&BotError::Runtime(e)),
             };
             let (_tx, rx) = watch::channel(false);
-            match rt.block_on(serve(opts, rx)) {
-                Ok(()) => 0,
-                Err(e) => report(&e),
+            // A panic that reaches this far is an internal error (exit 1, so
+            // that systemd restarts the bot), never a configuration one.
+            let run = std::panic::AssertUnwindSafe(|| rt.block_on(serve(opts, rx)));
+            match std::panic::catch_unwind(run) {
+                Ok(Ok(())) => 0,
+                Ok(Err(e)) => report(&e),
+                Err(_) => report(&BotError::Internal("the bot panicked".into())),
             }
         }
         Err(e) => report(&e),

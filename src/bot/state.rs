@@ -7,6 +7,7 @@ use super::fact::Fact;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
+use super::quarantine::Quarantine;
 use super::reload::{self, Outcome, Reloader, Trigger};
 use super::scheduler::Clock;
 use super::signing::{KeyError, Signer};
@@ -58,6 +59,8 @@ pub struct Shared {
     reloader: Reloader,
     /// Signs the buttons of digests and warnings for their recipient.
     pub signer: Signer,
+    /// Events whose application panicked: kept, skipped.
+    pub quarantine: Quarantine,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -92,6 +95,7 @@ impl Shared {
         let people = People::open(&db).map_err(StoreError::from)?;
         let outbox = Outbox::open(&db).map_err(StoreError::from)?;
         let meta = db.open_tree("meta").map_err(StoreError::from)?;
+        let quarantine = Quarantine::open(&db).map_err(StoreError::from)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let events = journal.events().map_err(StoreError::from)?;
         let shared = Arc::new(Shared {
@@ -109,6 +113,7 @@ impl Shared {
             sender: tx,
             reloader,
             signer,
+            quarantine,
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -126,7 +131,7 @@ impl Shared {
         let mut engine = lock(&self.engine);
         let mut late = Vec::new();
         for (i, ev) in events.iter().enumerate() {
-            for Effect::Warning(w) in engine.apply(ev) {
+            for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
                 if i as u64 >= done {
                     late.push(w);
                 }
@@ -219,7 +224,7 @@ impl Shared {
         let mut engine = lock(&self.engine);
         let mut warnings = Vec::new();
         for ev in fresh {
-            for Effect::Warning(w) in engine.apply(ev) {
+            for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
                 if !w.maybe {
                     metrics::inc(&self.metrics.duplicates);
                 }

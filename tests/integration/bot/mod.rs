@@ -10,6 +10,7 @@ mod closed;
 mod command_line;
 mod load;
 mod membership;
+mod poison;
 mod reload;
 mod restart;
 mod scenario;
