@@ -48,7 +48,7 @@ pub struct DigestConfig {
     pub overdue_days: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct GroupsConfig {
     /// When false (the default), only the groups in `allow` are read; the
@@ -105,14 +105,6 @@ impl Default for DigestConfig {
     }
 }
 
-impl Default for GroupsConfig {
-    fn default() -> Self {
-        GroupsConfig {
-            allow_all: false,
-            allow: Vec::new(),
-        }
-    }
-}
 
 impl Default for ConflictConfig {
     fn default() -> Self {
