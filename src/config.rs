@@ -105,7 +105,6 @@ impl Default for DigestConfig {
     }
 }
 
-
 impl Default for ConflictConfig {
     fn default() -> Self {
         ConflictConfig {

@@ -254,6 +254,9 @@ async fn sigterm() {
 
 // ---- the digest schedule ----
 
+/// Digests whose members are confirmed and queued together.
+const DUE_SLICE: usize = 500;
+
 /// Check the schedule every `tick`: queue each due digest once. The first
 /// check waits `catch_up` after start-up so that the backlog of updates
 /// arrives first.
@@ -270,19 +273,33 @@ async fn schedule(
     let shared = intake.shared.clone();
     loop {
         intake.reread_admins().await;
-        // Memberships are confirmed before the digests that rely on them.
         let sh = shared.clone();
-        match tokio::task::spawn_blocking(move || due_now(&sh)).await {
-            Ok(Ok(users)) => intake.confirm_members(&users).await,
-            Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
-            Err(e) => tracing::error!("digest round failed: {e}"),
+        let due = match tokio::task::spawn_blocking(move || due_now(&sh)).await {
+            Ok(Ok(due)) => due,
+            Ok(Err(e)) => {
+                tracing::error!("digest round failed: {e}");
+                vec![]
+            }
+            Err(e) => {
+                tracing::error!("digest round failed: {e}");
+                vec![]
+            }
+        };
+        // Memberships are confirmed before the digests that rely on them,
+        // a slice at a time, so the first digests need not wait for all.
+        let mut queued = 0;
+        for slice in due.chunks(DUE_SLICE) {
+            let users: Vec<UserId> = slice.iter().map(|d| d.user).collect();
+            intake.confirm_members(&users).await;
+            let (sh, slice) = (shared.clone(), slice.to_vec());
+            match tokio::task::spawn_blocking(move || queue_digests(&sh, &slice)).await {
+                Ok(Ok(n)) => queued += n,
+                Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
+                Err(e) => tracing::error!("digest round failed: {e}"),
+            }
         }
-        let sh = shared.clone();
-        match tokio::task::spawn_blocking(move || digest_round(&sh)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!("queued {n} digests"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
-            Err(e) => tracing::error!("digest round failed: {e}"),
+        if queued > 0 {
+            tracing::info!("queued {queued} digests");
         }
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}
@@ -310,23 +327,28 @@ fn due_digests(shared: &Shared) -> Vec<scheduler::Due> {
     scheduler::due(now, tz, &subs)
 }
 
-/// Who has a digest due now that was not queued yet.
-pub fn due_now(shared: &Shared) -> Result<Vec<UserId>, StoreError> {
-    let mut users = Vec::new();
+/// The digests due now that were not queued yet.
+pub fn due_now(shared: &Shared) -> Result<Vec<scheduler::Due>, StoreError> {
+    let mut out = Vec::new();
     for d in due_digests(shared) {
         if !shared.outbox.contains(&d.key())? {
-            users.push(d.user);
+            out.push(d);
         }
     }
-    Ok(users)
+    Ok(out)
 }
 
 /// Queue every digest due now that the outbox does not hold yet.
 pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
+    queue_digests(shared, &due_now(shared)?)
+}
+
+/// Queue these digests (each once: the outbox key decides).
+pub fn queue_digests(shared: &Shared, due: &[scheduler::Due]) -> Result<usize, StoreError> {
     let now = shared.now();
     let mut queued = 0;
     let mut batch = Vec::new();
-    for d in due_digests(shared) {
+    for d in due {
         let key = d.key();
         if shared.outbox.contains(&key)? {
             continue;
