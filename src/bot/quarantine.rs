@@ -4,12 +4,13 @@
 //! event; a restart skips what the quarantine holds instead of replaying
 //! it into the same panic.
 //!
-//! The engine may hold part of a quarantined event's changes until the
-//! next restart, which rebuilds it without the event.
+//! A panic may leave part of its event applied, so the engine is then
+//! rebuilt from the journal without the quarantined events ([`Quarantine::replay`]).
 
-use crate::core::engine::{Effect, Engine};
+use crate::core::engine::{Effect, Engine, Settings};
 use crate::event::Event;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const TREE: &str = "quarantine";
 
@@ -21,6 +22,8 @@ pub const TEST_POISON_ENV: &str = "ONEDIGEST_TEST_POISON";
 
 pub struct Quarantine {
     tree: sled::Tree,
+    /// Events quarantined by this process.
+    caught: AtomicU64,
     #[cfg(debug_assertions)]
     poison: Option<String>,
 }
@@ -43,6 +46,7 @@ impl Quarantine {
     pub fn open(db: &sled::Db) -> sled::Result<Quarantine> {
         Ok(Quarantine {
             tree: db.open_tree(TREE)?,
+            caught: AtomicU64::new(0),
             #[cfg(debug_assertions)]
             poison: std::env::var(TEST_POISON_ENV)
                 .ok()
@@ -63,6 +67,7 @@ impl Quarantine {
         })) {
             Ok(effects) => effects,
             Err(p) => {
+                self.caught.fetch_add(1, Ordering::Relaxed);
                 let panic = message(p.as_ref());
                 tracing::error!(
                     event = ?ev,
@@ -81,6 +86,28 @@ impl Quarantine {
                     Err(e) => tracing::error!("cannot keep the quarantined event: {e}"),
                 }
                 vec![]
+            }
+        }
+    }
+
+    /// How many events this process has quarantined: a change means the
+    /// engine must be [replayed](Quarantine::replay).
+    pub fn caught(&self) -> u64 {
+        self.caught.load(Ordering::Relaxed)
+    }
+
+    /// An engine rebuilt from `events`, skipping the quarantined ones (and
+    /// quarantining any that panics now); their effects are not wanted.
+    pub fn replay(&self, settings: Settings, events: &[Event]) -> Engine {
+        loop {
+            let before = self.caught();
+            let mut engine = Engine::new(settings.clone());
+            for ev in events {
+                self.apply(&mut engine, ev);
+            }
+            // A panic in this pass left its own half-applied changes.
+            if self.caught() == before {
+                return engine;
             }
         }
     }
@@ -114,4 +141,49 @@ impl Quarantine {
 
     #[cfg(not(debug_assertions))]
     fn test_poison(&self, _: &Event) {}
+}
+
+#[cfg(all(test, debug_assertions))]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{ChatId, UserId};
+
+    fn msg(id: i64, text: &str) -> Event {
+        Event::Message {
+            chat_id: ChatId(-1001),
+            message_id: id,
+            sender_id: UserId(1),
+            date: chrono::DateTime::parse_from_rfc3339("2024-03-04T09:00:00+08:00").expect("date"),
+            text: text.into(),
+            reply_to_message_id: None,
+            mentions: vec![],
+        }
+    }
+
+    #[test]
+    fn a_panicking_event_is_kept_skipped_and_left_out_of_a_replay() {
+        let db = sled::Config::new().temporary(true).open().expect("db");
+        let mut q = Quarantine::open(&db).expect("tree");
+        q.poison = Some("☠".into());
+        let settings = Settings::from_config(&Config::default()).expect("settings");
+        let mut engine = Engine::new(settings.clone());
+        let events = [
+            msg(1, "请各位明天下午5点前交表。"),
+            msg(2, "请今天交 ☠"),
+            msg(3, "请各位周五前报送值班表。"),
+        ];
+        for ev in &events {
+            q.apply(&mut engine, ev);
+        }
+        assert_eq!(q.caught(), 1);
+        let kept = q.all();
+        assert!(matches!(&kept[..], [k] if k.event == events[1] && k.panic.contains("poison")));
+        // Met again (a restart's replay): skipped, no second panic.
+        assert!(q.apply(&mut engine, &events[1]).is_empty());
+        assert_eq!(q.caught(), 1);
+        let replayed = q.replay(settings, &events);
+        assert_eq!(replayed.tasks.len(), engine.tasks.len());
+        assert_eq!(replayed.tasks.len(), 2);
+    }
 }

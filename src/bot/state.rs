@@ -129,6 +129,7 @@ impl Shared {
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
             .unwrap_or(0);
         let mut engine = lock(&self.engine);
+        let caught = self.quarantine.caught();
         let mut late = Vec::new();
         for (i, ev) in events.iter().enumerate() {
             for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
@@ -136,6 +137,9 @@ impl Shared {
                     late.push(w);
                 }
             }
+        }
+        if self.quarantine.caught() != caught {
+            *engine = self.quarantine.replay(engine.settings.clone(), events);
         }
         let mut queued = Vec::new();
         for w in &late {
@@ -222,6 +226,7 @@ impl Shared {
             return Ok(());
         }
         let mut engine = lock(&self.engine);
+        let caught = self.quarantine.caught();
         let mut warnings = Vec::new();
         for ev in fresh {
             for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
@@ -230,6 +235,11 @@ impl Shared {
                 }
                 warnings.push(w);
             }
+        }
+        if self.quarantine.caught() != caught {
+            // Rare: what the panic left half applied goes with a replay.
+            let events = self.journal.events()?;
+            *engine = self.quarantine.replay(engine.settings.clone(), &events);
         }
         let mut queued = Vec::new();
         for w in &warnings {
