@@ -375,6 +375,14 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_burst_of_zero_is_rejected_naming_the_field() {
+        let msg = Config::parse("c.toml", "[bot]\nrate_burst = 0\n")
+            .expect_err("rejects")
+            .to_string();
+        assert!(msg.contains("bot.rate_burst"), "{msg}");
+    }
+
+    #[test]
     fn the_default_allow_list_is_closed() {
         let cfg = Config::default();
         assert!(!cfg.groups.allow_all);
