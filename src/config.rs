@@ -48,10 +48,12 @@ pub struct DigestConfig {
     pub overdue_days: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct GroupsConfig {
-    /// When false, only the groups in `allow` are read; the others are left.
+    /// When false (the default), only the groups in `allow` are read; the
+    /// others are left. The live bot refuses to start with an empty `allow`
+    /// unless this (or `run --allow-all`) says every group is welcome.
     pub allow_all: bool,
     pub allow: Vec<ChatId>,
 }
@@ -99,15 +101,6 @@ impl Default for DigestConfig {
         DigestConfig {
             time: NaiveTime::from_hms_opt(7, 30, 0).unwrap_or(NaiveTime::MIN),
             overdue_days: 2,
-        }
-    }
-}
-
-impl Default for GroupsConfig {
-    fn default() -> Self {
-        GroupsConfig {
-            allow_all: true,
-            allow: Vec::new(),
         }
     }
 }
@@ -175,6 +168,10 @@ pub struct BotConfig {
     /// part; not its text) is kept this many days, then pruned. At least 2:
     /// the key must outlive its digest's day and Telegram's redelivery.
     pub outbox_retention_days: u32,
+    /// Commands and button presses one person may make per minute, after a
+    /// burst of `rate_burst`; more are ignored (a press is told so).
+    pub rate_per_minute: u32,
+    pub rate_burst: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -207,6 +204,8 @@ impl Default for BotConfig {
             health_intake_secs: 120,
             health_sender_secs: 300,
             outbox_retention_days: 7,
+            rate_per_minute: 20,
+            rate_burst: 10,
         }
     }
 }
@@ -235,7 +234,16 @@ pub enum ConfigError {
     },
 }
 
+/// Why the live bot will not read groups under this config.
+pub const OPEN_TO_ALL: &str = "groups.allow is empty: list the group chat ids the bot may read in [groups] allow, or run with --allow-all to read every group it is added to";
+
 impl Config {
+    /// The live bot's start-up (and reload) check: a closed allow-list by
+    /// default, every group only when asked for explicitly.
+    pub fn open_to_all_refused(&self) -> Option<&'static str> {
+        (self.groups.allow.is_empty() && !self.groups.allow_all).then_some(OPEN_TO_ALL)
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -334,6 +342,12 @@ impl Config {
                 ),
             ));
         }
+        if b.rate_burst == 0 {
+            return Err(bad(
+                "bot.rate_burst",
+                "must be at least 1 (commands and presses one person may make at once)".into(),
+            ));
+        }
         if b.mode == BotMode::Webhook
             && !b
                 .webhook_url
@@ -343,12 +357,6 @@ impl Config {
             return Err(bad(
                 "bot.webhook_url",
                 "webhook mode needs the public https:// URL Telegram will post updates to".into(),
-            ));
-        }
-        if !self.groups.allow_all && self.groups.allow.is_empty() {
-            return Err(bad(
-                "groups.allow",
-                "is empty while groups.allow_all is false, so every group would be left; list the group chat ids or set allow_all = true".into(),
             ));
         }
         Ok(())
@@ -391,6 +399,22 @@ mod tests {
         let cfg = Config::parse("example", text).expect("example config is valid");
         assert!(!cfg.groups.allow_all);
         assert!(!cfg.groups.allow.is_empty());
+        assert_eq!(cfg.open_to_all_refused(), None);
+    }
+
+    #[test]
+    fn a_rate_burst_of_zero_is_rejected_naming_the_field() {
+        let msg = Config::parse("c.toml", "[bot]\nrate_burst = 0\n")
+            .expect_err("rejects")
+            .to_string();
+        assert!(msg.contains("bot.rate_burst"), "{msg}");
+    }
+
+    #[test]
+    fn the_default_allow_list_is_closed() {
+        let cfg = Config::default();
+        assert!(!cfg.groups.allow_all);
+        assert!(cfg.open_to_all_refused().is_some());
     }
 
     #[test]

@@ -46,7 +46,10 @@ impl Settings {
                 short_notice_minutes: c.short_notice_minutes,
             },
             rules: Arc::new(rules),
-            allow_all: cfg.groups.allow_all,
+            // An empty allow-list reads every group of a log (the offline
+            // commands read the operator's own logs); the live bot never runs
+            // so without `allow_all` ([`Config::open_to_all_refused`]).
+            allow_all: cfg.groups.allow_all || cfg.groups.allow.is_empty(),
             allow: cfg.groups.allow.clone(),
             calendar: Arc::new(calendar),
         })

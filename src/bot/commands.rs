@@ -217,6 +217,21 @@ pub fn notdup_usage(lang: Lang) -> String {
     }
 }
 
+pub fn notdup_unknown(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "找不到这两条消息中的任务，未作记录。".into(),
+        Lang::En => "I do not know a task at one of those links; nothing was recorded.".into(),
+    }
+}
+
+/// An admin command said in a group: one line, nothing else.
+pub fn ask_in_private(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "请私信我使用这个命令。".into(),
+        Lang::En => "Ask me in a private chat.".into(),
+    }
+}
+
 pub fn notdup_done(lang: Lang, a: MsgRef, b: MsgRef) -> String {
     match lang {
         Lang::Zh => format!("已记录：{a} 与 {b} 是不同的任务，今后不会合并。"),

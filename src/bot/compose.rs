@@ -3,6 +3,7 @@
 //! and the callback data behind every button. Pure.
 
 use super::outbox::{Button, Part};
+use super::signing::Signer;
 use crate::core::digest::Digest;
 use crate::core::engine::{Engine, Warning};
 use crate::model::{ChatId, Lang, MsgRef, UserId};
@@ -29,45 +30,78 @@ pub enum Callback {
 }
 
 impl Callback {
-    /// `d:CHAT:MSG` or `f:0|1:CHAT:MSG:CHAT:MSG`, at most 55 bytes.
+    /// `d:CHAT:MSG` or `f0|f1:CHAT:MSG:CHAT:MSG`, numbers in base 36, at
+    /// most 36 bytes: room for the signature within Telegram's 64.
     pub fn encode(&self) -> String {
         match self {
-            Callback::Done(m) => format!("d:{}:{}", m.chat_id.0, m.message_id),
+            Callback::Done(m) => format!("d:{}:{}", b36(m.chat_id.0), b36(m.message_id)),
             Callback::Feedback { task, other, same } => format!(
-                "f:{}:{}:{}:{}:{}",
+                "f{}:{}:{}:{}:{}",
                 u8::from(*same),
-                task.chat_id.0,
-                task.message_id,
-                other.chat_id.0,
-                other.message_id
+                b36(task.chat_id.0),
+                b36(task.message_id),
+                b36(other.chat_id.0),
+                b36(other.message_id)
             ),
         }
     }
 
-    /// Parse callback data; `None` for anything else (old or forged buttons).
+    /// Parse unsigned callback data; `None` for anything else. A press is
+    /// read through [`super::signing::Signer::verify`], never this alone.
     pub fn decode(data: &str) -> Option<Callback> {
         let parts: Vec<&str> = data.split(':').collect();
-        let num = |s: &str| s.parse::<i64>().ok();
         let msg = |c: &str, m: &str| {
             Some(MsgRef {
-                chat_id: ChatId(num(c)?),
-                message_id: num(m)?,
+                chat_id: ChatId(from_b36(c)?),
+                message_id: from_b36(m)?,
             })
         };
         match parts.as_slice() {
             ["d", c, m] => Some(Callback::Done(msg(c, m)?)),
-            ["f", s, c1, m1, c2, m2] => Some(Callback::Feedback {
+            [s, c1, m1, c2, m2] => Some(Callback::Feedback {
                 task: msg(c1, m1)?,
                 other: msg(c2, m2)?,
                 same: match *s {
-                    "0" => false,
-                    "1" => true,
+                    "f0" => false,
+                    "f1" => true,
                     _ => return None,
                 },
             }),
             _ => None,
         }
     }
+}
+
+/// An integer in base 36 (lower case, `-` for negatives).
+fn b36(n: i64) -> String {
+    let mut digits = Vec::new();
+    let mut v = n.unsigned_abs();
+    loop {
+        let d = (v % 36) as u32;
+        digits.push(char::from_digit(d, 36).unwrap_or('0'));
+        v /= 36;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push('-');
+    }
+    digits.iter().rev().collect()
+}
+
+fn from_b36(s: &str) -> Option<i64> {
+    // One spelling per number: no `+`, no upper case, no leading zeros.
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty()
+        || (body.len() > 1 && body.starts_with('0'))
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        return None;
+    }
+    i64::from_str_radix(s, 36).ok()
 }
 
 fn rows(buttons: Vec<Button>) -> Vec<Vec<Button>> {
@@ -88,7 +122,7 @@ fn is_item_head(line: &str) -> bool {
 
 /// A digest as Telegram HTML messages, each with a [Done] button for every
 /// item it shows (open items first, then overdue ones, as rendered).
-pub fn digest_parts(d: &Digest, name: &str, lang: Lang) -> Vec<Part> {
+pub fn digest_parts(d: &Digest, name: &str, lang: Lang, signer: &Signer) -> Vec<Part> {
     let texts = render::digest(d, name, lang, Format::Html);
     let items: Vec<(bool, usize, MsgRef)> = d
         .items
@@ -116,7 +150,7 @@ pub fn digest_parts(d: &Digest, name: &str, lang: Lang) -> Vec<Part> {
                         (true, Lang::Zh) => format!("✅ 逾期{n}"),
                         (true, Lang::En) => format!("✅ late {n}"),
                     },
-                    data: Callback::Done(*msg).encode(),
+                    data: signer.sign(&Callback::Done(*msg), d.user),
                 })
                 .collect();
             Part::new(text, rows(buttons))
@@ -125,7 +159,7 @@ pub fn digest_parts(d: &Digest, name: &str, lang: Lang) -> Vec<Part> {
 }
 
 /// The warning to a group's owner, with the two feedback buttons.
-pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang) -> Part {
+pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang, signer: &Signer) -> Part {
     let text = render::warning(engine, w, lang, Format::Html);
     let buttons = match w.duplicate_of.first() {
         Some(other) => {
@@ -136,21 +170,25 @@ pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang) -> Part {
             vec![vec![
                 Button {
                     label: no.into(),
-                    data: Callback::Feedback {
-                        task: w.task,
-                        other: *other,
-                        same: false,
-                    }
-                    .encode(),
+                    data: signer.sign(
+                        &Callback::Feedback {
+                            task: w.task,
+                            other: *other,
+                            same: false,
+                        },
+                        w.to,
+                    ),
                 },
                 Button {
                     label: yes.into(),
-                    data: Callback::Feedback {
-                        task: w.task,
-                        other: *other,
-                        same: true,
-                    }
-                    .encode(),
+                    data: signer.sign(
+                        &Callback::Feedback {
+                            task: w.task,
+                            other: *other,
+                            same: true,
+                        },
+                        w.to,
+                    ),
                 },
             ]]
         }
@@ -206,7 +244,17 @@ mod tests {
             assert!(s.len() <= MAX_CALLBACK_BYTES, "{s}: {} bytes", s.len());
             assert_eq!(Callback::decode(&s), Some(cb));
         }
-        for bad in ["", "d", "d:x:1", "f:2:1:1:1:1", "x:1:2", "d:1:2:3"] {
+        for bad in [
+            "",
+            "d",
+            "d:x!:1",
+            "f2:1:1:1:1",
+            "x:1:2",
+            "d:1:2:3",
+            "d:01:1",
+            "d:A:1",
+            "d:+1:1",
+        ] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }
     }

@@ -34,6 +34,8 @@ pub enum BotError {
     Webhook(String),
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl BotError {
@@ -43,6 +45,7 @@ impl BotError {
             | BotError::ApiUrl(..)
             | BotError::Config(_)
             | BotError::Unauthorized(_) => 2,
+            BotError::Open(e) if e.is_config() => 2,
             _ => 1,
         }
     }

@@ -5,10 +5,10 @@
 //! they only answer.
 
 use super::commands::{self, Cmd, SettingsArg};
-use super::compose::Callback;
 use super::intake::{self, Intake, is_group, uid};
 use super::outbox::{Kind, Part};
 use super::people;
+use super::press::{self, Press};
 use super::reload::{Outcome, Trigger};
 use super::state::Shared;
 use crate::model::{ChatId, Lang, UserId};
@@ -93,6 +93,7 @@ struct AdminCommand(Cmd);
 pub fn schema() -> UpdateHandler<HandlerError> {
     let ok = |_: Update| async { HandlerResult::Ok(()) };
     let admin = dptree::filter_map(|said: Said| said.admin_command())
+        .branch(dptree::filter(|said: Said| said.place == Place::Group).endpoint(on_admin_in_group))
         .branch(
             dptree::filter(|said: Said, shared: Arc<Shared>| shared.is_admin(said.user))
                 .endpoint(on_admin_command),
@@ -101,6 +102,12 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let messages = Update::filter_message()
         .filter_map(Said::of)
         .inspect(warn_migration)
+        .branch(
+            dptree::filter(|upd: Update, intake: Arc<Intake>| {
+                intake.decision(upd.id) == Some(Press::Limited)
+            })
+            .endpoint(ok_message),
+        )
         .branch(
             dptree::filter(|said: Said, shared: Arc<Shared>| said.in_unlisted_group(&shared))
                 .endpoint(on_unlisted_group),
@@ -117,6 +124,11 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(Update::filter_my_chat_member().endpoint(on_my_chat_member))
         .branch(Update::filter_chat_member().endpoint(ok))
         .branch(Update::filter_callback_query().endpoint(on_callback))
+}
+
+/// A command over its sender's rate limit: not answered.
+async fn ok_message() -> HandlerResult {
+    Ok(())
 }
 
 fn reply_part(text: String) -> Vec<Part> {
@@ -207,6 +219,20 @@ async fn on_admin_command(
     .await
 }
 
+/// An admin command said in a group: one line pointing to the private
+/// chat, whoever asks; nothing about groups or people.
+async fn on_admin_in_group(said: Said, shared: Arc<Shared>, msg: Message) -> HandlerResult {
+    let text = commands::ask_in_private(said.lang(&shared));
+    send(
+        &shared,
+        said.reply_key(&msg),
+        said.chat,
+        Kind::Reply,
+        reply_part(text),
+    )
+    .await
+}
+
 async fn on_refused_command(
     said: Said,
     AdminCommand(cmd): AdminCommand,
@@ -249,7 +275,12 @@ async fn on_group_message(said: Said, shared: Arc<Shared>, me: Me, msg: Message)
     }
 }
 
-async fn on_private_message(said: Said, shared: Arc<Shared>, msg: Message) -> HandlerResult {
+async fn on_private_message(
+    said: Said,
+    shared: Arc<Shared>,
+    intake: Arc<Intake>,
+    msg: Message,
+) -> HandlerResult {
     let user = said.user;
     let chat = said.chat;
     let lang = shared.lang_of(user);
@@ -273,6 +304,7 @@ async fn on_private_message(said: Said, shared: Arc<Shared>, msg: Message) -> Ha
             commands::settings(shown, &arg, shared.digest_time_of(user), lang_now)
         }
         Some(Cmd::Digest) => {
+            intake.confirm_members(&[user]).await;
             let at = shared.local_now();
             let sh = shared.clone();
             let parts =
@@ -322,8 +354,15 @@ fn admin_reply(shared: &Arc<Shared>, cmd: &Cmd, lang: Lang) -> String {
             Outcome::Reloaded { .. } | Outcome::Unchanged => commands::reloaded(lang),
         },
         Cmd::Notdup(args) => match commands::parse_notdup(args) {
-            // The intake journaled the verdict already.
-            Some((a, b)) => commands::notdup_done(lang, a, b),
+            Some((a, b)) => {
+                let e = shared.engine();
+                if e.tasks.contains_key(&a) && e.tasks.contains_key(&b) {
+                    // The intake journaled the verdict already.
+                    commands::notdup_done(lang, a, b)
+                } else {
+                    commands::notdup_unknown(lang)
+                }
+            }
             None => commands::notdup_usage(lang),
         },
         _ => commands::help(lang),
@@ -409,24 +448,30 @@ async fn on_my_chat_member(
     Ok(())
 }
 
-async fn on_callback(bot: Bot, shared: Arc<Shared>, q: CallbackQuery) -> HandlerResult {
+async fn on_callback(
+    bot: Bot,
+    shared: Arc<Shared>,
+    intake: Arc<Intake>,
+    upd: Update,
+    q: CallbackQuery,
+) -> HandlerResult {
     let lang = shared.lang_of(uid(&q.from));
-    let text = match (q.data.as_deref().and_then(Callback::decode), lang) {
-        (Some(Callback::Done(_)), Lang::Zh) => "已标记完成，之后的汇总中不再显示。",
-        (Some(Callback::Done(_)), Lang::En) => {
-            "Marked done: it will not appear in your later digests."
-        }
-        (Some(Callback::Feedback { same: false, .. }), Lang::Zh) => "已记录：这是两项不同的任务。",
-        (Some(Callback::Feedback { same: false, .. }), Lang::En) => {
-            "Thanks: recorded as different tasks."
-        }
-        (Some(Callback::Feedback { same: true, .. }), Lang::Zh) => "已记录：这是同一项任务。",
-        (Some(Callback::Feedback { same: true, .. }), Lang::En) => {
-            "Thanks: recorded as the same task."
-        }
-        (None, Lang::Zh) => "这个按钮已失效。",
-        (None, Lang::En) => "This button is no longer valid.",
-    };
-    bot.answer_callback_query(q.id).text(text).await?;
+    // The intake judged the press before recording it; judged again only
+    // if it somehow did not (the answer then may say "already done").
+    let p = intake.decision(upd.id).unwrap_or_else(|| {
+        let admins = shared.config().admins.users;
+        let engine = shared.engine();
+        let v = intake::View {
+            engine: &engine,
+            tz: engine.settings.tz,
+            me_id: None,
+            me_username: "",
+            admins: &admins,
+            now: shared.now(),
+            signer: &shared.signer,
+        };
+        press::judge(&q, &v)
+    });
+    bot.answer_callback_query(q.id).text(p.answer(lang)).await?;
     Ok(())
 }

@@ -10,9 +10,11 @@
 //! the same [`Intake::take`] before it answers Telegram.
 
 use super::commands::{self, Cmd, SettingsArg};
-use super::compose::Callback;
 use super::fact::Fact;
+use super::limits::Limiter;
 use super::people::Change;
+use super::press::{self, Press};
+use super::signing::Signer;
 use super::state::Shared;
 use crate::core::engine::Engine;
 use crate::event::{Event, Mention};
@@ -48,13 +50,15 @@ pub struct View<'a> {
     pub me_username: &'a str,
     pub admins: &'a [UserId],
     pub now: DateTime<Utc>,
+    /// Checks the signature of button presses.
+    pub signer: &'a Signer,
 }
 
 pub fn uid(u: &User) -> UserId {
     UserId(u.id.0 as i64)
 }
 
-fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
+pub fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
     t.with_timezone(&tz).fixed_offset()
 }
 
@@ -75,7 +79,9 @@ impl Out<'_> {
     }
 
     fn person(&mut self, u: &User) {
-        if Some(uid(u)) == self.v.me_id {
+        // Bots (this one, others, the placeholders Telegram shows for
+        // anonymous admins and channel posts) are not people.
+        if u.is_bot || Some(uid(u)) == self.v.me_id {
             return;
         }
         let name = u.full_name();
@@ -94,7 +100,7 @@ impl Out<'_> {
     }
 
     fn member(&mut self, chat: ChatId, u: &User, date: DateTime<Utc>) {
-        if Some(uid(u)) == self.v.me_id {
+        if u.is_bot || Some(uid(u)) == self.v.me_id {
             return;
         }
         self.person(u);
@@ -144,10 +150,7 @@ pub fn facts(update: &Update, v: &View<'_>) -> Vec<Fact> {
         UpdateKind::Message(m) if is_group(&m.chat) => group_message(m, &mut out, false),
         UpdateKind::EditedMessage(m) if is_group(&m.chat) => group_message(m, &mut out, true),
         UpdateKind::Message(m) if m.chat.is_private() => private_message(m, &mut out),
-        UpdateKind::Message(m) => {
-            // A channel or an unknown chat kind: only an admin's /notdup counts.
-            private_message(m, &mut out);
-        }
+        // A channel or an unknown chat kind: commands count only in private.
         UpdateKind::ChatMember(cm) => chat_member(cm, &mut out),
         UpdateKind::MyChatMember(cm) => {
             let chat = ChatId(cm.chat.id.0);
@@ -161,24 +164,15 @@ pub fn facts(update: &Update, v: &View<'_>) -> Vec<Fact> {
                     });
                 }
                 out.member(chat, &cm.from, cm.date);
+            } else if is_group(&cm.chat) && removed(cm) {
+                // Removed or banned: the group becomes inactive.
+                out.facts
+                    .extend(super::membership::inactive(v.engine, chat, cm.date));
             }
         }
         UpdateKind::CallbackQuery(q) => {
-            let date = local(v.now, v.tz);
-            match q.data.as_deref().and_then(Callback::decode) {
-                Some(Callback::Done(task)) => out.event(Event::Done {
-                    user_id: uid(&q.from),
-                    task,
-                    date,
-                }),
-                Some(Callback::Feedback { task, other, same }) => out.event(Event::Feedback {
-                    task,
-                    other,
-                    same,
-                    by: uid(&q.from),
-                    date,
-                }),
-                None => {}
+            if let Some(e) = press::judge(q, v).event(q, v) {
+                out.event(e);
             }
         }
         _ => {}
@@ -216,7 +210,9 @@ fn group_message(m: &Message, out: &mut Out<'_>, edit: bool) {
             owner_id: None,
         });
     }
-    if let Some(from) = &m.from {
+    // Said on behalf of a chat (an anonymous admin, a linked channel's
+    // post): `from` is a placeholder, not a member.
+    if let Some(from) = m.from.as_ref().filter(|_| m.sender_chat.is_none()) {
         out.member(chat, from, m.date);
     }
     for u in m.new_chat_members().unwrap_or_default() {
@@ -288,8 +284,12 @@ fn private_message(m: &Message, out: &mut Out<'_>) {
             SettingsArg::Lang(lang) => out.facts.push(Fact::People(Change::Lang { user, lang })),
             SettingsArg::Show | SettingsArg::Bad => {}
         },
-        Cmd::Notdup(args) if v.admins.contains(&user) => {
-            if let Some((a, b)) = commands::parse_notdup(&args) {
+        Cmd::Notdup(args) if private && v.admins.contains(&user) => {
+            // A verdict names two asks the bot knows, or nothing is stored.
+            let known = |m: &crate::model::MsgRef| v.engine.tasks.contains_key(m);
+            if let Some((a, b)) =
+                commands::parse_notdup(&args).filter(|(a, b)| known(a) && known(b))
+            {
                 out.event(Event::Feedback {
                     task: a,
                     other: b,
@@ -358,6 +358,11 @@ pub struct Intake {
     pub bot: Bot,
     /// Groups whose administrators this process looked up already.
     pub looked_up: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Commands and presses per person.
+    limiter: Limiter,
+    /// What the intake decided about presses and limited commands, by
+    /// update id, for the handlers to answer from.
+    decided: std::sync::Mutex<std::collections::HashMap<u32, Press>>,
 }
 
 impl Intake {
@@ -366,7 +371,62 @@ impl Intake {
             shared,
             bot,
             looked_up: Default::default(),
+            limiter: Limiter::default(),
+            decided: Default::default(),
         }
+    }
+
+    /// What the intake decided about this update (a press, or a command
+    /// over its sender's rate limit), taken once.
+    pub fn decision(&self, update: teloxide::types::UpdateId) -> Option<Press> {
+        self.decided
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&update.0)
+    }
+
+    fn decide(&self, update: teloxide::types::UpdateId, p: Press) {
+        let mut d = self.decided.lock().unwrap_or_else(|p| p.into_inner());
+        // Handlers take their decision at once; this only bounds a leak.
+        if d.len() > 10_000 {
+            d.clear();
+        }
+        d.insert(update.0, p);
+    }
+
+    /// Who asks something of the bot in this update (a command or a
+    /// press): they are rate limited. Group work traffic is not.
+    fn asker(&self, update: &Update) -> Option<UserId> {
+        match &update.kind {
+            UpdateKind::CallbackQuery(q) => Some(uid(&q.from)),
+            UpdateKind::Message(m) => {
+                let me = self.shared.me().and_then(|m| m.user.username.clone())?;
+                let text = m.text()?;
+                commands::parse(text, &me)?;
+                m.from.as_ref().map(uid)
+            }
+            _ => None,
+        }
+    }
+
+    /// Over its sender's limit: nothing of it is recorded or answered
+    /// (a press is told so).
+    fn over_limit(&self, update: &Update) -> bool {
+        let Some(user) = self.asker(update) else {
+            return false;
+        };
+        let b = self.shared.config().bot;
+        let ok = self.limiter.allow(
+            user,
+            std::time::Instant::now(),
+            b.rate_per_minute,
+            b.rate_burst,
+        );
+        if !ok {
+            tracing::info!(user = user.0, "over the rate limit: ignored");
+            self.decide(update.id, Press::Limited);
+        }
+        !ok
     }
 
     /// True the first time a group's owner lookup is asked for.
@@ -377,7 +437,12 @@ impl Intake {
             .insert(chat)
     }
 
-    fn view_of<'a>(&self, engine: &'a Engine, username: &'a str, admins: &'a [UserId]) -> View<'a> {
+    fn view_of<'a>(
+        &'a self,
+        engine: &'a Engine,
+        username: &'a str,
+        admins: &'a [UserId],
+    ) -> View<'a> {
         View {
             engine,
             tz: engine.settings.tz,
@@ -385,6 +450,7 @@ impl Intake {
             me_username: username,
             admins,
             now: self.shared.now(),
+            signer: &self.shared.signer,
         }
     }
 
@@ -429,13 +495,24 @@ impl Intake {
                 return;
             }
         };
+        self.record_admins(chat, title, &admins, date).await;
+    }
+
+    /// Record a group's title, owner and administrators from `admins`.
+    pub async fn record_admins(
+        &self,
+        chat: teloxide::types::ChatId,
+        title: &str,
+        admins: &[ChatMember],
+        date: DateTime<Utc>,
+    ) {
         let facts = {
             let admins_cfg = self.shared.config().admins.users;
             let engine = self.shared.engine();
             group_facts(
                 ChatId(chat.0),
                 title,
-                &admins,
+                admins,
                 date,
                 &self.view_of(&engine, "", &admins_cfg),
             )
@@ -453,6 +530,22 @@ impl Intake {
     }
 
     async fn take_inner(&self, update: &Update) {
+        if self.over_limit(update) {
+            return;
+        }
+        if let UpdateKind::CallbackQuery(q) = &update.kind {
+            let (p, facts) = {
+                let username = String::new();
+                let admins = self.shared.config().admins.users;
+                let engine = self.shared.engine();
+                let v = self.view_of(&engine, &username, &admins);
+                let p = press::judge(q, &v);
+                (p, p.event(q, &v).map(Fact::Event).into_iter().collect())
+            };
+            self.decide(update.id, p);
+            self.record_until_durable(facts).await;
+            return;
+        }
         // A group the bot was just added to: learn its owner before any of
         // its messages, so that the first duplicate already warns them.
         if let UpdateKind::MyChatMember(cm) = &update.kind {
@@ -473,7 +566,7 @@ impl Intake {
         self.record_until_durable(facts).await;
     }
 
-    async fn record_until_durable(&self, facts: Vec<Fact>) {
+    pub(crate) async fn record_until_durable(&self, facts: Vec<Fact>) {
         if facts.is_empty() {
             return;
         }
@@ -549,166 +642,5 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-    use crate::core::engine::Settings;
-
-    fn engine(allow: &[i64]) -> Engine {
-        let mut cfg = Config::default();
-        if !allow.is_empty() {
-            cfg.groups.allow_all = false;
-            cfg.groups.allow = allow.iter().map(|c| ChatId(*c)).collect();
-        }
-        Engine::new(Settings::from_config(&cfg).expect("settings"))
-    }
-
-    /// Parsed from text, as teloxide does (its `UpdateKind` needs borrowed keys).
-    fn update(json: serde_json::Value) -> Update {
-        let u: Update = serde_json::from_str(&json.to_string()).expect("valid update");
-        assert!(!matches!(u.kind, UpdateKind::Error(_)), "{json}");
-        u
-    }
-
-    fn view<'a>(e: &'a Engine, admins: &'a [UserId]) -> View<'a> {
-        View {
-            engine: e,
-            tz: e.settings.tz,
-            me_id: Some(UserId(999)),
-            me_username: "odbot",
-            admins,
-            now: DateTime::parse_from_rfc3339("2024-03-04T02:00:00Z")
-                .expect("now")
-                .with_timezone(&Utc),
-        }
-    }
-
-    fn group_msg(chat: i64, from: i64, text: &str) -> Update {
-        update(serde_json::json!({
-            "update_id": 1,
-            "message": {
-                "message_id": 17, "date": 1709514000,
-                "chat": {"id": chat, "type": "supergroup", "title": "宣传群"},
-                "from": {"id": from, "is_bot": false, "first_name": "王", "last_name": "磊", "username": "wl"},
-                "text": text,
-                "entities": [{"type": "text_mention", "offset": 0, "length": 2, "user": {"id": 5, "is_bot": false, "first_name": "李"}}]
-            }
-        }))
-    }
-
-    #[test]
-    fn a_group_message_becomes_group_person_member_and_message_events() {
-        let e = engine(&[]);
-        let f = facts(&group_msg(-1001, 7, "@李 请明天交表"), &view(&e, &[]));
-        let kinds: Vec<&str> = f
-            .iter()
-            .map(|f| match f {
-                Fact::Event(Event::Group { .. }) => "group",
-                Fact::Event(Event::Person { .. }) => "person",
-                Fact::Event(Event::Member { .. }) => "member",
-                Fact::Event(Event::Message { .. }) => "message",
-                _ => "other",
-            })
-            .collect();
-        assert_eq!(kinds, ["group", "person", "member", "message"]);
-        let Fact::Event(Event::Message {
-            mentions,
-            date,
-            sender_id,
-            ..
-        }) = &f[3]
-        else {
-            panic!("{f:?}")
-        };
-        assert_eq!(mentions[0].user_id, Some(UserId(5)));
-        assert_eq!(*sender_id, UserId(7));
-        assert_eq!(date.to_rfc3339(), "2024-03-04T09:00:00+08:00");
-        let Fact::Event(Event::Person { name, .. }) = &f[1] else {
-            panic!()
-        };
-        assert_eq!(name, "王 磊");
-    }
-
-    #[test]
-    fn groups_off_the_allow_list_and_private_chatter_record_nothing() {
-        let e = engine(&[-1002]);
-        assert!(facts(&group_msg(-1001, 7, "请交表"), &view(&e, &[])).is_empty());
-        let private = update(serde_json::json!({
-            "update_id": 2,
-            "message": {"message_id": 3, "date": 1709514000,
-                "chat": {"id": 7, "type": "private", "first_name": "王"},
-                "from": {"id": 7, "is_bot": false, "first_name": "王"},
-                "text": "我的私事"}
-        }));
-        assert!(facts(&private, &view(&e, &[])).is_empty());
-    }
-
-    #[test]
-    fn start_registers_and_only_admins_record_notdup() {
-        let e = engine(&[]);
-        let msg = |text: &str| {
-            update(serde_json::json!({
-                "update_id": 2,
-                "message": {"message_id": 3, "date": 1709514000,
-                    "chat": {"id": 7, "type": "private", "first_name": "王"},
-                    "from": {"id": 7, "is_bot": false, "first_name": "王"},
-                    "text": text}
-            }))
-        };
-        let f = facts(&msg("/start g-1001"), &view(&e, &[]));
-        assert!(f.iter().any(|f| matches!(f, Fact::People(Change::Start { user, via: Some(v), .. }) if *user == UserId(7) && v == "g-1001")));
-        let nd = msg("/notdup -1001/1 -1002/2");
-        assert!(facts(&nd, &view(&e, &[])).is_empty());
-        let f = facts(&nd, &view(&e, &[UserId(7)]));
-        assert!(matches!(
-            &f[..],
-            [Fact::Event(Event::Feedback { same: false, .. })]
-        ));
-    }
-
-    #[test]
-    fn button_presses_become_done_and_feedback_events() {
-        let e = engine(&[]);
-        let press = |data: &str| {
-            update(serde_json::json!({
-                "update_id": 3,
-                "callback_query": {"id": "q1", "chat_instance": "c",
-                    "from": {"id": 7, "is_bot": false, "first_name": "王"},
-                    "data": data}
-            }))
-        };
-        let f = facts(&press("d:-1001:17"), &view(&e, &[]));
-        assert!(
-            matches!(&f[..], [Fact::Event(Event::Done { user_id, .. })] if *user_id == UserId(7))
-        );
-        let f = facts(&press("f:1:-1001:17:-1002:4"), &view(&e, &[]));
-        assert!(matches!(
-            &f[..],
-            [Fact::Event(Event::Feedback { same: true, .. })]
-        ));
-        assert!(facts(&press("garbage"), &view(&e, &[])).is_empty());
-    }
-
-    #[test]
-    fn joins_and_leaves_become_member_events() {
-        let e = engine(&[]);
-        let cm = |old: &str, new: &str| {
-            update(serde_json::json!({
-                "update_id": 4,
-                "chat_member": {
-                    "chat": {"id": -1001, "type": "supergroup", "title": "群"},
-                    "from": {"id": 1, "is_bot": false, "first_name": "管"},
-                    "date": 1709514000,
-                    "old_chat_member": {"user": {"id": 8, "is_bot": false, "first_name": "新"}, "status": old},
-                    "new_chat_member": {"user": {"id": 8, "is_bot": false, "first_name": "新"}, "status": new}
-                }
-            }))
-        };
-        let f = facts(&cm("left", "member"), &view(&e, &[]));
-        assert!(f.iter().any(
-            |f| matches!(f, Fact::Event(Event::Member { user_id, .. }) if *user_id == UserId(8))
-        ));
-        let f = facts(&cm("member", "left"), &view(&e, &[]));
-        assert!(matches!(&f[..], [Fact::Event(Event::MemberLeft { .. })]));
-    }
-}
+#[path = "intake_tests.rs"]
+mod tests;

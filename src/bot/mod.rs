@@ -19,7 +19,9 @@
 //! [`serve`] (start-up, polling or webhook, the schedule loop),
 //! [`handlers`] (the dispatcher's tree), [`health`] (health and metrics
 //! endpoints), [`reload`] (config reloads), [`intake`] (updates → facts),
-//! [`state`] (journal, engine, registry, outbox).
+//! [`state`] (journal, engine, registry, outbox), [`signing`] (buttons
+//! signed for their recipient), [`press`] (what a press may change),
+//! [`limits`] (per-person rate limits).
 
 pub mod commands;
 pub mod compose;
@@ -29,17 +31,22 @@ pub mod fact;
 pub mod handlers;
 pub mod health;
 pub mod intake;
+pub mod limits;
 pub mod liveness;
 pub mod logging;
+pub mod membership;
 pub mod metrics;
 pub mod order;
 pub mod outbox;
 pub mod people;
+pub mod press;
+pub mod quarantine;
 pub mod reload;
 pub mod run;
 pub mod scheduler;
 pub mod sender;
 pub mod serve;
+pub mod signing;
 pub mod state;
 pub mod webhook;
 

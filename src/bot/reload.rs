@@ -153,6 +153,8 @@ pub enum ReloadError {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error("{0}")]
+    OpenToAll(&'static str),
 }
 
 /// What a reload changes and whom it tells: the bot's state, seen from here.
@@ -177,6 +179,9 @@ pub struct Reloader {
     /// whole of a reload, so reloads from /reload, SIGHUP and the watcher
     /// never interleave.
     seen: Mutex<Detector>,
+    /// Every group was welcome at start (`--allow-all` or the file): that
+    /// holds until a restart, whatever the file says now.
+    allow_all: bool,
 }
 
 impl Reloader {
@@ -192,6 +197,7 @@ impl Reloader {
         Reloader {
             config_path,
             seen: Mutex::new(seen),
+            allow_all: config.groups.allow_all,
         }
     }
 
@@ -226,9 +232,13 @@ impl Reloader {
         let mut read = vec![(path.clone(), config_look)];
         read.extend(look(&named));
         seen.record(read);
-        let result = loaded
-            .map_err(ReloadError::from)
-            .and_then(|cfg| Ok((Settings::from_config(&cfg)?, cfg)));
+        let result = loaded.map_err(ReloadError::from).and_then(|mut cfg| {
+            cfg.groups.allow_all |= self.allow_all;
+            if let Some(why) = cfg.open_to_all_refused() {
+                return Err(ReloadError::OpenToAll(why));
+            }
+            Ok((Settings::from_config(&cfg)?, cfg))
+        });
         match result {
             Ok((settings, cfg)) => {
                 host.install(settings, cfg);

@@ -56,6 +56,9 @@ pub struct RunArgs {
     /// Health (/healthz) and Prometheus (/metrics) address, "" to turn off [config: bot.metrics_addr; default 127.0.0.1:9464].
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<String>,
+    /// Read every group the bot is added to, not only those in groups.allow (without it, an empty allow-list refuses to start) [config: groups.allow_all].
+    #[arg(long)]
+    pub allow_all: bool,
 }
 
 /// `onedigest run`: read the token and options, run until stopped.
@@ -84,9 +87,13 @@ pub fn run_cli(args: RunArgs, mut config: Config, config_path: Option<PathBuf>) 
                 Err(e) => return report(&BotError::Runtime(e)),
             };
             let (_tx, rx) = watch::channel(false);
-            match rt.block_on(serve(opts, rx)) {
-                Ok(()) => 0,
-                Err(e) => report(&e),
+            // A panic that reaches this far is an internal error (exit 1, so
+            // that systemd restarts the bot), never a configuration one.
+            let run = std::panic::AssertUnwindSafe(|| rt.block_on(serve(opts, rx)));
+            match std::panic::catch_unwind(run) {
+                Ok(Ok(())) => 0,
+                Ok(Err(e)) => report(&e),
+                Err(_) => report(&BotError::Internal("the bot panicked".into())),
             }
         }
         Err(e) => report(&e),
@@ -105,6 +112,12 @@ fn prepare(args: RunArgs, config: &mut Config) -> Result<(String, Option<reqwest
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .ok_or(BotError::NoToken)?;
+    if args.allow_all {
+        config.groups.allow_all = true;
+    }
+    if let Some(why) = config.open_to_all_refused() {
+        return Err(BotError::Config(why.into()));
+    }
     let b = &mut config.bot;
     if let Some(d) = args.state_dir {
         b.state_dir = d;

@@ -16,6 +16,7 @@ use super::sender;
 use super::state::{Shared, StoreError};
 use super::webhook;
 use crate::config::{BotMode, Config};
+use crate::model::UserId;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,7 +60,7 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         );
         tokio::task::spawn_blocking(move || Shared::open(&dir, config, path, clock))
             .await
-            .map_err(|e| BotError::Config(format!("start-up failed: {e}")))??
+            .map_err(|e| BotError::Internal(format!("start-up failed: {e}")))??
     };
     tracing::info!(
         events = shared.journal_len(),
@@ -93,8 +94,9 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         sender::Limits::from_config(&b),
         stop_rx.clone(),
     ));
+    let intake = Arc::new(Intake::new(shared.clone(), bot.clone()));
     tasks.spawn(schedule(
-        shared.clone(),
+        intake.clone(),
         Duration::from_millis(b.scheduler_tick_ms),
         Duration::from_secs(b.catch_up_delay_secs),
         stop_rx.clone(),
@@ -140,7 +142,6 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         });
     }
 
-    let intake = Arc::new(Intake::new(shared.clone(), bot.clone()));
     if let Some(tx) = opts.ready.take() {
         let _ = tx.send(shared.clone());
     }
@@ -255,12 +256,15 @@ async fn sigterm() {
 
 // ---- the digest schedule ----
 
+/// Digests whose members are confirmed and queued together.
+const DUE_SLICE: usize = 500;
+
 /// Check the schedule every `tick`: queue each due digest once, and prune
 /// the outbox once an hour (by the bot's clock). The first
 /// check waits `catch_up` after start-up so that the backlog of updates
 /// arrives first.
 async fn schedule(
-    shared: Arc<Shared>,
+    intake: Arc<Intake>,
     tick: Duration,
     catch_up: Duration,
     mut stop: watch::Receiver<bool>,
@@ -269,14 +273,37 @@ async fn schedule(
         _ = tokio::time::sleep(catch_up) => {}
         _ = stop.wait_for(|v| *v) => return,
     }
+    let shared = intake.shared.clone();
     let mut last_prune = None;
     loop {
+        intake.reread_admins().await;
         let sh = shared.clone();
-        match tokio::task::spawn_blocking(move || digest_round(&sh)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!("queued {n} digests"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
-            Err(e) => tracing::error!("digest round failed: {e}"),
+        let due = match tokio::task::spawn_blocking(move || due_now(&sh)).await {
+            Ok(Ok(due)) => due,
+            Ok(Err(e)) => {
+                tracing::error!("digest round failed: {e}");
+                vec![]
+            }
+            Err(e) => {
+                tracing::error!("digest round failed: {e}");
+                vec![]
+            }
+        };
+        // Memberships are confirmed before the digests that rely on them,
+        // a slice at a time, so the first digests need not wait for all.
+        let mut queued = 0;
+        for slice in due.chunks(DUE_SLICE) {
+            let users: Vec<UserId> = slice.iter().map(|d| d.user).collect();
+            intake.confirm_members(&users).await;
+            let (sh, slice) = (shared.clone(), slice.to_vec());
+            match tokio::task::spawn_blocking(move || queue_digests(&sh, &slice)).await {
+                Ok(Ok(n)) => queued += n,
+                Ok(Err(e)) => tracing::error!("digest round failed: {e}"),
+                Err(e) => tracing::error!("digest round failed: {e}"),
+            }
+        }
+        if queued > 0 {
+            tracing::info!("queued {queued} digests");
         }
         let now = shared.now();
         if last_prune.is_none_or(|t| now - t >= chrono::TimeDelta::hours(1)) {
@@ -307,8 +334,8 @@ pub fn prune_outbox(
         .prune(now - chrono::TimeDelta::days(i64::from(days)))
 }
 
-/// Queue every digest due now that the outbox does not hold yet.
-pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
+/// The digests due now that the outbox does not hold yet.
+fn due_digests(shared: &Shared) -> Vec<scheduler::Due> {
     let now = shared.now();
     let default_time = shared.config().digest.time;
     let tz = shared.engine().settings.tz;
@@ -323,9 +350,31 @@ pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
             digest_time: r.digest_time.unwrap_or(default_time),
         })
         .collect();
+    scheduler::due(now, tz, &subs)
+}
+
+/// The digests due now that were not queued yet.
+pub fn due_now(shared: &Shared) -> Result<Vec<scheduler::Due>, StoreError> {
+    let mut out = Vec::new();
+    for d in due_digests(shared) {
+        if !shared.outbox.contains(&d.key())? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// Queue every digest due now that the outbox does not hold yet.
+pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
+    queue_digests(shared, &due_now(shared)?)
+}
+
+/// Queue these digests (each once: the outbox key decides).
+pub fn queue_digests(shared: &Shared, due: &[scheduler::Due]) -> Result<usize, StoreError> {
+    let now = shared.now();
     let mut queued = 0;
     let mut batch = Vec::new();
-    for d in scheduler::due(now, tz, &subs) {
+    for d in due {
         let key = d.key();
         if shared.outbox.contains(&key)? {
             continue;

@@ -8,8 +8,10 @@ use super::liveness::Liveness;
 use super::metrics::{self, Gauges, Metrics};
 use super::outbox::{Kind, Outbox, OutboxError, Part, Queued, Record};
 use super::people::{People, PeopleError};
+use super::quarantine::Quarantine;
 use super::reload::{self, Outcome, Reloader, Trigger};
 use super::scheduler::Clock;
+use super::signing::{KeyError, Signer};
 use crate::config::Config;
 use crate::core::digest;
 use crate::core::engine::{Effect, Engine, Settings, Warning};
@@ -58,6 +60,10 @@ pub struct Shared {
     reloader: Reloader,
     /// Whether intake and sender are moving (for `/healthz`).
     pub liveness: Liveness,
+    /// Signs the buttons of digests and warnings for their recipient.
+    pub signer: Signer,
+    /// Events whose application panicked: kept, skipped.
+    pub quarantine: Quarantine,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,6 +82,9 @@ impl Shared {
         config_path: Option<PathBuf>,
         clock: Arc<dyn Clock>,
     ) -> Result<(Arc<Shared>, mpsc::UnboundedReceiver<Queued>), OpenError> {
+        if let Some(why) = config.open_to_all_refused() {
+            return Err(OpenError::OpenToAll(why));
+        }
         std::fs::create_dir_all(dir).map_err(|source| OpenError::Dir {
             dir: dir.display().to_string(),
             source,
@@ -83,11 +92,13 @@ impl Shared {
         // Before the rules are read, so a write from now on is a change.
         let reloader = Reloader::new(config_path, &config);
         let settings = Settings::from_config(&config)?;
+        let signer = Signer::load_or_create(dir)?;
         let journal = Journal::open(dir).map_err(StoreError::from)?;
         let db = journal.db().clone();
         let people = People::open(&db).map_err(StoreError::from)?;
         let outbox = Outbox::open(&db).map_err(StoreError::from)?;
         let meta = db.open_tree("meta").map_err(StoreError::from)?;
+        let quarantine = Quarantine::open(&db).map_err(StoreError::from)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let events = journal.events().map_err(StoreError::from)?;
         let shared = Arc::new(Shared {
@@ -105,6 +116,8 @@ impl Shared {
             sender: tx,
             reloader,
             liveness: Liveness::default(),
+            signer,
+            quarantine,
         });
         shared.rebuild(&events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
@@ -120,13 +133,17 @@ impl Shared {
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
             .unwrap_or(0);
         let mut engine = lock(&self.engine);
+        let caught = self.quarantine.caught();
         let mut late = Vec::new();
         for (i, ev) in events.iter().enumerate() {
-            for Effect::Warning(w) in engine.apply(ev) {
+            for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
                 if i as u64 >= done {
                     late.push(w);
                 }
             }
+        }
+        if self.quarantine.caught() != caught {
+            *engine = self.quarantine.replay(engine.settings.clone(), events);
         }
         let mut queued = Vec::new();
         for w in &late {
@@ -214,14 +231,20 @@ impl Shared {
             return Ok(());
         }
         let mut engine = lock(&self.engine);
+        let caught = self.quarantine.caught();
         let mut warnings = Vec::new();
         for ev in fresh {
-            for Effect::Warning(w) in engine.apply(ev) {
+            for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
                 if !w.maybe {
                     metrics::inc(&self.metrics.duplicates);
                 }
                 warnings.push(w);
             }
+        }
+        if self.quarantine.caught() != caught {
+            // Rare: what the panic left half applied goes with a replay.
+            let events = self.journal.events()?;
+            *engine = self.quarantine.replay(engine.settings.clone(), &events);
         }
         let mut queued = Vec::new();
         for w in &warnings {
@@ -247,7 +270,7 @@ impl Shared {
         if !self.people.is_active(w.to) {
             return Ok(None);
         }
-        let part = compose::warning_part(engine, w, self.lang_of(w.to));
+        let part = compose::warning_part(engine, w, self.lang_of(w.to), &self.signer);
         let q = self.outbox.enqueue(
             &compose::warning_key(w),
             Record {
@@ -346,7 +369,7 @@ impl Shared {
         let view = self.engine().reader_view(user, at);
         let d = digest::build(&view, user, at);
         let name = compose::display_name(&view, user);
-        compose::digest_parts(&d, &name, lang)
+        compose::digest_parts(&d, &name, lang, &self.signer)
     }
 
     /// "Now" in the organisation's zone.
@@ -452,6 +475,17 @@ pub enum OpenError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error("{0}")]
+    OpenToAll(&'static str),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl OpenError {
+    /// Bad configuration (exit 2) rather than a store that fails (exit 1).
+    pub fn is_config(&self) -> bool {
+        matches!(self, OpenError::Settings(_) | OpenError::OpenToAll(_))
+    }
 }
 
 #[cfg(test)]
@@ -461,6 +495,13 @@ mod tests {
     use crate::bot::reload::{Outcome, ReloadError, Trigger};
     use crate::bot::scheduler::ManualClock;
     use std::time::{Duration, UNIX_EPOCH};
+
+    /// Every group welcome, as `run --allow-all` sets it.
+    fn open_config() -> Config {
+        let mut c = Config::default();
+        c.groups.allow_all = true;
+        c
+    }
 
     fn run(shared: &Shared, trigger: Trigger) -> Outcome {
         shared.reload(trigger)
@@ -502,7 +543,10 @@ mod tests {
         rewrite(&rules, &rules_text("0.5"), 1_000);
         std::fs::write(
             &config,
-            format!("[dedup]\nrules = {:?}\n", rules.display().to_string()),
+            format!(
+                "[groups]\nallow_all = true\n[dedup]\nrules = {:?}\n",
+                rules.display().to_string()
+            ),
         )
         .expect("config");
         let cfg = Config::load(&config).expect("config parses");
@@ -561,7 +605,7 @@ mod tests {
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
         let (shared, _rx) = Shared::open(
             &dir.path().join("state"),
-            Config::default(),
+            open_config(),
             Some(config.clone()),
             clock,
         )
@@ -592,7 +636,7 @@ mod tests {
     fn without_a_config_file_every_trigger_says_there_is_nothing_to_reload() {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(utc("2024-03-04T09:00:00+08:00")));
-        let (shared, _rx) = Shared::open(&dir.path().join("state"), Config::default(), None, clock)
+        let (shared, _rx) = Shared::open(&dir.path().join("state"), open_config(), None, clock)
             .expect("state opens");
         assert!(matches!(run(&shared, Trigger::Watch), Outcome::Unchanged));
         for t in [Trigger::Command, Trigger::Signal] {

@@ -88,6 +88,8 @@ struct Inner {
     calls: Mutex<Vec<Call>>,
     scripts: Mutex<Vec<Script>>,
     admins: Mutex<HashMap<i64, Vec<Value>>>,
+    /// getChatMember's status by (chat, user); "member" when not set.
+    statuses: Mutex<HashMap<(i64, i64), String>>,
     me: Mutex<Value>,
     next_message: AtomicI64,
     batch: AtomicUsize,
@@ -167,6 +169,15 @@ pub fn bot_added(chat: &Value, by: &Value, date: i64) -> Value {
     }})
 }
 
+/// A `my_chat_member` update body: the bot removed from a group.
+pub fn bot_removed(chat: &Value, by: &Value, date: i64) -> Value {
+    json!({"my_chat_member": {
+        "chat": chat, "from": by, "date": date,
+        "old_chat_member": member(&bot_user(), "member"),
+        "new_chat_member": {"user": bot_user(), "status": "kicked", "until_date": 0},
+    }})
+}
+
 /// A `chat_member` update body: `user` joined.
 pub fn joined(chat: &Value, user: &Value, date: i64) -> Value {
     json!({"chat_member": {
@@ -191,6 +202,7 @@ impl FakeApi {
             calls: Mutex::new(Vec::new()),
             scripts: Mutex::new(Vec::new()),
             admins: Mutex::new(HashMap::new()),
+            statuses: Mutex::new(HashMap::new()),
             me: Mutex::new(json!({
                 "id": BOT_ID, "is_bot": true, "first_name": "onedigest", "username": BOT_USERNAME,
                 "can_join_groups": true, "can_read_all_group_messages": true,
@@ -267,6 +279,16 @@ impl FakeApi {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(chat, members);
+    }
+
+    /// What getChatMember says of `user` in `chat` from now on ("left",
+    /// "kicked", "member", ...), without any update telling the bot.
+    pub fn set_status(&self, chat: i64, user: i64, status: &str) {
+        self.inner
+            .statuses
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((chat, user), status.to_string());
     }
 
     /// Answer `method` (for `chat`, or any) with `fail`, `times` times or forever.
@@ -444,7 +466,29 @@ async fn handle(
                 .unwrap_or_default();
             ok(Value::Array(admins))
         }
-        "getChatMember" => ok(member(&bot_user(), "member")),
+        "getChatMember" => {
+            let uid = body
+                .get("user_id")
+                .and_then(Value::as_i64)
+                .unwrap_or(BOT_ID);
+            let who = if uid == BOT_ID {
+                bot_user()
+            } else {
+                user(uid, "person", None)
+            };
+            let status = inner
+                .statuses
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&(chat.unwrap_or_default(), uid))
+                .cloned()
+                .unwrap_or_else(|| "member".into());
+            let mut m = member(&who, &status);
+            if status == "kicked" {
+                m["until_date"] = json!(0);
+            }
+            ok(m)
+        }
         _ => ok(json!(true)),
     }
 }

@@ -21,6 +21,7 @@ fn run_help_documents_every_option() {
         "--webhook-url",
         "--listen",
         "--metrics-addr",
+        "--allow-all",
         "TELOXIDE_TOKEN",
         "TELOXIDE_API_URL",
         "ONEDIGEST_WEBHOOK_SECRET",
@@ -51,7 +52,7 @@ fn the_token_never_reaches_the_log_even_when_requests_fail() {
     let port = free_port();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_onedigest"))
-        .args(["run", "--metrics-addr", "", "--state-dir"])
+        .args(["run", "--allow-all", "--metrics-addr", "", "--state-dir"])
         .arg(dir.path().join("state"))
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", format!("http://127.0.0.1:{port}"))

@@ -6,15 +6,19 @@
 
 mod access;
 mod buttons;
+mod closed;
 mod command_line;
 mod delivery;
 mod health;
 mod load;
+mod membership;
+mod poison;
 mod reload;
 mod restart;
 mod retention;
 mod scenario;
 mod sender;
+mod signed;
 mod webhook;
 
 use crate::fake_api::{self, FakeApi};
@@ -43,6 +47,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 /// A config for fast tests: limits high, ticks short.
 fn test_config(dir: &Path) -> Config {
     let mut c = Config::default();
+    c.groups.allow_all = true;
     c.bot.state_dir = dir.join("state");
     c.bot.metrics_addr = String::new();
     c.bot.poll_timeout_secs = 1;
@@ -194,6 +199,12 @@ fn linked_sources(text: &str) -> BTreeSet<MsgRef> {
         }
     }
     out
+}
+
+/// What a button's (signed) callback data says.
+fn callback(data: &str) -> Option<onedigest::bot::compose::Callback> {
+    let body = data.rsplit_once('.').map_or(data, |(b, _)| b);
+    onedigest::bot::compose::Callback::decode(body)
 }
 
 fn repo() -> PathBuf {

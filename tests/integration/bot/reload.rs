@@ -56,7 +56,7 @@ impl Reloading {
         std::fs::write(
             &proc_.config,
             format!(
-                "[organisation]\nlang = \"en\"\n[admins]\nusers = [42]\n[dedup]\nrules = {:?}\n[bot]\nstate_dir = {:?}\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nper_chat_interval_ms = 0\nwatch_rules_secs = {watch_secs}\n",
+                "[organisation]\nlang = \"en\"\n[groups]\nallow_all = true\n[admins]\nusers = [42]\n[dedup]\nrules = {:?}\n[bot]\nstate_dir = {:?}\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nper_chat_interval_ms = 0\nwatch_rules_secs = {watch_secs}\n",
                 rules.display().to_string(),
                 proc_.dir.join("state").display().to_string(),
                 proc_.metrics

@@ -34,7 +34,7 @@ async fn the_process_killed_mid_stream_and_restarted_loses_no_update_and_sends_n
     std::fs::write(
         &p.config,
         format!(
-            "[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
+            "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
             p.dir.join("state").display(),
             p.metrics
         ),
