@@ -6,7 +6,7 @@ use super::outbox::{Button, Part};
 use crate::core::digest::Digest;
 use crate::core::engine::{Engine, Warning};
 use crate::model::{ChatId, Lang, MsgRef, UserId};
-use crate::render::{self, Format};
+use crate::render::{self, Format, Scope};
 
 /// Telegram's limit on callback data.
 pub const MAX_CALLBACK_BYTES: usize = 64;
@@ -80,52 +80,37 @@ fn rows(buttons: Vec<Button>) -> Vec<Vec<Button>> {
         .collect()
 }
 
-/// Is this line the head of an item block (`N. <b>[…]</b> …`)?
-fn is_item_head(line: &str) -> bool {
-    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && line[digits..].starts_with(". <b>")
-}
-
 /// A digest as Telegram HTML messages, each with a [Done] button for every
-/// item it shows (open items first, then overdue ones, as rendered).
-pub fn digest_parts(d: &Digest, name: &str, lang: Lang) -> Vec<Part> {
-    let texts = render::digest(d, name, lang, Format::Html);
-    let items: Vec<(bool, usize, MsgRef)> = d
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| it.sources.first().map(|s| (false, i + 1, s.msg)))
-        .chain(
-            d.overdue
-                .iter()
-                .enumerate()
-                .filter_map(|(i, it)| it.sources.first().map(|s| (true, i + 1, s.msg))),
-        )
-        .collect();
-    let mut next = items.iter();
-    texts
+/// item it shows.
+pub fn digest_parts(d: &Digest, name: &str, lang: Lang, scope: Scope) -> Vec<Part> {
+    render::digest_parts(d, name, lang, Format::Html, scope)
         .into_iter()
-        .map(|text| {
-            let heads = text.lines().filter(|l| is_item_head(l)).count();
-            let buttons: Vec<Button> = next
-                .by_ref()
-                .take(heads)
-                .map(|(overdue, n, msg)| Button {
-                    label: match (overdue, lang) {
-                        (false, _) => format!("✅ {n}"),
-                        (true, Lang::Zh) => format!("✅ 逾期{n}"),
-                        (true, Lang::En) => format!("✅ late {n}"),
-                    },
+        .map(|p| {
+            let buttons: Vec<Button> = p
+                .items
+                .iter()
+                .map(|(n, msg)| Button {
+                    label: format!("✅ {n}"),
                     data: Callback::Done(*msg).encode(),
                 })
                 .collect();
-            Part::new(text, rows(buttons))
+            Part::new(p.text, rows(buttons))
         })
         .collect()
 }
 
-/// The warning to a group's owner, with the two feedback buttons.
-pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang) -> Part {
+/// A reply of balanced HTML lines (a command's answer, /status) in parts
+/// Telegram accepts.
+pub fn text_parts(text: &str) -> Vec<Part> {
+    render::split_lines(text)
+        .into_iter()
+        .map(|t| Part::new(t, vec![]))
+        .collect()
+}
+
+/// The warning to a group's owner, with the two feedback buttons on its
+/// last part.
+pub fn warning_parts(engine: &Engine, w: &Warning, lang: Lang) -> Vec<Part> {
     let text = render::warning(engine, w, lang, Format::Html);
     let buttons = match w.duplicate_of.first() {
         Some(other) => {
@@ -156,7 +141,11 @@ pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang) -> Part {
         }
         None => vec![],
     };
-    Part::new(text, buttons)
+    let mut parts = text_parts(&text);
+    if let Some(last) = parts.last_mut() {
+        last.buttons = buttons;
+    }
+    parts
 }
 
 /// The outbox key of a warning: once per new task and owner.
@@ -209,13 +198,5 @@ mod tests {
         for bad in ["", "d", "d:x:1", "f:2:1:1:1:1", "x:1:2", "d:1:2:3"] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn item_heads_are_recognised() {
-        assert!(is_item_head("12. <b>[3月6日]</b> 报送"));
-        assert!(!is_item_head("   ↳ 群（某某）"));
-        assert!(!is_item_head("⏰ 截止扎堆"));
-        assert!(!is_item_head("2024. is a year"));
     }
 }

@@ -304,7 +304,7 @@ pub fn digest_round(shared: &Shared) -> Result<usize, StoreError> {
         if shared.outbox.contains(&key)? {
             continue;
         }
-        let parts = shared.digest_parts(d.user, d.at);
+        let parts = shared.digest_parts(d.user, d.at, crate::render::Scope::Daily);
         batch.push((key, d.user.0, Kind::Digest, parts));
         if batch.len() >= 200 {
             queued += shared.send_batch(std::mem::take(&mut batch))?;

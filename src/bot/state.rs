@@ -15,6 +15,7 @@ use crate::core::engine::{Effect, Engine, Settings, Warning};
 use crate::event::Event;
 use crate::journal::{Appended, Journal, JournalError};
 use crate::model::{Lang, UserId};
+use crate::render::Scope;
 use crate::settings::SettingsError;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use std::path::{Path, PathBuf};
@@ -242,13 +243,13 @@ impl Shared {
         if !self.people.is_active(w.to) {
             return Ok(None);
         }
-        let part = compose::warning_part(engine, w, self.lang_of(w.to));
+        let parts = compose::warning_parts(engine, w, self.lang_of(w.to));
         let q = self.outbox.enqueue(
             &compose::warning_key(w),
             Record {
                 chat: w.to.0,
                 kind: Kind::Warning,
-                parts: vec![part],
+                parts,
                 created: self.now(),
             },
         )?;
@@ -333,14 +334,15 @@ impl Shared {
             .unwrap_or_else(|| self.config().digest.time)
     }
 
-    /// Build and render one person's digest at local time `at`.
-    pub fn digest_parts(&self, user: UserId, at: NaiveDateTime) -> Vec<Part> {
+    /// Build and render one person's digest at local time `at` (the daily
+    /// one, or every item for `/digest all`).
+    pub fn digest_parts(&self, user: UserId, at: NaiveDateTime, scope: Scope) -> Vec<Part> {
         let lang = self.lang_of(user);
         let engine = self.engine();
         let d = digest::build(&engine, user, at);
         let name = compose::display_name(&engine, user);
         drop(engine);
-        compose::digest_parts(&d, &name, lang)
+        compose::digest_parts(&d, &name, lang, scope)
     }
 
     /// "Now" in the organisation's zone.

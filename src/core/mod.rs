@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod rules;
 pub mod schedule;
 mod task_cues;
+pub mod title;
 
 #[cfg(test)]
 mod tests {

@@ -238,7 +238,11 @@ fn demo_prints_digests_and_warnings() {
         text.contains("重复任务提醒") || text.contains("可能重复"),
         "no owner warning in the demo"
     );
-    assert!(text.contains("截止时间不一致"), "no conflict in the demo");
+    assert!(text.contains("个不同时间）"), "no conflict in the demo");
+    assert!(
+        !text.contains("未定截止时间"),
+        "the old double label is gone"
+    );
     assert!(
         text.contains("今天没有待办事项"),
         "a person with nothing due gets a line, not silence"
