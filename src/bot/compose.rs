@@ -200,3 +200,33 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use crate::bot::commands::{Status, status};
+    use crate::render::{MAX_MESSAGE_UNITS, units};
+
+    #[test]
+    fn a_long_status_goes_out_in_whole_lines_under_the_limit() {
+        let s = Status {
+            groups: (0..30)
+                .map(|i| (format!("群{i}<&>{}", "𠀀".repeat(120)), 5, false))
+                .collect(),
+            unreachable: (0..50)
+                .map(|i| (format!("人{i}{}", "名".repeat(60)), "never /start".into()))
+                .collect(),
+            ..Status::default()
+        };
+        let parts = text_parts(&status(&s));
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(units(&p.text) <= MAX_MESSAGE_UNITS, "{}", units(&p.text));
+            assert_eq!(
+                p.text.matches("<b>").count(),
+                p.text.matches("</b>").count()
+            );
+            assert!(p.text.lines().all(|l| !l.ends_with('…')), "no line cut");
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod access;
 mod buttons;
 mod command_line;
 mod load;
+mod long_item;
 mod reload;
 mod restart;
 mod scenario;
