@@ -141,6 +141,8 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
     }
 
     let intake = Arc::new(Intake::new(shared.clone(), bot.clone()));
+    // The digest's title patterns are built now, not inside the first digest.
+    crate::core::title::prepare();
     if let Some(tx) = opts.ready.take() {
         let _ = tx.send(shared.clone());
     }

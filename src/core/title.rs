@@ -157,6 +157,33 @@ fn trim_to(s: &str, max: usize, zh: bool) -> String {
     out
 }
 
+/// Build every pattern now (they are otherwise built on first use).
+pub fn prepare() {
+    for r in [
+        &R_LABEL,
+        &R_PARENS,
+        &R_MENTION,
+        &R_ADDRESSEE_COLON,
+        &R_ADDRESSEE_ZH,
+        &R_ADDRESSEE_EN,
+        &R_POLITE_ZH,
+        &R_POLITE_EN,
+        &R_PLEASE_EN,
+        &R_DEADLINE_ZH,
+        &R_DEADLINE_EN,
+        &R_LEAD_TIME_ZH,
+        &R_REQUEST_ZH,
+        &R_REQUEST_EN,
+        &R_WORK_ZH,
+        &R_WORK_EN,
+        &R_SENTENCE,
+        &R_COMMA_ZH,
+        &R_COMMA_EN,
+    ] {
+        LazyLock::force(r);
+    }
+}
+
 /// The short title of the ask `text`.
 pub fn short_title(text: &str) -> String {
     let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

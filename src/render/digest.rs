@@ -65,7 +65,10 @@ fn due_part(item: &Item, sec: Section, lang: Lang) -> Option<String> {
         (Section::Overdue, _, Lang::Zh) => format!("已于 {text} 截止"),
         (Section::Overdue, _, Lang::En) => format!("was due {text}"),
         (_, 0, _) => text,
-        (_, n, Lang::Zh) => format!("最早 {text}（另有 {n} 个不同时间）"),
+        (_, n, Lang::Zh) => format!(
+            "最早 {}（另有 {n} 个不同时间）",
+            text.trim_end_matches('内')
+        ),
         (_, 1, Lang::En) => format!("earliest {text} (1 other time)"),
         (_, n, Lang::En) => format!("earliest {text} ({n} other times)"),
     })
@@ -122,8 +125,15 @@ fn sources_line(item: &Item, lang: Lang, f: Format) -> String {
     line
 }
 
-/// An item: its line, who asked, and a "maybe the same as" note.
-fn item_text(d: &Digest, n: usize, sec: Section, item: &Item, lang: Lang, f: Format) -> String {
+/// An item: its line, who asked, and a "maybe the same as" note (naming
+/// only items among the first `shown`).
+fn item_text(
+    d: &Digest,
+    (n, sec, item): (usize, Section, &Item),
+    shown: usize,
+    lang: Lang,
+    f: Format,
+) -> String {
     let mut head = format!("{n}. {}", esc(&item.title, f));
     let dot = " · ";
     if let Some(due) = due_part(item, sec, lang) {
@@ -149,6 +159,7 @@ fn item_text(d: &Digest, n: usize, sec: Section, item: &Item, lang: Lang, f: For
         .maybe_same
         .iter()
         .filter_map(|c| d.number_of(*c))
+        .filter(|k| *k <= shown)
         .map(|k| k.to_string())
         .collect();
     if !maybe.is_empty() {
@@ -205,7 +216,7 @@ pub fn digest_parts(
         if sec == Section::Overdue && last.is_some_and(|l| l != Section::Overdue) {
             pileups(d, shown, lang, &mut chunks);
         }
-        let mut text = item_text(d, n, sec, item, lang, f);
+        let mut text = item_text(d, (n, sec, item), shown, lang, f);
         let new_section = last != Some(sec);
         if new_section {
             text = format!("{}\n{text}", bold(section_title(sec, lang), f));

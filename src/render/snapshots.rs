@@ -203,3 +203,23 @@ fn all_lists_what_the_daily_digest_leaves_for_later() {
     );
     assert!(!all.iter().any(|p| p.text.contains("/digest all")));
 }
+
+#[test]
+fn maybe_the_same_names_only_shown_items_and_merged_items_carry_no_percentage() {
+    let (_, mut long) = cases().pop().expect("long");
+    long.items[0].maybe_same = vec![long.items[1].cluster, long.items[11].cluster];
+    long.items[0].confidence = 0.44;
+    let daily = digest_parts(&long, "Lin", Lang::En, Format::Text, Scope::Daily);
+    assert!(
+        daily[0].text.contains("maybe the same as #2\n"),
+        "{}",
+        daily[0].text
+    );
+    let all = digest_parts(&long, "Lin", Lang::Zh, Format::Text, Scope::All);
+    assert!(
+        all[0].text.contains("可能与第 2、12 项是同一件事"),
+        "{}",
+        all[0].text
+    );
+    assert!(!all[0].text.contains('%'));
+}
