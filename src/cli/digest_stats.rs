@@ -1,12 +1,13 @@
 //! `digest-stats`: how long the digests of recorded logs are, as `replay`
 //! renders them in plain text: the mean and 95th-percentile characters per
-//! digest, and how many take more than one message.
+//! digest, how many take more than one message, and how many hold more
+//! items than the daily digest shows (the rest behind `/digest all`).
 
 use super::replay::name_of;
 use super::{CliError, file_name};
 use crate::core::engine::Settings;
 use crate::event;
-use crate::render::{self, Format};
+use crate::render::{self, Format, Scope};
 use crate::replay;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,12 +17,14 @@ use std::path::PathBuf;
 struct Lengths {
     chars: Vec<usize>,
     split: usize,
+    more: usize,
 }
 
 impl Lengths {
     fn add(&mut self, o: &Lengths) {
         self.chars.extend_from_slice(&o.chars);
         self.split += o.split;
+        self.more += o.more;
     }
 }
 
@@ -37,17 +40,25 @@ fn mean_p95(v: &[usize]) -> (f64, usize) {
     (mean, s[rank.clamp(1, s.len()) - 1])
 }
 
-/// `digest-stats PATHS`.
+/// `digest-stats PATHS [--all]`: the daily digests, or with `all` the full
+/// lists `/digest all` sends.
 pub fn digest_stats(
     paths: &[PathBuf],
+    all: bool,
     settings: &Settings,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
     let files = super::eval::score::expand(paths)?;
     writeln!(
         out,
-        "{:<34} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "file", "digests", "mean", "p95", "max", "split"
+        "{:<34} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "file",
+        "digests",
+        "mean",
+        "p95",
+        "max",
+        "split",
+        format!("over {}", render::SHOWN_ITEMS)
     )?;
     let mut total = Lengths::default();
     for f in &files {
@@ -56,10 +67,16 @@ pub fn digest_stats(
         let lang = r.engine.settings.lang;
         let mut l = Lengths::default();
         for d in &r.digests {
-            let parts = render::digest(d, &name_of(&r, d.user), lang, Format::Text);
+            let scope = if all { Scope::All } else { Scope::Daily };
+            let parts: Vec<String> =
+                render::digest_parts(d, &name_of(&r, d.user), lang, Format::Text, scope)
+                    .into_iter()
+                    .map(|p| p.text)
+                    .collect();
             l.chars
                 .push(parts.iter().map(|p| p.chars().count()).sum::<usize>());
             l.split += usize::from(parts.len() > 1);
+            l.more += usize::from(d.numbered().len() > render::SHOWN_ITEMS);
         }
         row(out, &file_name(&f.display().to_string()), &l)?;
         total.add(&l);
@@ -72,13 +89,14 @@ fn row(out: &mut impl Write, name: &str, l: &Lengths) -> Result<(), CliError> {
     let (mean, p95) = mean_p95(&l.chars);
     writeln!(
         out,
-        "{:<34} {:>8} {:>8.0} {:>8} {:>8} {:>8}",
+        "{:<34} {:>8} {:>8.0} {:>8} {:>8} {:>8} {:>8}",
         name,
         l.chars.len(),
         mean,
         p95,
         l.chars.iter().max().copied().unwrap_or(0),
-        l.split
+        l.split,
+        l.more
     )?;
     Ok(())
 }

@@ -101,6 +101,9 @@ pub enum Command {
     DigestStats {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Measure the full lists `/digest all` sends instead.
+        #[arg(long)]
+        all: bool,
     },
     /// Score the time-expression parser on third-party labelled corpora
     /// (files or folders of *.jsonl; format in their README): per file, the
@@ -256,7 +259,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             json,
             verbose,
         } => eval::eval(&paths, floors.as_ref(), json, verbose, &settings, &mut out),
-        Command::DigestStats { paths } => digest_stats::digest_stats(&paths, &settings, &mut out),
+        Command::DigestStats { paths, all } => {
+            digest_stats::digest_stats(&paths, all, &settings, &mut out)
+        }
         Command::EvalTime {
             paths,
             floors,
