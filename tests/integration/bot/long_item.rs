@@ -130,3 +130,71 @@ async fn a_sixty_source_item_arrives_whole_in_valid_html_parts() {
     assert_eq!(buttons.len(), 31);
     b.stop().await;
 }
+
+/// Twelve different asks: the daily `/digest` shows eight and points to
+/// `/digest all`, which sends every item with its [Done] button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digest_all_sends_what_the_daily_digest_leaves_out() {
+    let api = FakeApi::start().await;
+    let b = spawn_bot(&api, utc("2024-03-04T12:00:00+08:00"), |_| {}).await;
+    let d = utc("2024-03-04T09:00:00+08:00").timestamp();
+    let owner = crate::fake_api::user(1, "周敏", None);
+    let reader = crate::fake_api::user(2, "王磊", None);
+    api.push(super::private_msg(2, "王磊", 1, d, "/start"));
+    let g = crate::fake_api::group(-1001, "县委办群");
+    api.set_admins(-1001, vec![crate::fake_api::owner(&owner)]);
+    api.push(crate::fake_api::bot_added(&g, &owner, d));
+    api.push(crate::fake_api::joined(&g, &reader, d));
+    let asks = [
+        "防汛物资清单",
+        "安全生产台账",
+        "消防检查表",
+        "文明创建照片",
+        "人口普查名单",
+        "扶贫项目材料",
+        "党建工作小结",
+        "信访排查表",
+        "食品安全报告",
+        "环境整治照片",
+        "征兵体检名单",
+        "预算执行报表",
+    ];
+    for (k, what) in asks.iter().enumerate() {
+        api.push(super::group_msg(
+            -1001,
+            "县委办群",
+            1,
+            "周敏",
+            10 + k as i64,
+            d + 60 * k as i64,
+            &format!("各乡镇：请于3月{}日17时前报送{what}。", 6 + k % 3),
+        ));
+    }
+    b.settle().await;
+    api.push(super::private_msg(2, "王磊", 2, d, "/digest"));
+    b.settle().await;
+    let daily = digests_to(&api, 2);
+    let done = |calls: &[crate::fake_api::Call]| {
+        calls
+            .iter()
+            .flat_map(|c| c.buttons())
+            .filter(|d| d.starts_with("d:"))
+            .count()
+    };
+    assert_eq!(done(&daily), 8, "the daily digest shows eight");
+    assert!(
+        daily
+            .iter()
+            .any(|c| c.text().contains("另有 4 项：/digest all"))
+    );
+    api.push(super::private_msg(2, "王磊", 3, d, "/digest all"));
+    b.settle().await;
+    let all = digests_to(&api, 2);
+    let full = &all[daily.len()..];
+    assert_eq!(done(full), 12, "/digest all shows every item");
+    assert!(!full.iter().any(|c| c.text().contains("/digest all")));
+    for c in full {
+        assert!(telegram_html_error(c.text()).is_none(), "{}", c.text());
+    }
+    b.stop().await;
+}
