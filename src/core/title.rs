@@ -24,12 +24,12 @@ macro_rules! re {
 // Labels and asides that carry no work: 【通知】, [Reminder], (…), @someone.
 re!(R_LABEL, r"^\s*(【[^】]{0,12}】|\[[^\]]{0,20}\])\s*");
 re!(R_PARENS, r"（[^（）]*）|\([^()]*\)");
-re!(R_MENTION, r"@\S+\s*");
+re!(R_MENTION, r"@\S+\s*|https?://\S+");
 // "各社区：", "All wards:", "Hi team,": a short lead-in before a colon.
 re!(R_ADDRESSEE_COLON, r"^[^：:，,。\d]{1,12}[：:]\s*");
 re!(
     R_ADDRESSEE_ZH,
-    r"^(请|請)?(各单位|各單位|各社区|各社區|各村|各科室|各部门|各部門|各位[^\s，,。]{0,4}|各[^\s，,。]{1,4}|全体[^\s，,。]{0,4}|全體[^\s，,。]{0,4}|大家|同志们|同志們)[，,、]?"
+    r"^(请|請)?(各(单位|單位|社区|社區|村|科室|部门|部門|乡镇|鄉鎮|街道|课室|課室|课|課|区|區|里|科|组|組|校|站所|站|处|處|中心)(负责人|負責人|主任|书记|書記|里长|里長)?|各位[^\s，,。]{0,4}|全体[^\s，,。]{0,4}|全體[^\s，,。]{0,4}|大家|同志们|同志們)[，,、]?"
 );
 re!(
     R_ADDRESSEE_EN,
@@ -45,23 +45,28 @@ re!(
     r"(?i)^(could you( all)?|can you( all)?|would you|please|pls|kindly|just a reminder( that)?|reminder:?|a reminder( that)?)\s+"
 );
 re!(R_PLEASE_EN, r"(?i)\s*\b(please|pls|kindly)\b");
+// Thanks at the end of a clause.
+re!(
+    R_THANKS,
+    r"(?i)[\s，,]*(谢谢|謝謝|辛苦了|感谢|感謝|thanks|thank you|cheers)[\s!！。.~～🙏]*$"
+);
 // Deadline phrases, wherever they stand in the clause: a day, part of day
 // or time, then 前/内 ("整改前后" has no time, and stays).
 re!(
     R_DEADLINE_ZH,
     concat!(
-        r"(于|於|在)?(?:(?:(\d{1,4}年)?\d{1,2}月\d{1,2}[日号號]|今天|今日|明天|明日|后天|後天|本周[一二三四五六日天]?|本週[一二三四五六日天]?|下周[一二三四五六日天]?|下週[一二三四五六日天]?|周[一二三四五六日天]|週[一二三四五六日天]|星期[一二三四五六日天]|月底|年底|本月)(?:（[^）]*）)?(?:上午|下午|晚上|中午|早上)?(?:\d{1,2}([:：]\d{2}|[点點时時](半|\d{1,2}分?)?)|下班)?",
+        r"(于|於|在)?(?:(?:(\d{1,4}年)?\d{1,2}月\d{1,2}[日号號]|\d{1,2}/\d{1,2}|今天|今日|明天|明日|后天|後天|本周[一二三四五六日天]?|本週[一二三四五六日天]?|下周[一二三四五六日天]?|下週[一二三四五六日天]?|周[一二三四五六日天]|週[一二三四五六日天]|星期[一二三四五六日天]|月底|年底|本月)(?:（[^）]*）)?(?:上午|下午|晚上|中午|早上)?(?:\d{1,2}([:：]\d{2}|[点點时時](半|\d{1,2}分?)?)|下班)?",
         r"|(?:上午|下午|晚上|中午|早上)?(?:\d{1,2}([:：]\d{2}|[点點时時](半|\d{1,2}分?)?)|下班)|(?:上午|下午|晚上|中午|早上))(前|之前|以前|内|內)"
     )
 );
 re!(
     R_DEADLINE_EN,
-    r"(?i)\s*\b(due\s+)?(by|before|no later than|until|due)\s+(the\s+)?(end of (the )?(day|week|month)|eod|cob|close of (business|play)|today|tonight|tomorrow( morning| afternoon)?|noon|midday|this (morning|afternoon|evening|week)|next \w+|(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?\b( \d{1,2}/\d{1,2}| \d{1,2}(st|nd|rd|th)? [a-z]{3,})?|\d{1,2}/\d{1,2}(/\d{2,4})?|\d{3,4}h?\b|\d{1,2}(st|nd|rd|th)\b|\d{1,2}(:\d{2})?\s*(am|pm)?|\d{1,2}(st|nd|rd|th)?\s+[a-z]+|[a-z]+ \d{1,2}(st|nd|rd|th)?)(\s+(at\s+)?\d{1,2}(:\d{2})?\s*(am|pm)?)?(\s+(today|tomorrow|tonight|on [a-z]+day)( morning| afternoon| evening)?)?"
+    r"(?i)\s*\b(due\s+)?(by|before|no later than|until|due)\s+(the\s+)?(end of (the )?(day|week|month)|eod|cob|close of (business|play)|today|tonight|tomorrow( morning| afternoon)?|noon|midday|this (morning|afternoon|evening|week)|next \w+|(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?\b( \d{1,2}/\d{1,2}(/\d{2,4})?| \d{1,2}(st|nd|rd|th)? [a-z]{3,})?|\d{1,2}/\d{1,2}(/\d{2,4})?|\d{3,4}h?\b|\d{1,2}(st|nd|rd|th)\b|\d{1,2}(:\d{2})?\s*(am|pm)?|\d{1,2}(st|nd|rd|th)?\s+[a-z]+|[a-z]+ \d{1,2}(st|nd|rd|th)?)(\s+(at\s+)?\d{1,2}(:\d{2})?\s*(am|pm)?)?(\s+(today|tomorrow|tonight|on [a-z]+day)( morning| afternoon| evening)?)?"
 );
 // A leading date or time: when a meeting is, not what it is.
 re!(
     R_LEAD_TIME_ZH,
-    r"^((\d{1,4}年)?\d{1,2}月\d{1,2}[日号號])?(上午|下午|晚上|中午|早上)?(\d{1,2}[:：]\d{2}|\d{1,2}[点點时時]半?)?(在|於|于)?"
+    r"^((\d{1,4}年)?\d{1,2}月\d{1,2}[日号號]|\d{1,2}/\d{1,2})?(上午|下午|晚上|中午|早上)?(\d{1,2}[:：]\d{2}|\d{1,2}[点點时時]半?)?(在|於|于)?"
 );
 // A clause that asks for something.
 re!(R_REQUEST_ZH, r"请|請|麻烦|麻煩|务必|務必|需要|要求");
@@ -118,9 +123,10 @@ fn clean(clause: &str, zh: bool) -> String {
         // "请…把X报Y": the politeness may follow the deadline just removed.
         s = s.replace("请", "").replace("請", "");
     } else {
-        s = R_DEADLINE_EN.replace_all(&s, "").to_string();
+        s = R_DEADLINE_EN.replace_all(&s, " ").to_string();
         s = R_PLEASE_EN.replace_all(&s, "").to_string();
     }
+    let s = R_THANKS.replace(&s, "");
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let s = s.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, '，' | ',' | '、' | '：' | ':' | '-' | '—' | '.')
@@ -169,6 +175,7 @@ pub fn prepare() {
         &R_POLITE_ZH,
         &R_POLITE_EN,
         &R_PLEASE_EN,
+        &R_THANKS,
         &R_DEADLINE_ZH,
         &R_DEADLINE_EN,
         &R_LEAD_TIME_ZH,
@@ -217,7 +224,16 @@ pub fn short_title(text: &str) -> String {
     // A bare act ("把名单报民政科", "完成") reads better with the clause
     // before it, which names the work; a lone verb gives way to it.
     let (short, bare) = if zh { (10, 4) } else { (25, 12) };
-    if i > 0 && title.chars().count() < short {
+    // A name called out ("Mo, can you…") is not the work.
+    let substantial = |c: &str| {
+        work.is_match(c)
+            || if zh {
+                c.chars().count() >= 6
+            } else {
+                c.split_whitespace().count() >= 3
+            }
+    };
+    if i > 0 && title.chars().count() < short && substantial(&clauses[i - 1].1) {
         let prev = &clauses[i - 1].1;
         let sep = if zh { "，" } else { ", " };
         let joined = format!("{prev}{sep}{title}");
@@ -311,6 +327,22 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains("  "), "{e}");
+    }
+
+    #[test]
+    fn links_numeric_dates_and_a_trailing_please_go() {
+        assert_eq!(
+            short_title("各課主管:請於5/22(三)下午5點前填寫問卷 https://forms.example/abc 謝謝"),
+            "填寫問卷"
+        );
+        assert_eq!(
+            short_title("Mo, can you put the cones out by 10 pls."),
+            "Put the cones out"
+        );
+        assert_eq!(
+            short_title("Timesheets must be signed off on the portal by Friday 31/05/24."),
+            "Timesheets must be signed off on the portal"
+        );
     }
 
     #[test]
