@@ -16,8 +16,8 @@ pub enum Cmd {
     Start(String),
     #[command(description = "pause your digests (and warnings) until the next /start")]
     Stop,
-    #[command(description = "send your digest now")]
-    Digest,
+    #[command(description = "send your digest now; /digest all lists every item")]
+    Digest(String),
     #[command(
         description = "your digest time and language: /settings time 08:00, /settings lang en"
     )]
@@ -46,7 +46,7 @@ impl Cmd {
         match self {
             Cmd::Start(_) => "/start",
             Cmd::Stop => "/stop",
-            Cmd::Digest => "/digest",
+            Cmd::Digest(_) => "/digest",
             Cmd::Settings(_) => "/settings",
             Cmd::Help => "/help",
             Cmd::Status => "/status",
@@ -64,6 +64,14 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Cmd> {
         return None;
     }
     Cmd::parse(text.trim(), bot_username).ok()
+}
+
+/// Does `/digest ARGS` ask for every item rather than the daily eight?
+pub fn digest_scope(args: &str) -> crate::render::Scope {
+    match args.trim().to_lowercase().as_str() {
+        "all" | "全部" => crate::render::Scope::All,
+        _ => crate::render::Scope::Daily,
+    }
 }
 
 /// What `/settings ARGS` asks for.
@@ -128,8 +136,8 @@ pub fn parse_notdup(args: &str) -> Option<(MsgRef, MsgRef)> {
 
 pub fn help(lang: Lang) -> String {
     match lang {
-        Lang::Zh => "我读取你所在的工作群，每天按时私信你一份待办汇总：跨群合并、最早截止在前、每项都链接原始消息。\n\n/start 开始接收每日汇总\n/stop 暂停\n/digest 立即发送一份\n/settings 设置时间和语言，例如 <code>/settings time 08:00</code>、<code>/settings lang en</code>".into(),
-        Lang::En => "I read your work groups and send you one digest a day by private message: what you owe, merged across groups, soonest first, each item linking every message that asked for it.\n\n/start get your daily digest\n/stop pause it\n/digest send one now\n/settings time and language, e.g. <code>/settings time 08:00</code>, <code>/settings lang en</code>".into(),
+        Lang::Zh => "我读取你所在的工作群，每天按时私信你一份待办汇总：跨群合并、最早截止在前、每项都链接原始消息。\n\n/start 开始接收每日汇总\n/stop 暂停\n/digest 立即发送一份（/digest all 列出全部）\n/settings 设置时间和语言，例如 <code>/settings time 08:00</code>、<code>/settings lang en</code>".into(),
+        Lang::En => "I read your work groups and send you one digest a day by private message: what you owe, merged across groups, soonest first, each item linking every message that asked for it.\n\n/start get your daily digest\n/stop pause it\n/digest send one now (/digest all lists every item)\n/settings time and language, e.g. <code>/settings time 08:00</code>, <code>/settings lang en</code>".into(),
     }
 }
 
@@ -386,7 +394,11 @@ mod tests {
         assert_eq!(parse("hello", "odbot"), None);
         assert_eq!(parse("/unknown", "odbot"), None);
         assert!(Cmd::Notdup(String::new()).is_admin_only());
-        assert!(!Cmd::Digest.is_admin_only());
+        assert!(!Cmd::Digest(String::new()).is_admin_only());
+        assert_eq!(
+            parse("/digest all", "odbot"),
+            Some(Cmd::Digest("all".into()))
+        );
     }
 
     #[test]

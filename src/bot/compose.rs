@@ -7,7 +7,7 @@ use super::signing::Signer;
 use crate::core::digest::Digest;
 use crate::core::engine::{Engine, Warning};
 use crate::model::{ChatId, Lang, MsgRef, UserId};
-use crate::render::{self, Format};
+use crate::render::{self, Format, Scope};
 
 /// Telegram's limit on callback data.
 pub const MAX_CALLBACK_BYTES: usize = 64;
@@ -114,52 +114,43 @@ fn rows(buttons: Vec<Button>) -> Vec<Vec<Button>> {
         .collect()
 }
 
-/// Is this line the head of an item block (`N. <b>[…]</b> …`)?
-fn is_item_head(line: &str) -> bool {
-    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && line[digits..].starts_with(". <b>")
-}
-
 /// A digest as Telegram HTML messages, each with a [Done] button for every
-/// item it shows (open items first, then overdue ones, as rendered).
-pub fn digest_parts(d: &Digest, name: &str, lang: Lang, signer: &Signer) -> Vec<Part> {
-    let texts = render::digest(d, name, lang, Format::Html);
-    let items: Vec<(bool, usize, MsgRef)> = d
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| it.sources.first().map(|s| (false, i + 1, s.msg)))
-        .chain(
-            d.overdue
-                .iter()
-                .enumerate()
-                .filter_map(|(i, it)| it.sources.first().map(|s| (true, i + 1, s.msg))),
-        )
-        .collect();
-    let mut next = items.iter();
-    texts
+/// item it shows.
+pub fn digest_parts(
+    d: &Digest,
+    name: &str,
+    lang: Lang,
+    scope: Scope,
+    signer: &Signer,
+) -> Vec<Part> {
+    render::digest_parts(d, name, lang, Format::Html, scope)
         .into_iter()
-        .map(|text| {
-            let heads = text.lines().filter(|l| is_item_head(l)).count();
-            let buttons: Vec<Button> = next
-                .by_ref()
-                .take(heads)
-                .map(|(overdue, n, msg)| Button {
-                    label: match (overdue, lang) {
-                        (false, _) => format!("✅ {n}"),
-                        (true, Lang::Zh) => format!("✅ 逾期{n}"),
-                        (true, Lang::En) => format!("✅ late {n}"),
-                    },
+        .map(|p| {
+            let buttons: Vec<Button> = p
+                .items
+                .iter()
+                .map(|(n, msg)| Button {
+                    label: format!("✅ {n}"),
                     data: signer.sign(&Callback::Done(*msg), d.user),
                 })
                 .collect();
-            Part::new(text, rows(buttons))
+            Part::new(p.text, rows(buttons))
         })
         .collect()
 }
 
-/// The warning to a group's owner, with the two feedback buttons.
-pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang, signer: &Signer) -> Part {
+/// A reply of balanced HTML lines (a command's answer, /status) in parts
+/// Telegram accepts.
+pub fn text_parts(text: &str) -> Vec<Part> {
+    render::split_lines(text)
+        .into_iter()
+        .map(|t| Part::new(t, vec![]))
+        .collect()
+}
+
+/// The warning to a group's owner, with the two feedback buttons on its
+/// last part.
+pub fn warning_parts(engine: &Engine, w: &Warning, lang: Lang, signer: &Signer) -> Vec<Part> {
     let text = render::warning(engine, w, lang, Format::Html);
     let buttons = match w.duplicate_of.first() {
         Some(other) => {
@@ -194,7 +185,11 @@ pub fn warning_part(engine: &Engine, w: &Warning, lang: Lang, signer: &Signer) -
         }
         None => vec![],
     };
-    Part::new(text, buttons)
+    let mut parts = text_parts(&text);
+    if let Some(last) = parts.last_mut() {
+        last.buttons = buttons;
+    }
+    parts
 }
 
 /// The outbox key of a warning: once per new task and owner.
@@ -258,12 +253,34 @@ mod tests {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }
     }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use crate::bot::commands::{Status, status};
+    use crate::render::{MAX_MESSAGE_UNITS, units};
 
     #[test]
-    fn item_heads_are_recognised() {
-        assert!(is_item_head("12. <b>[3月6日]</b> 报送"));
-        assert!(!is_item_head("   ↳ 群（某某）"));
-        assert!(!is_item_head("⏰ 截止扎堆"));
-        assert!(!is_item_head("2024. is a year"));
+    fn a_long_status_goes_out_in_whole_lines_under_the_limit() {
+        let s = Status {
+            groups: (0..30)
+                .map(|i| (format!("群{i}<&>{}", "𠀀".repeat(120)), 5, false))
+                .collect(),
+            unreachable: (0..50)
+                .map(|i| (format!("人{i}{}", "名".repeat(60)), "never /start".into()))
+                .collect(),
+            ..Status::default()
+        };
+        let parts = text_parts(&status(&s));
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(units(&p.text) <= MAX_MESSAGE_UNITS, "{}", units(&p.text));
+            assert_eq!(
+                p.text.matches("<b>").count(),
+                p.text.matches("</b>").count()
+            );
+            assert!(p.text.lines().all(|l| !l.ends_with('…')), "no line cut");
+        }
     }
 }

@@ -132,7 +132,7 @@ async fn ok_message() -> HandlerResult {
 }
 
 fn reply_part(text: String) -> Vec<Part> {
-    vec![Part::new(text, vec![])]
+    super::compose::text_parts(&text)
 }
 
 /// Send through the outbox (paced, idempotent by key).
@@ -254,7 +254,7 @@ async fn on_refused_command(
 /// pointer to the private chat.
 async fn on_group_message(said: Said, shared: Arc<Shared>, me: Me, msg: Message) -> HandlerResult {
     let reply = match &said.cmd {
-        Some(Cmd::Start(_) | Cmd::Help | Cmd::Digest | Cmd::Settings(_) | Cmd::Stop) => {
+        Some(Cmd::Start(_) | Cmd::Help | Cmd::Digest(_) | Cmd::Settings(_) | Cmd::Stop) => {
             let lang = shared.config().organisation.lang;
             Some(commands::joined_group(lang, &deep_link(&me, said.chat)))
         }
@@ -303,12 +303,14 @@ async fn on_private_message(
             };
             commands::settings(shown, &arg, shared.digest_time_of(user), lang_now)
         }
-        Some(Cmd::Digest) => {
+        Some(Cmd::Digest(args)) => {
             intake.confirm_members(&[user]).await;
             let at = shared.local_now();
             let sh = shared.clone();
+            let scope = commands::digest_scope(&args);
             let parts =
-                tokio::task::spawn_blocking(move || sh.digest_parts(UserId(user.0), at)).await?;
+                tokio::task::spawn_blocking(move || sh.digest_parts(UserId(user.0), at, scope))
+                    .await?;
             return send(
                 &shared,
                 format!("now:{chat}:{}", msg.id.0),

@@ -142,6 +142,8 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         });
     }
 
+    // The digest's title patterns are built now, not inside the first digest.
+    crate::core::title::prepare();
     if let Some(tx) = opts.ready.take() {
         let _ = tx.send(shared.clone());
     }
@@ -379,7 +381,7 @@ pub fn queue_digests(shared: &Shared, due: &[scheduler::Due]) -> Result<usize, S
         if shared.outbox.contains(&key)? {
             continue;
         }
-        let parts = shared.digest_parts(d.user, d.at);
+        let parts = shared.digest_parts(d.user, d.at, crate::render::Scope::Daily);
         batch.push((key, d.user.0, Kind::Digest, parts));
         if batch.len() >= 200 {
             queued += shared.send_batch(std::mem::take(&mut batch))?;

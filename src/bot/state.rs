@@ -18,6 +18,7 @@ use crate::core::engine::{Effect, Engine, Settings, Warning};
 use crate::event::Event;
 use crate::journal::{Appended, Journal, JournalError};
 use crate::model::{Lang, UserId};
+use crate::render::Scope;
 use crate::settings::SettingsError;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use std::path::{Path, PathBuf};
@@ -270,13 +271,13 @@ impl Shared {
         if !self.people.is_active(w.to) {
             return Ok(None);
         }
-        let part = compose::warning_part(engine, w, self.lang_of(w.to), &self.signer);
+        let parts = compose::warning_parts(engine, w, self.lang_of(w.to), &self.signer);
         let q = self.outbox.enqueue(
             &compose::warning_key(w),
             Record {
                 chat: w.to.0,
                 kind: Kind::Warning,
-                parts: vec![part],
+                parts,
                 created: self.now(),
             },
         )?;
@@ -361,15 +362,16 @@ impl Shared {
             .unwrap_or_else(|| self.config().digest.time)
     }
 
-    /// Build and render one person's digest at local time `at`. The engine
-    /// is held only to copy that person's view of it; building and
-    /// rendering happen after, so intake is not kept waiting.
-    pub fn digest_parts(&self, user: UserId, at: NaiveDateTime) -> Vec<Part> {
+    /// Build and render one person's digest at local time `at` (the daily
+    /// one, or every item for `/digest all`). The engine is held only to
+    /// copy that person's view of it; building and rendering happen after,
+    /// so intake is not kept waiting.
+    pub fn digest_parts(&self, user: UserId, at: NaiveDateTime, scope: Scope) -> Vec<Part> {
         let lang = self.lang_of(user);
         let view = self.engine().reader_view(user, at);
         let d = digest::build(&view, user, at);
         let name = compose::display_name(&view, user);
-        compose::digest_parts(&d, &name, lang, &self.signer)
+        compose::digest_parts(&d, &name, lang, scope, &self.signer)
     }
 
     /// "Now" in the organisation's zone.

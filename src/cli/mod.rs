@@ -2,6 +2,7 @@
 //! and the exit code each error means.
 
 mod demo;
+mod digest_stats;
 pub mod eval;
 pub mod eval_time;
 pub mod explain;
@@ -94,6 +95,16 @@ pub enum Command {
         /// List every miss (task, deadline, duplicate, digest).
         #[arg(long)]
         verbose: bool,
+    },
+    /// Digest lengths over recorded logs (files or folders of *.jsonl), as
+    /// `replay` renders them in plain text: mean and 95th-percentile
+    /// characters per digest, and how many take more than one message.
+    DigestStats {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Measure the full lists `/digest all` sends instead.
+        #[arg(long)]
+        all: bool,
     },
     /// Score the time-expression parser on third-party labelled corpora
     /// (files or folders of *.jsonl; format in their README): per file, the
@@ -263,6 +274,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             json,
             verbose,
         } => eval::eval(&paths, floors.as_ref(), json, verbose, &settings, &mut out),
+        Command::DigestStats { paths, all } => {
+            digest_stats::digest_stats(&paths, all, &settings, &mut out)
+        }
         Command::EvalTime {
             paths,
             floors,

@@ -81,7 +81,7 @@ pub(super) fn print_human(r: &Replayer, f: Format, out: &mut impl Write) -> Resu
 }
 
 /// A person's name as the engine knows it, else their id.
-fn name_of(r: &Replayer, user: UserId) -> String {
+pub(super) fn name_of(r: &Replayer, user: UserId) -> String {
     r.engine
         .people
         .get(&user)

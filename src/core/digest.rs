@@ -39,6 +39,10 @@ pub struct Item {
     pub sources: Vec<Source>,
     /// How sure the merge is: the lowest link score inside the item (1.0 alone).
     pub confidence: f64,
+    /// The work's short title, from the representative ask.
+    pub title: String,
+    /// Clusters the engine judged "maybe the same work" but did not merge.
+    pub maybe_same: Vec<u64>,
 }
 
 impl Item {
@@ -62,6 +66,55 @@ pub struct Digest {
     pub overdue: Vec<Item>,
     /// Index lists into `items` of deadlines that pile up.
     pub pileups: Vec<Vec<usize>>,
+}
+
+/// Where an item stands in the digest, in the order the sections are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// Due on the digest's day.
+    Today,
+    /// Due on a later day.
+    Soon,
+    /// No deadline given.
+    Undated,
+    /// Past its deadline, within the overdue window.
+    Overdue,
+}
+
+/// One shown item: its number in the digest (from 1), its section, the item.
+pub type Numbered<'a> = (usize, Section, &'a Item);
+
+impl Digest {
+    /// Every item in reading order (due today, later, undated, overdue),
+    /// numbered from 1 across the sections.
+    pub fn numbered(&self) -> Vec<Numbered<'_>> {
+        let today = self.at.date();
+        let open = self.items.iter().map(|i| {
+            let sec = match i.deadline {
+                Some(d) if d.date() <= today => Section::Today,
+                Some(_) => Section::Soon,
+                None => Section::Undated,
+            };
+            (sec, i)
+        });
+        let mut all: Vec<(Section, &Item)> = open
+            .chain(self.overdue.iter().map(|i| (Section::Overdue, i)))
+            .collect();
+        // Stable: soonest first inside a section, as built.
+        all.sort_by_key(|(sec, _)| *sec);
+        all.into_iter()
+            .enumerate()
+            .map(|(n, (sec, i))| (n + 1, sec, i))
+            .collect()
+    }
+
+    /// The number an item of `cluster` has in [`Digest::numbered`].
+    pub fn number_of(&self, cluster: u64) -> Option<usize> {
+        self.numbered()
+            .into_iter()
+            .find(|(_, _, i)| i.cluster == cluster)
+            .map(|(n, _, _)| n)
+    }
 }
 
 /// A `t.me/c/<id>/<msg>` link; only supergroups (ids -100…) have one.
@@ -173,6 +226,24 @@ pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
             .filter(|_| tasks.len() > 1)
             .map(|l| l.score)
             .fold(1.0, f64::min);
+        let title = super::title::short_title(
+            tasks
+                .iter()
+                .find(|t| engine.is_assigned(t, user))
+                .or(tasks.first())
+                .map(|t| &*t.text)
+                .unwrap_or(""),
+        );
+        let mut maybe_same: Vec<u64> = tasks
+            .iter()
+            .filter_map(|t| t.best_unmerged.as_deref())
+            .filter(|l| l.score >= s.rules.maybe)
+            .filter_map(|l| engine.tasks.get(&l.to))
+            .map(|t| t.cluster)
+            .filter(|c| *c != cluster)
+            .collect();
+        maybe_same.sort_unstable();
+        maybe_same.dedup();
         let item = Item {
             cluster,
             deadline,
@@ -183,6 +254,8 @@ pub fn build(engine: &Engine, user: UserId, at: NaiveDateTime) -> Digest {
             pileup: false,
             sources: tasks.iter().map(|t| source(engine, t, user)).collect(),
             confidence,
+            title,
+            maybe_same,
         };
         if is_overdue {
             overdue.push(item);

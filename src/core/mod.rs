@@ -25,6 +25,7 @@ pub mod rules;
 pub mod schedule;
 mod task_cues;
 pub mod task_model;
+pub mod title;
 
 #[cfg(test)]
 mod tests {

@@ -238,7 +238,11 @@ fn demo_prints_digests_and_warnings() {
         text.contains("重复任务提醒") || text.contains("可能重复"),
         "no owner warning in the demo"
     );
-    assert!(text.contains("截止时间不一致"), "no conflict in the demo");
+    assert!(text.contains("个不同时间）"), "no conflict in the demo");
+    assert!(
+        !text.contains("未定截止时间"),
+        "the old double label is gone"
+    );
     assert!(
         text.contains("今天没有待办事项"),
         "a person with nothing due gets a line, not silence"
@@ -388,4 +392,33 @@ fn rules_fit_tasks_learns_cue_weights_and_rejects_a_log_without_labels() {
         err.contains("bare.jsonl") && err.contains("no labels"),
         "{err}"
     );
+}
+
+#[test]
+fn digest_stats_measures_the_fixtures_digests() {
+    let data = repo().join("tests/data");
+    let out = run(&["digest-stats", data.to_str().expect("path")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let overall = text
+        .lines()
+        .find(|l| l.starts_with("OVERALL"))
+        .expect("an OVERALL line");
+    let cols: Vec<f64> = overall
+        .split_whitespace()
+        .skip(1)
+        .map(|c| c.parse().expect("a number"))
+        .collect();
+    // digests, mean, p95, max, split, over 8: real digests, each one message.
+    assert!(
+        cols[0] > 10.0 && cols[1] > 40.0 && cols[2] >= cols[1],
+        "{overall}"
+    );
+    assert!(cols[3] <= 4096.0 && cols[4] == 0.0, "{overall}");
+    let bad = run(&["digest-stats", "/nonexistent/nowhere.jsonl"]);
+    assert_eq!(bad.status.code(), Some(2));
 }

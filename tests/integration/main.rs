@@ -4,3 +4,4 @@
 mod bot;
 mod cli;
 mod fake_api;
+mod telegram_html;

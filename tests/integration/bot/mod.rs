@@ -11,6 +11,7 @@ mod command_line;
 mod delivery;
 mod health;
 mod load;
+mod long_item;
 mod membership;
 mod poison;
 mod reload;

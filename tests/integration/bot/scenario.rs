@@ -297,16 +297,30 @@ async fn a_dev_scenario_fed_as_updates_gives_each_person_their_digest_and_each_o
     b.settle().await;
     let mut with_items = 0;
     for p in &fed.people {
-        let want = digest::build(&engine, UserId(*p), at);
-        let want: BTreeSet<MsgRef> = want
-            .items
+        let built = digest::build(&engine, UserId(*p), at);
+        // Each shown item links the first ask in every group that asked.
+        let numbered = built.numbered();
+        let want: BTreeSet<MsgRef> = numbered
             .iter()
-            .chain(&want.overdue)
-            .flat_map(|i| i.sources.iter().map(|s| s.msg))
+            .take(onedigest::render::SHOWN_ITEMS)
+            .flat_map(|(_, _, i)| {
+                let mut seen = BTreeSet::new();
+                i.sources
+                    .iter()
+                    .filter(move |s| seen.insert(s.chat_title.clone()))
+                    .map(|s| s.msg)
+                    .collect::<Vec<_>>()
+            })
             .collect();
+        let more = numbered.len() > onedigest::render::SHOWN_ITEMS;
         let msgs = digests_to(&api, *p);
         let got: BTreeSet<MsgRef> = msgs.iter().flat_map(|c| linked_sources(c.text())).collect();
         assert_eq!(got, want, "digest of {p}");
+        assert_eq!(
+            msgs.iter().any(|c| c.text().contains("/digest all")),
+            more,
+            "\"more\" pointer in the digest of {p}"
+        );
         if !want.is_empty() {
             with_items += 1;
             // A [Done] button per item.
