@@ -164,6 +164,16 @@ pub struct BotConfig {
     /// are checked (modification time and length) and reloaded when changed;
     /// 0 turns the watcher off (SIGHUP and /reload still reload).
     pub watch_rules_secs: u64,
+    /// Group messages older than this many days that are not open tasks
+    /// are removed from the journal (with their edits, Done marks and
+    /// verdicts), once a day.
+    pub retention_days: u32,
+    /// Every this many seconds the engine's state is written to
+    /// `engine.snapshot` in the state directory, so that a restart replays
+    /// only the journal's tail; 0 turns snapshots off.
+    pub snapshot_every_secs: u64,
+    /// sled's page cache, in MiB (sled's own default is 1 GiB).
+    pub sled_cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -193,6 +203,9 @@ impl Default for BotConfig {
             scheduler_tick_ms: 15_000,
             catch_up_delay_secs: 10,
             watch_rules_secs: 5,
+            retention_days: 180,
+            snapshot_every_secs: 600,
+            sled_cache_mb: 64,
         }
     }
 }
@@ -286,6 +299,24 @@ impl Config {
             return Err(bad(
                 "bot.max_in_flight",
                 "bot.max_in_flight, bot.max_send_attempts and bot.scheduler_tick_ms must be at least 1".into(),
+            ));
+        }
+        if !(1..=36_500).contains(&b.retention_days) {
+            return Err(bad(
+                "bot.retention_days",
+                format!(
+                    "`{}` is not a retention period; give a number of days from 1 to 36500 (such as 180)",
+                    b.retention_days
+                ),
+            ));
+        }
+        if !(1..=65_536).contains(&b.sled_cache_mb) {
+            return Err(bad(
+                "bot.sled_cache_mb",
+                format!(
+                    "`{}` is not a cache size; give MiB from 1 to 65536 (such as 64)",
+                    b.sled_cache_mb
+                ),
             ));
         }
         if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {

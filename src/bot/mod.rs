@@ -34,10 +34,12 @@ pub mod metrics;
 pub mod outbox;
 pub mod people;
 pub mod reload;
+pub mod retention;
 pub mod run;
 pub mod scheduler;
 pub mod sender;
 pub mod serve;
+pub mod snapshot;
 pub mod state;
 pub mod webhook;
 

@@ -10,8 +10,10 @@ mod command_line;
 mod load;
 mod reload;
 mod restart;
+mod retention;
 mod scenario;
 mod sender;
+mod snapshot;
 mod webhook;
 
 use crate::fake_api::{self, FakeApi};
