@@ -171,3 +171,73 @@ pub fn rebuild_engine(shared: &Shared) -> Result<(), StoreError> {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(json: &str) -> Event {
+        serde_json::from_str(json).expect("event")
+    }
+
+    fn msg(id: i64, day: u32) -> Event {
+        ev(&format!(
+            r#"{{"type":"message","chat_id":-1,"message_id":{id},"sender_id":7,"date":"2024-03-{day:02}T09:00:00+08:00","text":"x"}}"#
+        ))
+    }
+
+    fn r(id: i64) -> MsgRef {
+        MsgRef {
+            chat_id: crate::model::ChatId(-1),
+            message_id: id,
+        }
+    }
+
+    #[test]
+    fn an_old_message_goes_with_its_edits_marks_and_verdicts_unless_kept() {
+        let events: Vec<(u64, Event)> = [
+            msg(1, 1),
+            msg(2, 1),
+            msg(3, 20),
+            ev(r#"{"type":"edit","chat_id":-1,"message_id":1,"date":"2024-03-25T09:00:00+08:00","text":"y"}"#),
+            ev(r#"{"type":"done","user_id":8,"task":{"chat_id":-1,"message_id":1},"date":"2024-03-02T09:00:00+08:00"}"#),
+            ev(r#"{"type":"feedback","task":{"chat_id":-1,"message_id":2},"other":{"chat_id":-1,"message_id":1},"same":false,"by":8,"date":"2024-03-02T09:00:00+08:00"}"#),
+            ev(r#"{"type":"person","user_id":7,"name":"n"}"#),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (i as u64, e))
+        .collect();
+        let cutoff = chrono::NaiveDate::from_ymd_opt(2024, 3, 10)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("cutoff");
+        let keep: FxHashSet<MsgRef> = [r(2)].into_iter().collect();
+        let gone: Vec<u64> = expired(events, &keep, cutoff, chrono_tz::Asia::Shanghai)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        // Message 1 (old, not kept) with its late edit, its Done mark and
+        // the verdict naming it; message 2 is kept, 3 is recent.
+        assert_eq!(gone, vec![0, 3, 4, 5]);
+    }
+
+    #[test]
+    fn forgetting_takes_the_persons_name_and_marks_only() {
+        let events: Vec<(u64, Event)> = [
+            ev(r#"{"type":"person","user_id":7,"name":"n"}"#),
+            ev(r#"{"type":"person","user_id":8,"name":"m"}"#),
+            msg(1, 1),
+            ev(r#"{"type":"done","user_id":7,"task":{"chat_id":-1,"message_id":1},"date":"2024-03-02T09:00:00+08:00"}"#),
+            ev(r#"{"type":"member","chat_id":-1,"user_id":7}"#),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (i as u64, e))
+        .collect();
+        let gone: Vec<u64> = about_person(events, UserId(7))
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(gone, vec![0, 3]);
+    }
+}
