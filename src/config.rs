@@ -389,6 +389,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bad_retention_and_cache_values_name_the_file_and_field() {
+        for (text, field) in [
+            ("[bot]\nretention_days = 0\n", "bot.retention_days"),
+            ("[bot]\nsled_cache_mb = 0\n", "bot.sled_cache_mb"),
+        ] {
+            let msg = Config::parse("c.toml", text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                msg.starts_with("c.toml: field `") && msg.contains(field),
+                "{msg}"
+            );
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+        let negative = Config::parse("c.toml", "[bot]\nretention_days = -5\n");
+        assert!(
+            negative.is_err_and(|e| e.to_string().starts_with("c.toml:2:")),
+            "a negative value is a syntax error with its line"
+        );
+    }
+
+    #[test]
     fn example_config_parses() {
         let text = include_str!("../config/onedigest.example.toml");
         let cfg = Config::parse("example", text).expect("example config is valid");

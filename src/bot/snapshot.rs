@@ -269,8 +269,9 @@ pub fn take(shared: &Shared, since: Option<u64>) -> Result<Option<u64>, Snapshot
 const DAY: std::time::Duration = std::time::Duration::from_secs(86_400);
 
 /// The maintenance loop: a snapshot every `bot.snapshot_every_secs` when
-/// the journal has moved, and retention's compaction once a day (the first
-/// one a period after start-up).
+/// the journal has moved (the first a minute after start-up, so that a bot
+/// restarting often does not replay the whole journal each time), and
+/// retention's compaction once a day (the first a period after start-up).
 pub async fn maintain(
     shared: std::sync::Arc<Shared>,
     mut stop: tokio::sync::watch::Receiver<bool>,
@@ -281,13 +282,16 @@ pub async fn maintain(
         s => std::time::Duration::from_secs(s).min(DAY),
     };
     let mut since = None;
+    let started = std::time::Instant::now();
     let mut compacted: Option<std::time::Instant> = None;
+    let mut wait = every.min(std::time::Duration::from_secs(60));
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(every) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = stop.wait_for(|v| *v) => return,
         }
-        let compact = compacted.is_none_or(|t| t.elapsed() >= DAY);
+        wait = every;
+        let compact = started.elapsed() >= every && compacted.is_none_or(|t| t.elapsed() >= DAY);
         let sh = shared.clone();
         let done = tokio::task::spawn_blocking(move || {
             if compact && let Err(e) = super::retention::compact(&sh) {
