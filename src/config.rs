@@ -172,6 +172,16 @@ pub struct BotConfig {
     /// burst of `rate_burst`; more are ignored (a press is told so).
     pub rate_per_minute: u32,
     pub rate_burst: u32,
+    /// Group messages older than this many days that are not open tasks
+    /// are removed from the journal (with their edits, Done marks and
+    /// verdicts), once a day.
+    pub retention_days: u32,
+    /// Every this many seconds the engine's state is written to
+    /// `engine.snapshot` in the state directory, so that a restart replays
+    /// only the journal's tail; 0 turns snapshots off.
+    pub snapshot_every_secs: u64,
+    /// sled's page cache, in MiB (sled's own default is 1 GiB).
+    pub sled_cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -206,6 +216,9 @@ impl Default for BotConfig {
             outbox_retention_days: 7,
             rate_per_minute: 20,
             rate_burst: 10,
+            retention_days: 180,
+            snapshot_every_secs: 600,
+            sled_cache_mb: 64,
         }
     }
 }
@@ -324,6 +337,24 @@ impl Config {
                 "must be at least 2 (a message's key must outlive its day)".into(),
             ));
         }
+        if !(1..=36_500).contains(&b.retention_days) {
+            return Err(bad(
+                "bot.retention_days",
+                format!(
+                    "`{}` is not a retention period; give a number of days from 1 to 36500 (such as 180)",
+                    b.retention_days
+                ),
+            ));
+        }
+        if !(1..=65_536).contains(&b.sled_cache_mb) {
+            return Err(bad(
+                "bot.sled_cache_mb",
+                format!(
+                    "`{}` is not a cache size; give MiB from 1 to 65536 (such as 64)",
+                    b.sled_cache_mb
+                ),
+            ));
+        }
         if b.webhook_listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(bad(
                 "bot.webhook_listen",
@@ -392,6 +423,29 @@ mod hhmm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_retention_and_cache_values_name_the_file_and_field() {
+        for (text, field) in [
+            ("[bot]\nretention_days = 0\n", "bot.retention_days"),
+            ("[bot]\nsled_cache_mb = 0\n", "bot.sled_cache_mb"),
+        ] {
+            let msg = Config::parse("c.toml", text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                msg.starts_with("c.toml: field `") && msg.contains(field),
+                "{msg}"
+            );
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+        let negative = Config::parse("c.toml", "[bot]\nretention_days = -5\n");
+        assert!(
+            negative.is_err_and(|e| e.to_string().starts_with("c.toml:2:")),
+            "a negative value is a syntax error with its line"
+        );
+    }
 
     #[test]
     fn example_config_parses() {

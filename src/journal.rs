@@ -33,11 +33,21 @@ pub enum Appended {
 
 impl Journal {
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        Journal::open_with_cache(path, None)
+    }
+
+    /// [`Journal::open`] with sled's page cache bounded to `cache_bytes`
+    /// (sled's default, 1 GiB, when `None`).
+    pub fn open_with_cache(path: &Path, cache_bytes: Option<u64>) -> Result<Journal, JournalError> {
+        let mut config = sled::Config::new().path(path);
+        if let Some(b) = cache_bytes {
+            config = config.cache_capacity(b);
+        }
         // sled releases its file lock from a background thread after the
         // previous handle is dropped: a quick restart may wait a moment.
         let mut tries = 0;
         loop {
-            match sled::open(path) {
+            match config.open() {
                 Ok(db) => return Journal::from_db(db),
                 Err(sled::Error::Io(e))
                     if e.kind() == std::io::ErrorKind::Other
@@ -122,22 +132,87 @@ impl Journal {
 
     /// Every event, in the order it was journaled.
     pub fn events(&self) -> Result<Vec<Event>, JournalError> {
-        let mut out = Vec::with_capacity(self.events.len());
-        for kv in self.events.iter() {
+        Ok(self
+            .events_after(None)?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect())
+    }
+
+    /// The events journaled after sequence number `after` (all when `None`),
+    /// in order, with their sequence numbers.
+    pub fn events_after(&self, after: Option<u64>) -> Result<Vec<(u64, Event)>, JournalError> {
+        let range = match after {
+            Some(s) => self.events.range((
+                std::ops::Bound::Excluded(s.to_be_bytes()),
+                std::ops::Bound::Unbounded,
+            )),
+            None => self.events.iter(),
+        };
+        let mut out = Vec::new();
+        for kv in range {
             let (k, v) = kv?;
-            let seq = k
-                .as_ref()
-                .try_into()
-                .map(u64::from_be_bytes)
-                .unwrap_or_default();
+            let seq = seq_of(&k);
             let ev = serde_json::from_slice(&v).map_err(|e| JournalError::Corrupt {
                 seq,
                 reason: e.to_string(),
             })?;
-            out.push(ev);
+            out.push((seq, ev));
         }
         Ok(out)
     }
+
+    /// The sequence number of the last event journaled.
+    pub fn last_seq(&self) -> Result<Option<u64>, JournalError> {
+        Ok(self.events.last()?.map(|(k, _)| seq_of(&k)))
+    }
+
+    /// Does the journal hold an event under `seq`?
+    pub fn contains_seq(&self, seq: u64) -> Result<bool, JournalError> {
+        Ok(self.events.contains_key(seq.to_be_bytes())?)
+    }
+
+    /// Remove events for good (retention, `/forget`), with the identities
+    /// that kept them unique. Not yet durable: flush afterwards.
+    pub fn remove(&self, doomed: &[(u64, Event)]) -> Result<(), JournalError> {
+        for chunk in doomed.chunks(1_000) {
+            let mut events = sled::Batch::default();
+            let mut ids = sled::Batch::default();
+            for (seq, ev) in chunk {
+                events.remove(&seq.to_be_bytes());
+                ids.remove(ev.identity());
+            }
+            (&self.events, &self.ids)
+                .transaction(|(e, i)| {
+                    e.apply_batch(&events)?;
+                    i.apply_batch(&ids)?;
+                    Ok::<_, ConflictableTransactionError<()>>(())
+                })
+                .map_err(|e| match e {
+                    TransactionError::Storage(e) => JournalError::Store(e),
+                    TransactionError::Abort(()) => JournalError::Corrupt {
+                        seq: 0,
+                        reason: "removal aborted".into(),
+                    },
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Every stored key and value of the journal's trees, for tests that
+    /// look for what must not be there.
+    pub fn raw(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.events
+            .iter()
+            .chain(self.ids.iter())
+            .flatten()
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect()
+    }
+}
+
+fn seq_of(k: &[u8]) -> u64 {
+    k.try_into().map(u64::from_be_bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

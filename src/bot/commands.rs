@@ -24,6 +24,10 @@ pub enum Cmd {
     Settings(String),
     #[command(description = "what this bot does")]
     Help,
+    #[command(
+        description = "delete your registration, settings and Done marks (what you wrote in groups stays as long as the groups' retention)"
+    )]
+    Forget,
     #[command(description = "(admins) groups, people reachable, outbox depth, last digest run")]
     Status,
     #[command(description = "(admins) the duplicate and conflict rules in force")]
@@ -49,6 +53,7 @@ impl Cmd {
             Cmd::Digest(_) => "/digest",
             Cmd::Settings(_) => "/settings",
             Cmd::Help => "/help",
+            Cmd::Forget => "/forget",
             Cmd::Status => "/status",
             Cmd::Rules => "/rules",
             Cmd::Reload => "/reload",
@@ -164,6 +169,14 @@ pub fn stopped(lang: Lang) -> String {
     match lang {
         Lang::Zh => "已暂停每日汇总。发送 /start 可恢复。".into(),
         Lang::En => "Your digests are paused. Send /start to resume.".into(),
+    }
+}
+
+/// The answer to `/forget`, sent straight (not kept in the outbox).
+pub fn forgotten(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "已删除你的登记、个人设置和已完成标记。你在群里发的消息按群的保留期限保存。发送 /start 可重新开始。".into(),
+        Lang::En => "Your registration, settings and Done marks are deleted. What you wrote in groups is kept as long as the groups' retention says. Send /start to begin again.".into(),
     }
 }
 

@@ -116,6 +116,12 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(admin)
         .branch(dptree::filter(|said: Said| said.place == Place::Group).endpoint(on_group_message))
         .branch(
+            dptree::filter(|said: Said| {
+                said.place == Place::Private && said.cmd == Some(Cmd::Forget)
+            })
+            .endpoint(on_forget),
+        )
+        .branch(
             dptree::filter(|said: Said| said.place == Place::Private).endpoint(on_private_message),
         );
     dptree::entry()
@@ -254,7 +260,9 @@ async fn on_refused_command(
 /// pointer to the private chat.
 async fn on_group_message(said: Said, shared: Arc<Shared>, me: Me, msg: Message) -> HandlerResult {
     let reply = match &said.cmd {
-        Some(Cmd::Start(_) | Cmd::Help | Cmd::Digest(_) | Cmd::Settings(_) | Cmd::Stop) => {
+        Some(
+            Cmd::Start(_) | Cmd::Help | Cmd::Digest(_) | Cmd::Settings(_) | Cmd::Stop | Cmd::Forget,
+        ) => {
             let lang = shared.config().organisation.lang;
             Some(commands::joined_group(lang, &deep_link(&me, said.chat)))
         }
@@ -331,6 +339,26 @@ async fn on_private_message(
         reply_part(text),
     )
     .await
+}
+
+/// `/forget` in a private chat: delete what is kept about the person, then
+/// say so directly (an outbox record would keep their chat id).
+async fn on_forget(bot: Bot, said: Said, shared: Arc<Shared>) -> HandlerResult {
+    let lang = shared.lang_of(said.user);
+    let sh = shared.clone();
+    let user = said.user;
+    let gone = tokio::task::spawn_blocking(move || super::retention::forget(&sh, user)).await??;
+    tracing::info!(
+        journal = gone.journal_entries,
+        outbox = gone.outbox_messages,
+        "a person asked to be forgotten"
+    );
+    bot.send_message(
+        teloxide::types::ChatId(said.chat),
+        commands::forgotten(lang),
+    )
+    .await?;
+    Ok(())
 }
 
 /// An admin command's answer (the sender is a config admin).

@@ -42,11 +42,13 @@ pub mod people;
 pub mod press;
 pub mod quarantine;
 pub mod reload;
+pub mod retention;
 pub mod run;
 pub mod scheduler;
 pub mod sender;
 pub mod serve;
 pub mod signing;
+pub mod snapshot;
 pub mod state;
 pub mod webhook;
 

@@ -126,6 +126,32 @@ impl Outbox {
         })
     }
 
+    /// Remove every message to `chat`, sent or queued (`/forget`); how many.
+    /// Not yet durable: flush the database afterwards.
+    pub fn forget_chat(&self, chat: i64) -> Result<usize, OutboxError> {
+        let mut keys = std::collections::BTreeSet::new();
+        for kv in self.records.iter() {
+            let (k, v) = kv?;
+            let r: Record = serde_json::from_slice(&v).map_err(|e| corrupt(&k, e))?;
+            if r.chat == chat {
+                keys.insert(k.to_vec());
+            }
+        }
+        for kv in self.queue.iter() {
+            let (k, v) = kv?;
+            if let Ok(e) = serde_json::from_slice::<QueueEntry>(&v)
+                && keys.contains(e.key.as_bytes())
+                && self.queue.remove(&k)?.is_some()
+            {
+                self.depth.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        for k in &keys {
+            self.records.remove(k)?;
+        }
+        Ok(keys.len())
+    }
+
     /// Parts waiting to be sent.
     pub fn depth(&self) -> usize {
         self.depth.load(Ordering::Relaxed).max(0) as usize

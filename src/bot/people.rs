@@ -103,6 +103,15 @@ impl People {
         })
     }
 
+    /// Remove a registration and the person's own settings (`/forget`).
+    /// Not yet durable: flush the database afterwards.
+    pub fn forget(&self, user: UserId) -> Result<(), PeopleError> {
+        let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
+        self.tree.remove(user.0.to_be_bytes())?;
+        cache.remove(&user);
+        Ok(())
+    }
+
     pub fn get(&self, user: UserId) -> Option<Registration> {
         self.read().get(&user).cloned()
     }

@@ -101,6 +101,7 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
         Duration::from_secs(b.catch_up_delay_secs),
         stop_rx.clone(),
     ));
+    tasks.spawn(super::snapshot::maintain(shared.clone(), stop_rx.clone()));
     if let Some(hup) = hangup {
         tasks.spawn(reload::on_hangup(shared.clone(), hup, stop_rx.clone()));
     }

@@ -39,8 +39,10 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
 }
 
-/// Keys in the `meta` tree.
+/// Keys in the `meta` tree. `effects_done` counted events (older states);
+/// `effects_done_seq` is the last journal entry whose warnings were queued.
 const EFFECTS_DONE: &[u8] = b"effects_done";
+const EFFECTS_DONE_SEQ: &[u8] = b"effects_done_seq";
 const LAST_DIGEST_RUN: &[u8] = b"last_digest_run";
 
 pub struct Shared {
@@ -65,6 +67,10 @@ pub struct Shared {
     pub signer: Signer,
     /// Events whose application panicked: kept, skipped.
     pub quarantine: Quarantine,
+    /// The state directory (the snapshot lives there).
+    dir: PathBuf,
+    /// One snapshot, compaction or `/forget` at a time.
+    maintenance: Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -86,7 +92,7 @@ impl Shared {
         if let Some(why) = config.open_to_all_refused() {
             return Err(OpenError::OpenToAll(why));
         }
-        std::fs::create_dir_all(dir).map_err(|source| OpenError::Dir {
+        create_private_dir(dir).map_err(|source| OpenError::Dir {
             dir: dir.display().to_string(),
             source,
         })?;
@@ -94,17 +100,18 @@ impl Shared {
         let reloader = Reloader::new(config_path, &config);
         let settings = Settings::from_config(&config)?;
         let signer = Signer::load_or_create(dir)?;
-        let journal = Journal::open(dir).map_err(StoreError::from)?;
+        let cache = config.bot.sled_cache_mb << 20;
+        let journal = Journal::open_with_cache(dir, Some(cache)).map_err(StoreError::from)?;
         let db = journal.db().clone();
         let people = People::open(&db).map_err(StoreError::from)?;
         let outbox = Outbox::open(&db).map_err(StoreError::from)?;
         let meta = db.open_tree("meta").map_err(StoreError::from)?;
         let quarantine = Quarantine::open(&db).map_err(StoreError::from)?;
         let (tx, rx) = mpsc::unbounded_channel();
-        let events = journal.events().map_err(StoreError::from)?;
+        let (engine, base, events) = super::snapshot::start(dir, &config, settings, &journal)?;
         let shared = Arc::new(Shared {
             journal,
-            engine: Mutex::new(Engine::new(settings)),
+            engine: Mutex::new(engine),
             people,
             outbox,
             meta,
@@ -113,38 +120,52 @@ impl Shared {
             clock,
             me: OnceLock::new(),
             write: Mutex::new(()),
-            journal_len: AtomicU64::new(events.len() as u64),
+            journal_len: AtomicU64::new(base + events.len() as u64),
             sender: tx,
             reloader,
             liveness: Liveness::default(),
             signer,
             quarantine,
+            dir: dir.to_path_buf(),
+            maintenance: Mutex::new(()),
         });
-        shared.rebuild(&events)?;
+        shared.rebuild(base, &events)?;
         for q in shared.outbox.pending().map_err(StoreError::from)? {
             let _ = shared.sender.send(q);
         }
         Ok((shared, rx))
     }
 
-    fn rebuild(&self, events: &[Event]) -> Result<(), StoreError> {
-        let done = self
-            .meta
-            .get(EFFECTS_DONE)?
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(0);
+    /// Feed the engine the journal's events from index `base` on (all of
+    /// them, or the tail after a snapshot).
+    fn rebuild(&self, base: u64, events: &[(u64, Event)]) -> Result<(), StoreError> {
+        let read = |key: &[u8]| -> Result<Option<u64>, StoreError> {
+            Ok(self
+                .meta
+                .get(key)?
+                .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
+        };
+        let done_seq = read(EFFECTS_DONE_SEQ)?;
+        let done_count = read(EFFECTS_DONE)?.unwrap_or(0);
         let mut engine = lock(&self.engine);
         let caught = self.quarantine.caught();
         let mut late = Vec::new();
-        for (i, ev) in events.iter().enumerate() {
+        for (i, (seq, ev)) in events.iter().enumerate() {
+            let is_late = match done_seq {
+                Some(d) => *seq > d,
+                None => base + i as u64 >= done_count,
+            };
             for Effect::Warning(w) in self.quarantine.apply(&mut engine, ev) {
-                if i as u64 >= done {
+                if is_late {
                     late.push(w);
                 }
             }
         }
         if self.quarantine.caught() != caught {
-            *engine = self.quarantine.replay(engine.settings.clone(), events);
+            // A half-applied event may have left the engine (snapshot
+            // included) inconsistent: rebuild from the whole journal.
+            let all = self.journal.events().map_err(StoreError::from)?;
+            *engine = self.quarantine.replay(engine.settings.clone(), &all);
         }
         let mut queued = Vec::new();
         for w in &late {
@@ -153,12 +174,35 @@ impl Shared {
             }
         }
         drop(engine);
-        self.meta
-            .insert(EFFECTS_DONE, &(events.len() as u64).to_be_bytes())?;
+        if let Some(last) = self.journal.last_seq()? {
+            self.meta.insert(EFFECTS_DONE_SEQ, &last.to_be_bytes())?;
+        }
         self.journal.flush()?;
         // The queued parts reach the sender through `Outbox::pending`.
         drop(queued);
         Ok(())
+    }
+
+    /// Run `f` with intake held off: the engine then stands exactly for
+    /// the journal up to its last entry (snapshots, engine swaps).
+    pub fn with_quiet_engine<R>(&self, f: impl FnOnce(&mut Engine) -> R) -> R {
+        let _w = lock(&self.write);
+        f(&mut lock(&self.engine))
+    }
+
+    /// Held by whoever writes a snapshot or removes from the journal.
+    pub fn maintenance(&self) -> MutexGuard<'_, ()> {
+        lock(&self.maintenance)
+    }
+
+    /// Count the journal's events again (after removals).
+    pub fn recount_journal(&self) {
+        self.journal_len
+            .store(self.journal.len() as u64, Ordering::Relaxed);
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The engine, locked. Hold it briefly.
@@ -207,11 +251,13 @@ impl Shared {
         }
         let _w = lock(&self.write);
         let mut fresh = Vec::new();
+        let mut last_seq = None;
         for f in facts {
             match f {
                 Fact::Event(ev) => {
-                    if let Appended::New(_) = self.journal.append(ev)? {
+                    if let Appended::New(seq) = self.journal.append(ev)? {
                         fresh.push(ev);
+                        last_seq = Some(seq);
                     }
                 }
                 Fact::People(c) => {
@@ -221,10 +267,8 @@ impl Shared {
         }
         self.journal.flush()?;
         self.liveness.flushed(std::time::Instant::now());
-        let len = self
-            .journal_len
-            .fetch_add(fresh.len() as u64, Ordering::Relaxed)
-            + fresh.len() as u64;
+        self.journal_len
+            .fetch_add(fresh.len() as u64, Ordering::Relaxed);
         self.metrics
             .events_journaled
             .fetch_add(fresh.len() as u64, Ordering::Relaxed);
@@ -254,7 +298,9 @@ impl Shared {
             }
         }
         drop(engine);
-        self.meta.insert(EFFECTS_DONE, &len.to_be_bytes())?;
+        if let Some(seq) = last_seq {
+            self.meta.insert(EFFECTS_DONE_SEQ, &seq.to_be_bytes())?;
+        }
         if !queued.is_empty() {
             self.journal.flush()?;
         }
@@ -463,6 +509,22 @@ impl reload::Host for Shared {
     fn reloader(&self) -> &Reloader {
         &self.reloader
     }
+}
+
+/// Create the state directory readable by its owner only (0700), and
+/// tighten one that exists: it holds what people wrote.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,7 @@ mod pipeline;
 pub mod records;
 mod report;
 mod retrieval;
+pub mod state;
 pub mod store;
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,10 @@ use crate::core::extract;
 use crate::core::matcher::{self, Signature};
 use crate::model::{Assignees, ChatId, Deadline, MsgRef, UserId};
 use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub id: UserId,
     pub name: String,
@@ -38,14 +39,14 @@ impl Person {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub id: ChatId,
     pub title: String,
     pub owner: Option<UserId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub src: MsgRef,
     pub sender: UserId,
@@ -53,31 +54,34 @@ pub struct Message {
     /// Shared with the task made of it.
     pub text: Arc<str>,
     pub reply_to: Option<i64>,
+    #[serde(with = "super::state::exact::mentions")]
     pub mentions: Box<[Mention]>,
 }
 
 /// A candidate weighed for a new task, kept for `explain`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub to: MsgRef,
     pub score: f32,
 }
 
 /// Why a task joined the cluster it is in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub to: MsgRef,
     pub score: f64,
     pub reasons: Vec<matcher::Reason>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Task {
     pub src: MsgRef,
     pub sender: UserId,
     pub sent: NaiveDateTime,
     pub text: Arc<str>,
+    #[serde(with = "super::state::exact::deadline")]
     pub deadline: Option<Deadline>,
+    #[serde(with = "super::state::exact::assignees")]
     pub assignees: Assignees,
     pub cluster: u64,
     /// The earlier task it was matched to, if any.

@@ -9,6 +9,7 @@ use super::store::TaskId;
 use crate::core::matcher::Signature;
 use crate::model::{ChatId, MsgRef};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
 
 /// A term held by more tasks than this is template wording: it retrieves
 /// nothing, so its postings stop growing (a million asks would otherwise
@@ -17,7 +18,7 @@ pub(super) const TOO_COMMON: usize = 50_000;
 
 /// Until when a cluster takes new asks: its latest dated deadline, and per
 /// group its latest undated ask's window.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct OpenUntil {
     dated: Option<NaiveDateTime>,
     /// Per group: the day of its latest undated ask and until when it is open.
@@ -67,7 +68,7 @@ impl OpenUntil {
 /// A value per cluster in a dense array: cluster ids are handed out in
 /// order from 1, so an id is an index. One read, which can be prefetched,
 /// and a million clusters cost their values, not a hash table at half load.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct PerCluster<T> {
     values: Vec<T>,
 }

@@ -7,6 +7,7 @@
 use super::records::{Message, Task};
 use crate::model::MsgRef;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An entry's place in its arena.
 pub type TaskId = u32;
@@ -116,6 +117,27 @@ impl<T: Keyed> Store<T> {
     /// All tasks, in arrival order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> {
         self.slots.iter().flatten()
+    }
+}
+
+/// Written as its slots: the map from message to id is rebuilt on reading.
+impl<T: Serialize> Serialize for Store<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.slots.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Keyed> Deserialize<'de> for Store<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let slots: Vec<Option<T>> = Vec::deserialize(d)?;
+        let mut ids = FxHashMap::default();
+        ids.reserve(slots.len());
+        for (i, t) in slots.iter().enumerate() {
+            if let Some(t) = t {
+                ids.insert(t.key(), i as TaskId);
+            }
+        }
+        Ok(Store { slots, ids })
     }
 }
 

@@ -14,6 +14,7 @@ use super::dupmodel::{Features, N, f};
 use super::rules::Rules;
 use regex::Regex;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
@@ -22,7 +23,7 @@ use std::sync::LazyLock;
 pub type Term = u32;
 
 /// What a task's text contributes to matching.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Signature {
     /// Sorted, unique term hashes.
     pub terms: Box<[Term]>,
@@ -40,14 +41,15 @@ pub struct Signature {
 }
 
 /// Document frequencies of terms over the messages seen so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Df {
     pub docs: u32,
+    #[serde(with = "crate::core::engine::state::sorted")]
     pub counts: FxHashMap<Term, u32>,
 }
 
 /// One reason behind a verdict, rendered in the organisation's language.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reason {
     /// How much of the work's wording the two asks share.
     Similar {

@@ -13,6 +13,7 @@ mod health;
 mod load;
 mod long_item;
 mod membership;
+mod outbox_retention;
 mod poison;
 mod reload;
 mod restart;
@@ -20,6 +21,7 @@ mod retention;
 mod scenario;
 mod sender;
 mod signed;
+mod snapshot;
 mod webhook;
 
 use crate::fake_api::{self, FakeApi};
