@@ -285,14 +285,17 @@ impl Outbox {
             let removed = queue.remove(&q.seq.to_be_bytes())?;
             Ok::<_, ConflictableTransactionError<()>>(removed.is_some())
         });
-        match res {
-            Ok(true) => {
-                self.depth.fetch_sub(1, Ordering::Relaxed);
-            }
-            Ok(false) | Err(TransactionError::Abort(())) => {}
+        let removed = match res {
+            Ok(removed) => removed,
+            Err(TransactionError::Abort(())) => false,
             Err(TransactionError::Storage(e)) => return Err(e.into()),
-        }
+        };
         self.db.flush()?;
+        // Counted down once durable: a depth of 0 means nothing in flight
+        // would be sent again after a crash.
+        if removed {
+            self.depth.fetch_sub(1, Ordering::Relaxed);
+        }
         Ok(())
     }
 

@@ -26,7 +26,7 @@ async fn kill_during_a_digest_round(people: i64) -> (usize, f64) {
     std::fs::write(
         &p.config,
         format!(
-            "[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nmax_in_flight = {MAX_IN_FLIGHT}\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
+            "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nmax_in_flight = {MAX_IN_FLIGHT}\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
             p.dir.join("state").display(),
             p.metrics
         ),
