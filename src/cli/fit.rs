@@ -214,41 +214,17 @@ fn line(text: &mut String, file: &str, k: &Counts) {
 /// Replay one log keeping every scored pair, and label the pairs: same
 /// `dup` key (or an owner's press, with `feedback`) = same work.
 fn collect(path: &Path, feedback: bool, settings: &Settings) -> Result<LogPairs, CliError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| eval::EvalError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let events = event::parse_log(&file, &text)?;
+    let log = read_labeled(path)?;
+    let labeled = !log.labels.is_empty();
     let mut dup: HashMap<MsgRef, String> = HashMap::new();
-    let mut labeled = false;
-    for (i, l) in text.lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(l).map_err(|e| FitError::Bad {
-            file: file.clone(),
-            reason: format!("line {}: {e}", i + 1),
-        })?;
-        let Some(label) = v.get("label") else {
-            continue;
-        };
-        labeled = true;
-        let (Some(c), Some(m)) = (v["chat_id"].as_i64(), v["message_id"].as_i64()) else {
-            continue;
-        };
+    for (m, label) in &log.labels {
         if label["task"].as_bool() == Some(true)
             && let Some(d) = label["dup"].as_str()
         {
-            dup.insert(
-                MsgRef {
-                    chat_id: crate::model::ChatId(c),
-                    message_id: m,
-                },
-                d.to_string(),
-            );
+            dup.insert(*m, d.to_string());
         }
     }
+    let (file, events) = (log.file, log.events);
     let mut pressed: HashMap<(MsgRef, MsgRef), bool> = HashMap::new();
     if feedback {
         for e in &events {
@@ -323,5 +299,49 @@ fn collect(path: &Path, feedback: bool, settings: &Settings) -> Result<LogPairs,
     Ok(LogPairs {
         path: path.to_path_buf(),
         asked,
+    })
+}
+
+/// A labeled log: its events, and each labeled message's `label`.
+pub(super) struct LabeledLog {
+    pub file: String,
+    pub events: Vec<Event>,
+    pub labels: Vec<(MsgRef, serde_json::Value)>,
+}
+
+/// Read a log and the labels its messages carry.
+pub(super) fn read_labeled(path: &Path) -> Result<LabeledLog, CliError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| eval::EvalError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let events = event::parse_log(&file, &text)?;
+    let mut labels = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let mut v: serde_json::Value = serde_json::from_str(l).map_err(|e| FitError::Bad {
+            file: file.clone(),
+            reason: format!("line {}: {e}", i + 1),
+        })?;
+        let (Some(c), Some(m)) = (v["chat_id"].as_i64(), v["message_id"].as_i64()) else {
+            continue;
+        };
+        if let Some(label) = v.get_mut("label").map(serde_json::Value::take) {
+            labels.push((
+                MsgRef {
+                    chat_id: crate::model::ChatId(c),
+                    message_id: m,
+                },
+                label,
+            ));
+        }
+    }
+    Ok(LabeledLog {
+        file,
+        events,
+        labels,
     })
 }

@@ -10,8 +10,7 @@ use super::rules::with_rules;
 use crate::core::engine::Settings;
 use crate::core::fit;
 use crate::core::task_model::{Cues, TaskModel};
-use crate::event;
-use crate::model::{ChatId, MsgRef};
+use crate::model::MsgRef;
 use crate::replay::Replayer;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -123,39 +122,16 @@ fn line(text: &mut String, file: &str, k: &Counts) {
 /// same logs gives the same weights whatever the rules in force hold) and
 /// pair each labeled message's cues with its label.
 fn collect(path: &Path, settings: &Settings) -> Result<Labeled, CliError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| eval::EvalError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let events = event::parse_log(&file, &text)?;
-    let mut label: HashMap<MsgRef, bool> = HashMap::new();
-    for (i, l) in text.lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(l).map_err(|e| FitError::Bad {
-            file: file.clone(),
-            reason: format!("line {}: {e}", i + 1),
-        })?;
-        let (Some(task), Some(c), Some(m)) = (
-            v.get("label").and_then(|l| l["task"].as_bool()),
-            v["chat_id"].as_i64(),
-            v["message_id"].as_i64(),
-        ) else {
-            continue;
-        };
-        label.insert(
-            MsgRef {
-                chat_id: ChatId(c),
-                message_id: m,
-            },
-            task,
-        );
-    }
+    let log = super::fit::read_labeled(path)?;
+    let label: HashMap<MsgRef, bool> = log
+        .labels
+        .iter()
+        .filter_map(|(m, l)| l["task"].as_bool().map(|t| (*m, t)))
+        .collect();
     if label.is_empty() {
-        return Err(FitError::Unlabeled(file, false).into());
+        return Err(FitError::Unlabeled(log.file, false).into());
     }
+    let events = log.events;
     let mut r = Replayer::new(applied(settings, TaskModel::hand_set()));
     r.engine.collect_samples();
     for e in &events {

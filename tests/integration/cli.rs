@@ -314,12 +314,10 @@ fn rules_fit_learns_from_labeled_logs_and_writes_loadable_rules() {
     );
 }
 
-#[test]
-fn rules_fit_rejects_a_log_without_labels() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let bare = dir.path().join("bare.jsonl");
-    let labeled = std::fs::read_to_string(repo().join("tests/data/fixture-zh-street.jsonl"))
-        .expect("fixture");
+/// `log` with every `label` removed, as `bare.jsonl` in `dir`.
+fn unlabeled_copy(log: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
+    let bare = dir.join("bare.jsonl");
+    let labeled = std::fs::read_to_string(log).expect("fixture");
     let stripped: Vec<String> = labeled
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -332,6 +330,16 @@ fn rules_fit_rejects_a_log_without_labels() {
         })
         .collect();
     std::fs::write(&bare, stripped.join("\n")).expect("write");
+    bare
+}
+
+#[test]
+fn rules_fit_rejects_a_log_without_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare = unlabeled_copy(
+        &repo().join("tests/data/fixture-zh-street.jsonl"),
+        dir.path(),
+    );
     let out = run(&["rules", "fit", bare.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -371,20 +379,7 @@ fn rules_fit_tasks_learns_cue_weights_and_rejects_a_log_without_labels() {
     assert!(t > 0.0 && t < 1.0, "{text}");
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let bare = dir.path().join("bare.jsonl");
-    let labeled = std::fs::read_to_string(&logs[0]).expect("fixture");
-    let stripped: Vec<String> = labeled
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut v: Value = serde_json::from_str(l).expect("json line");
-            if let Some(o) = v.as_object_mut() {
-                o.remove("label");
-            }
-            v.to_string()
-        })
-        .collect();
-    std::fs::write(&bare, stripped.join("\n")).expect("write");
+    let bare = unlabeled_copy(&logs[0], dir.path());
     let out = run(&["rules", "fit-tasks", bare.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

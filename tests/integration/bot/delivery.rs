@@ -2,7 +2,7 @@
 //! Every person gets their digest; what is sent twice is at most what was
 //! in flight (`bot.max_in_flight`), counted from the fake server's record.
 
-use super::{Proc, digests_to, free_port, private_msg, utc, wait_until};
+use super::{Proc, digests_to, private_msg, utc, wait_until};
 use crate::fake_api::{self, FakeApi};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -14,24 +14,13 @@ async fn kill_during_a_digest_round(people: i64) -> (usize, f64) {
     let t0 = Instant::now();
     let api = FakeApi::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
-    let p = Proc {
-        dir: dir.path().to_path_buf(),
-        config: dir.path().join("onedigest.toml"),
-        clock: dir.path().join("now"),
-        api: api.url.clone(),
-        metrics: format!("127.0.0.1:{port}"),
-        log: dir.path().join("stderr.log"),
-    };
-    std::fs::write(
-        &p.config,
-        format!(
-            "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nmax_in_flight = {MAX_IN_FLIGHT}\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
-            p.dir.join("state").display(),
-            p.metrics
+    let p = Proc::new(
+        dir.path(),
+        &api,
+        &format!(
+            "poll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nmax_in_flight = {MAX_IN_FLIGHT}\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n"
         ),
-    )
-    .expect("config");
+    );
     p.set_clock("2024-03-04T06:00:00+08:00");
     let d = utc("2024-03-04T06:00:00+08:00").timestamp();
     let g = fake_api::group(-1001, "一组");

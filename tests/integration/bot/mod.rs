@@ -232,6 +232,30 @@ struct Proc {
 }
 
 impl Proc {
+    /// A bot process's files in `dir`, a config with `bot_keys` (lines of
+    /// the `[bot]` table besides its state dir and metrics address) and
+    /// an open allow-list.
+    fn new(dir: &std::path::Path, api: &FakeApi, bot_keys: &str) -> Proc {
+        let p = Proc {
+            dir: dir.to_path_buf(),
+            config: dir.join("onedigest.toml"),
+            clock: dir.join("now"),
+            api: api.url.clone(),
+            metrics: format!("127.0.0.1:{}", free_port()),
+            log: dir.join("stderr.log"),
+        };
+        std::fs::write(
+            &p.config,
+            format!(
+                "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\n{bot_keys}",
+                p.dir.join("state").display(),
+                p.metrics
+            ),
+        )
+        .expect("config");
+        p
+    }
+
     fn spawn(&self) -> Child {
         let log = std::fs::OpenOptions::new()
             .create(true)

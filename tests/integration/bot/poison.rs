@@ -3,7 +3,7 @@
 //! replay it into the same panic. The panic comes from the debug-only test
 //! hook `ONEDIGEST_TEST_POISON`, set for the child process alone.
 
-use super::{Proc, free_port, group_msg, private_msg, utc, wait_until};
+use super::{Proc, group_msg, private_msg, utc, wait_until};
 use crate::fake_api::{self, FakeApi};
 use onedigest::bot::quarantine::{Quarantine, TEST_POISON_ENV};
 use onedigest::event::Event;
@@ -46,24 +46,12 @@ async fn answers(api: &FakeApi, child: &mut Child, id: i64) {
 async fn a_panicking_event_is_quarantined_and_the_bot_keeps_running_after_a_restart() {
     let api = FakeApi::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = Proc {
-        dir: dir.path().to_path_buf(),
-        config: dir.path().join("onedigest.toml"),
-        clock: dir.path().join("now"),
-        api: api.url.clone(),
-        metrics: format!("127.0.0.1:{}", free_port()),
-        log: dir.path().join("stderr.log"),
-    };
+    let p = Proc::new(
+        dir.path(),
+        &api,
+        "poll_timeout_secs = 1\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
+    );
     let state = p.dir.join("state");
-    std::fs::write(
-        &p.config,
-        format!(
-            "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
-            state.display(),
-            p.metrics
-        ),
-    )
-    .expect("config");
     p.set_clock("2024-03-04T10:00:00+08:00");
     let d = utc("2024-03-04T09:00:00+08:00").timestamp();
     let g = fake_api::group(-1001, "宣传群");

@@ -1,7 +1,7 @@
 //! The process killed (SIGKILL) mid-stream and restarted: the journal
 //! loses no update, no digest goes out twice.
 
-use super::{Proc, digests_to, free_port, group_msg, private_msg, utc, wait_until};
+use super::{Proc, digests_to, group_msg, private_msg, utc, wait_until};
 use crate::fake_api::{self, FakeApi};
 use onedigest::event::Event;
 use onedigest::journal::Journal;
@@ -22,24 +22,11 @@ async fn the_process_killed_mid_stream_and_restarted_loses_no_update_and_sends_n
     api.set_privacy(false);
     api.set_batch(5);
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
-    let p = Proc {
-        dir: dir.path().to_path_buf(),
-        config: dir.path().join("onedigest.toml"),
-        clock: dir.path().join("now"),
-        api: api.url.clone(),
-        metrics: format!("127.0.0.1:{port}"),
-        log: dir.path().join("stderr.log"),
-    };
-    std::fs::write(
-        &p.config,
-        format!(
-            "[groups]\nallow_all = true\n[bot]\nstate_dir = \"{}\"\nmetrics_addr = \"{}\"\npoll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
-            p.dir.join("state").display(),
-            p.metrics
-        ),
-    )
-    .expect("config");
+    let p = Proc::new(
+        dir.path(),
+        &api,
+        "poll_timeout_secs = 1\nmessages_per_second = 1000\nper_chat_interval_ms = 0\nscheduler_tick_ms = 50\ncatch_up_delay_secs = 0\n",
+    );
     p.set_clock("2024-03-04T07:00:00+08:00");
     let d = utc("2024-03-04T06:00:00+08:00").timestamp();
     let people: Vec<i64> = (1..=5).collect();

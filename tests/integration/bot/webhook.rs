@@ -9,18 +9,7 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webhook_checks_the_secret_and_journals_before_answering() {
     let api = FakeApi::start().await;
-    let port = free_port();
-    let b = spawn_bot_with(
-        &api,
-        utc("2024-03-04T09:00:00+08:00"),
-        |c| {
-            c.bot.mode = onedigest::config::BotMode::Webhook;
-            c.bot.webhook_url = Some("https://bot.example.org/tg/hook".into());
-            c.bot.webhook_listen = format!("127.0.0.1:{port}");
-        },
-        Some("s3cret-token"),
-    )
-    .await;
+    let (b, port) = webhook_bot(&api).await;
     wait_until("setWebhook", 10, || !api.calls_to("setWebhook").is_empty()).await;
     let set = &api.calls_to("setWebhook")[0];
     assert_eq!(set.body["secret_token"], "s3cret-token");
@@ -81,18 +70,7 @@ async fn the_webhook_checks_the_secret_and_journals_before_answering() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_updates_arriving_out_of_order_are_applied_in_order() {
     let api = FakeApi::start().await;
-    let port = free_port();
-    let b = spawn_bot_with(
-        &api,
-        utc("2024-03-04T09:00:00+08:00"),
-        |c| {
-            c.bot.mode = onedigest::config::BotMode::Webhook;
-            c.bot.webhook_url = Some("https://bot.example.org/tg/hook".into());
-            c.bot.webhook_listen = format!("127.0.0.1:{port}");
-        },
-        Some("s3cret-token"),
-    )
-    .await;
+    let (b, port) = webhook_bot(&api).await;
     wait_until("setWebhook", 10, || !api.calls_to("setWebhook").is_empty()).await;
     assert_eq!(
         api.calls_to("setWebhook")[0].body["max_connections"],
@@ -142,4 +120,21 @@ async fn webhook_updates_arriving_out_of_order_are_applied_in_order() {
         .collect();
     assert_eq!(order, vec![10, 20, 30, 40], "journaled in update_id order");
     b.stop().await;
+}
+
+/// A bot in webhook mode with a secret, and the port it listens on.
+async fn webhook_bot(api: &FakeApi) -> (super::TestBot, u16) {
+    let port = free_port();
+    let b = spawn_bot_with(
+        api,
+        utc("2024-03-04T09:00:00+08:00"),
+        |c| {
+            c.bot.mode = onedigest::config::BotMode::Webhook;
+            c.bot.webhook_url = Some("https://bot.example.org/tg/hook".into());
+            c.bot.webhook_listen = format!("127.0.0.1:{port}");
+        },
+        Some("s3cret-token"),
+    )
+    .await;
+    (b, port)
 }
