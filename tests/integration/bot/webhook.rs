@@ -64,6 +64,8 @@ async fn the_webhook_checks_the_secret_and_journals_before_answering() {
             .any(|e| matches!(e, Event::Message { message_id: 7, .. })),
         "{evs:?}"
     );
+    // No idle keep-alive connection for the server's shutdown to wait on.
+    drop(client);
     b.stop().await;
 }
 
@@ -119,6 +121,8 @@ async fn webhook_updates_arriving_out_of_order_are_applied_in_order() {
         })
         .collect();
     assert_eq!(order, vec![10, 20, 30, 40], "journaled in update_id order");
+    // No idle keep-alive connection for the server's shutdown to wait on.
+    drop(client);
     b.stop().await;
 }
 
