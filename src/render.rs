@@ -5,9 +5,11 @@ mod digest;
 #[cfg(test)]
 mod snapshots;
 mod split;
+mod telegram;
 
 pub use digest::{DigestPart, SHOWN_ITEMS, Scope, digest, digest_parts};
 pub use split::{Chunk, MAX_MESSAGE_UNITS, pack, split_lines, units};
+pub use telegram::telegram_html_error;
 
 use crate::core::engine::{Engine, Warning};
 use crate::model::{Deadline, Lang};

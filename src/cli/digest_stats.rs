@@ -7,6 +7,7 @@ use super::replay::name_of;
 use super::{CliError, file_name};
 use crate::core::engine::Settings;
 use crate::event;
+use crate::model::Lang;
 use crate::render::{self, Format, Scope};
 use crate::replay;
 use std::io::Write;
@@ -18,6 +19,8 @@ struct Lengths {
     chars: Vec<usize>,
     split: usize,
     more: usize,
+    /// HTML parts Telegram would reject (with `check`).
+    bad: Vec<String>,
 }
 
 impl Lengths {
@@ -25,6 +28,7 @@ impl Lengths {
         self.chars.extend_from_slice(&o.chars);
         self.split += o.split;
         self.more += o.more;
+        self.bad.extend(o.bad.iter().cloned());
     }
 }
 
@@ -40,11 +44,14 @@ fn mean_p95(v: &[usize]) -> (f64, usize) {
     (mean, s[rank.clamp(1, s.len()) - 1])
 }
 
-/// `digest-stats PATHS [--all]`: the daily digests, or with `all` the full
-/// lists `/digest all` sends.
+/// `digest-stats PATHS [--all] [--check]`: the daily digests, or with
+/// `all` the full lists `/digest all` sends; with `check`, every digest and
+/// warning is also rendered as Telegram HTML in both languages and each
+/// part checked as Telegram would (exit 1 for a part it would reject).
 pub fn digest_stats(
     paths: &[PathBuf],
     all: bool,
+    check: bool,
     settings: &Settings,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
@@ -77,11 +84,49 @@ pub fn digest_stats(
                 .push(parts.iter().map(|p| p.chars().count()).sum::<usize>());
             l.split += usize::from(parts.len() > 1);
             l.more += usize::from(d.numbered().len() > render::SHOWN_ITEMS);
+            if check {
+                for lang in [Lang::Zh, Lang::En] {
+                    for p in
+                        render::digest_parts(d, &name_of(&r, d.user), lang, Format::Html, scope)
+                    {
+                        if let Some(e) = render::telegram_html_error(&p.text) {
+                            l.bad.push(format!(
+                                "{}: digest of {} at {}: {e}",
+                                f.display(),
+                                d.user,
+                                d.at
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if check {
+            for w in &r.warnings {
+                for lang in [Lang::Zh, Lang::En] {
+                    let text = render::warning(&r.engine, w, lang, Format::Html);
+                    for p in render::split_lines(&text) {
+                        if let Some(e) = render::telegram_html_error(&p) {
+                            l.bad
+                                .push(format!("{}: warning to {}: {e}", f.display(), w.to));
+                        }
+                    }
+                }
+            }
         }
         row(out, &file_name(&f.display().to_string()), &l)?;
         total.add(&l);
     }
     row(out, "OVERALL", &total)?;
+    if check {
+        for b in &total.bad {
+            writeln!(out, "invalid Telegram HTML: {b}")?;
+        }
+        writeln!(out, "{} part(s) Telegram would reject", total.bad.len())?;
+        if !total.bad.is_empty() {
+            return Ok(1);
+        }
+    }
     Ok(0)
 }
 

@@ -105,6 +105,11 @@ pub enum Command {
         /// Measure the full lists `/digest all` sends instead.
         #[arg(long)]
         all: bool,
+        /// Also render every digest and warning as Telegram HTML in both
+        /// languages and check each part as Telegram would (exit 1 if one
+        /// would be rejected).
+        #[arg(long)]
+        check: bool,
     },
     /// Score the time-expression parser on third-party labelled corpora
     /// (files or folders of *.jsonl; format in their README): per file, the
@@ -274,8 +279,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             json,
             verbose,
         } => eval::eval(&paths, floors.as_ref(), json, verbose, &settings, &mut out),
-        Command::DigestStats { paths, all } => {
-            digest_stats::digest_stats(&paths, all, &settings, &mut out)
+        Command::DigestStats { paths, all, check } => {
+            digest_stats::digest_stats(&paths, all, check, &settings, &mut out)
         }
         Command::EvalTime {
             paths,

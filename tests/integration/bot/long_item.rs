@@ -5,13 +5,13 @@
 
 use super::{digests_to, spawn_bot, utc};
 use crate::fake_api::FakeApi;
-use crate::telegram_html::telegram_html_error;
 use chrono::NaiveDate;
 use onedigest::bot::compose;
 use onedigest::bot::outbox::Kind;
 use onedigest::core::digest::{Digest, Item, Source, message_link};
 use onedigest::model::{ChatId, Deadline, Lang, MsgRef, UserId};
 use onedigest::render::Scope;
+use onedigest::render::telegram_html_error;
 
 fn item(cluster: u64, title: &str, sources: Vec<Source>) -> Item {
     let due = Deadline::Minute(
