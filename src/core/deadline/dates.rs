@@ -4,7 +4,7 @@
 
 use super::cues::Cues;
 use super::matches::DateM;
-use super::{Ctx, english, numeric, periods, relative};
+use super::{Ctx, english, holidays_en, numeric, periods, relative};
 use crate::model::Lang;
 
 /// All date mentions, overlapping ones resolved in favour of the longer.
@@ -20,6 +20,7 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<Da
     if ascii_words {
         relative::en_weekdays(t, cu, ctx, &mut out);
         english::dates(t, cu, ctx, &mut out);
+        holidays_en::around_holidays(t, ctx, &mut out);
     }
     periods::periods(t, cu, ctx, ascii_words, &mut out);
     periods::holidays(t, cu, ctx, &mut out);

@@ -64,6 +64,7 @@ mod durations;
 mod english;
 mod expr;
 mod hhmm;
+mod holidays_en;
 mod matches;
 mod numbers;
 mod numeric;
