@@ -417,3 +417,66 @@ fn digest_stats_measures_the_fixtures_digests() {
     let bad = run(&["digest-stats", "/nonexistent/nowhere.jsonl"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// One ask posted in three groups to the same two people: replying once
+/// saves each of them two group posts; a one-group ask saves nothing.
+#[test]
+fn eval_counts_the_group_posts_one_reply_would_save() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("saved.jsonl");
+    let mut lines = vec![
+        r#"{"type":"scenario","name":"saved","lang":"zh","tz":"Asia/Shanghai","workday_end":"18:00"}"#.to_string(),
+    ];
+    for (id, name) in [(9001, "王主任"), (9002, "李红"), (9003, "张伟")] {
+        lines.push(format!(
+            r#"{{"type":"person","user_id":{id},"name":"{name}"}}"#
+        ));
+    }
+    let ask = "各位同志：请于本周五下班前上报本月卫生检查自查表（签字盖章扫描件）。";
+    let label = |dup: &str| {
+        format!(
+            r#"{{"task":true,"deadline":"2025-04-18T18:00","assignees":"group","dup":"{dup}"}}"#
+        )
+    };
+    for g in 1..=4 {
+        let chat = -1009100000000_i64 - g;
+        lines.push(format!(
+            r#"{{"type":"group","chat_id":{chat},"title":"第{g}工作群","owner_id":9001}}"#
+        ));
+        let members: &[i64] = if g == 4 {
+            &[9001, 9002]
+        } else {
+            &[9001, 9002, 9003]
+        };
+        for m in members {
+            lines.push(format!(
+                r#"{{"type":"member","chat_id":{chat},"user_id":{m}}}"#
+            ));
+        }
+        let (text, dup) = if g == 4 {
+            ("请于本周五下班前交本季度党费收缴明细表。", "dues")
+        } else {
+            (ask, "check")
+        };
+        lines.push(format!(
+            r#"{{"type":"message","chat_id":{chat},"message_id":1,"sender_id":9001,"date":"2025-04-14T09:0{g}:00+08:00","text":"{text}","reply_to_message_id":null,"label":{}}}"#,
+            label(dup)
+        ));
+    }
+    std::fs::write(&log, lines.join("\n")).expect("write");
+    let out = run(&["eval", "--json", log.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("eval --json");
+    let c = &v["files"][0]["counts"];
+    assert_eq!(c["pair_tp"], 3, "the three asks are merged: {c}");
+    // 9002 and 9003 each see one item from three groups: 2 + 2 posts saved,
+    // all by a right merge; the dues ask is one group's and saves nothing.
+    assert_eq!(c["posts_saved"], 4, "{c}");
+    assert_eq!(c["posts_saved_right"], 4, "{c}");
+    // Both readers got digests only in the week of 14 April.
+    assert_eq!(c["person_weeks"], 2, "{c}");
+}

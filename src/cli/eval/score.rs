@@ -6,7 +6,7 @@ use crate::core::engine::Settings;
 use crate::event::{self, Event, LogError};
 use crate::model::{Deadline, MsgRef, UserId};
 use crate::replay::{self, Contract};
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -79,6 +79,13 @@ pub struct Counts {
     /// that get at least one.
     pub maybe_questions: usize,
     pub maybe_owner_days: usize,
+    /// Group posts a person would save by replying once per merged digest
+    /// item (its source groups − 1, each (person, item) counted once), the
+    /// part of them whose merged asks are labeled one piece of work, and
+    /// the (person, ISO week) pairs that got a digest.
+    pub posts_saved: usize,
+    pub posts_saved_right: usize,
+    pub person_weeks: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -129,6 +136,9 @@ impl Counts {
         self.warnings_true += o.warnings_true;
         self.maybe_questions += o.maybe_questions;
         self.maybe_owner_days += o.maybe_owner_days;
+        self.posts_saved += o.posts_saved;
+        self.posts_saved_right += o.posts_saved_right;
+        self.person_weeks += o.person_weeks;
     }
 
     pub fn scores(&self) -> Scores {
@@ -438,6 +448,39 @@ fn score(
     k.conflicts_found = by_cluster.values().filter(|s| s.len() > 1).count();
     // Digest completeness.
     let dup_of: HashMap<MsgRef, &str> = truth.iter().copied().collect();
+    // Each (person, item) once, with every source it showed over the days.
+    let mut person_items: BTreeMap<(i64, &str), BTreeSet<MsgRef>> = BTreeMap::new();
+    let mut person_weeks: BTreeSet<(i64, i32, u32)> = BTreeSet::new();
+    for d in &c.digests {
+        // An empty digest is not sent: only readers with items count.
+        if let (false, Ok(at)) = (
+            d.items.is_empty(),
+            NaiveDateTime::parse_from_str(&d.at, "%Y-%m-%dT%H:%M"),
+        ) {
+            let w = at.iso_week();
+            person_weeks.insert((d.user_id.0, w.year(), w.week()));
+        }
+        for item in &d.items {
+            person_items
+                .entry((d.user_id.0, item.cluster.as_str()))
+                .or_default()
+                .extend(item.sources.iter().copied());
+        }
+    }
+    for sources in person_items.values() {
+        let groups: BTreeSet<i64> = sources.iter().map(|s| s.chat_id.0).collect();
+        k.posts_saved += groups.len().saturating_sub(1);
+        // Right merges only: the most groups one labeled piece of work spans.
+        let mut by_piece: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+        for s in sources {
+            let piece = dup_of
+                .get(s)
+                .map_or_else(|| s.to_string(), |k| k.to_string());
+            by_piece.entry(piece).or_default().insert(s.chat_id.0);
+        }
+        k.posts_saved_right += by_piece.values().map(|g| g.len() - 1).max().unwrap_or(0);
+    }
+    k.person_weeks = person_weeks.len();
     for d in &c.digests {
         let Ok(at) = NaiveDateTime::parse_from_str(&d.at, "%Y-%m-%dT%H:%M") else {
             continue;
