@@ -37,5 +37,19 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, full: bool) -> Vec<Da
         }
         kept.push(d);
     }
+    // 当天 / 当日 / 当晚 is the day named before it ("周四义诊…当天7点前到"),
+    // the send day only when none was.
+    for i in 1..kept.len() {
+        if ["当天", "当日", "当晚"]
+            .iter()
+            .any(|w| t[kept[i].start..].starts_with(w))
+            && let Some(prev) = kept[..i]
+                .iter()
+                .rev()
+                .find(|d| !d.weak && !t[d.start..].starts_with('当'))
+        {
+            kept[i].date = prev.date;
+        }
+    }
     kept
 }

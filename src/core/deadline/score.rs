@@ -13,6 +13,7 @@ use crate::core::lexicon::{self, Words};
 use crate::model::Deadline;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::Duration;
+use regex::Regex;
 use std::sync::LazyLock;
 
 /// A word list searched as one automaton, built once: a single walk over
@@ -34,6 +35,38 @@ macro_rules! words {
 words!(HAND_IN_WORDS, lexicon::HAND_IN_DEADLINE_CUES);
 words!(MEETING_WORDS, lexicon::MEETING_CUES);
 words!(UPSTREAM_WORDS, lexicon::UPSTREAM);
+
+// "be on your ward by", "be at the depot for", "be there at": the readers'
+// own arrival time, ending the text before a time.
+re!(
+    BE_SOMEWHERE_BY,
+    r"(?:^|\W)(?:be|meet|muster|assemble|gather) (?:there|here|back|on|at|in)\b[^.,;:!?]{0,28}\b(?:by|for|at) ?$"
+);
+
+/// A date set aside by what comes before it ("not Wed", "instead of", 原定).
+fn negated(t: &str, d: &DateM) -> bool {
+    SET_ASIDE.is_match(clip_back(&t[..d.start], 24))
+}
+
+re!(
+    SET_ASIDE,
+    r"(?:(?:^|\W)(?:not|instead of|rather than|moved from)|原定|原来|不是|而非|改自)[\s(（]*$"
+);
+
+// "当天7点前到": the day named earlier in the message, not the send day.
+re!(
+    SAME_DAY,
+    r"(?:当天|当日|that day|on the day)[^，。,.;；]{0,6}$"
+);
+
+/// The last `n` bytes of `s` or fewer (a char boundary).
+fn clip_back(s: &str, n: usize) -> &str {
+    let mut from = s.len().saturating_sub(n);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    &s[from..]
+}
 
 /// At most the first `n` bytes of `s`, cut on a character boundary.
 fn clip(s: &str, n: usize) -> &str {
@@ -110,13 +143,26 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         }
         &after[..end]
     };
-    // An arrival, assembly or sign-in time replaces the event's start.
-    let arrival = (after.starts_with('到')
-        && !after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
-        || starts_with_any(after, lexicon::ARRIVAL_AFTER)
-        || ends_with_any(before, lexicon::ARRIVAL_BEFORE);
+    // An arrival, assembly or sign-in time replaces the event's start, also
+    // when a deadline mark comes between ("2:10前到场", "8点45前到机房").
+    let marked = s > 0;
+    let arriving = after
+        .strip_prefix("之前")
+        .or_else(|| after.strip_prefix("以前"))
+        .or_else(|| after.strip_prefix('前'))
+        .unwrap_or(after);
+    let arrival = (arriving.starts_with('到')
+        && !arriving.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        || starts_with_any(arriving, lexicon::ARRIVAL_AFTER)
+        || ends_with_any(before, lexicon::ARRIVAL_BEFORE)
+        || BE_SOMEWHERE_BY.is_match(clip_back(head, 48));
     if arrival {
         s += 5;
+        // "Be there by X" is what the readers must do: it outranks the
+        // start or arrival of the event itself ("检查组3点到").
+        if marked {
+            s += 2;
+        }
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
@@ -146,9 +192,15 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if window_end {
         s += 4;
     }
+    // A dash between spaces before a word opens an aside ("by 0945 – the
+    // auditors…"), not a range of times.
+    let aside = after_full.starts_with(char::is_whitespace)
+        && after
+            .strip_prefix(['-', '–', '—'])
+            .is_some_and(|r| r.starts_with(' ') && r.trim_start().starts_with(char::is_alphabetic));
     // Context, not deadline.
     if ends_with_any(before, lexicon::CONTEXT_BEFORE)
-        || starts_with_any(after, lexicon::CONTEXT_AFTER)
+        || (starts_with_any(after, lexicon::CONTEXT_AFTER) && !aside)
         // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
         || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO) && !window_end)
         || before.ends_with('-')
@@ -222,10 +274,13 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
                 let sentence_start = if si == 0 { 0 } else { stops[si - 1] };
                 let inherited = match tm.own_day {
                     Some(off) => Some(ctx.sent.date() + Duration::days(off)),
-                    None => before_idx
-                        .checked_sub(1)
-                        .map(|k| ds[k])
-                        .filter(|d| d.start >= sentence_start)
+                    // Not a day set aside: "now Thu 3pm (not Wed 11am),
+                    // … be there for 14:45" is on Thursday.
+                    None => ds[..before_idx]
+                        .iter()
+                        .rev()
+                        .take_while(|d| d.start >= sentence_start)
+                        .find(|d| !negated(t, d))
                         .map(|d| d.date),
                 };
                 (tm.start, tm.end, inherited)
@@ -234,6 +289,22 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         let Some(mut dl) = resolve(date, tm.spec, ctx) else {
             continue;
         };
+        // A day-less time already past on the send day ("…改为明天下午3点。
+        // 各位下午2:45前到会议室", sent at 5 p.m.) is on the later day the
+        // message named before it, in an earlier sentence too.
+        if date.is_none()
+            && (!dl.is_pending_at(ctx.sent) || SAME_DAY.is_match(clip_back(&t[..tm.start], 24)))
+        {
+            let later = ds[..before_idx]
+                .iter()
+                .rev()
+                .find(|d| !negated(t, d))
+                .map(|d| d.date)
+                .filter(|d| *d > ctx.sent.date());
+            if let Some(l) = later.and_then(|l| resolve(Some(l), tm.spec, ctx)) {
+                dl = l;
+            }
+        }
         // "4pm CET", "8:00 GMT", 北京时间8点: into the organisation's zone.
         let mut end = end;
         if let (Some(frame), Deadline::Minute(at)) = (ctx.utc_offset, dl)

@@ -252,3 +252,106 @@ fn a_bracketed_date_after_a_relative_phrase_governs() {
         Some("2024-07-12")
     );
 }
+
+fn zh(sent: &str) -> Ctx<'static> {
+    Ctx {
+        lang: Lang::Zh,
+        workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
+        ..en(sent)
+    }
+}
+
+#[test]
+fn the_readers_arrival_outranks_the_events_start() {
+    // A deadline mark between the time and the arrival (前到场, 前到机房).
+    let c = zh("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "定于周五下午3:00在区文化馆召开消防培训会，请各社区主任参加，2:45前到场签到。参会名单今天下班前报我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-07T14:45")
+    );
+    let early = zh("2024-06-03T07:50");
+    assert_eq!(
+        dl("系统9点前要登录，@小李 8点45前到机房把系统打开。", &early).as_deref(),
+        Some("2024-06-03T08:45")
+    );
+    // The visitors' arrival (3点到镇里) is not what the readers must do.
+    let late = zh("2024-06-03T17:10");
+    assert_eq!(
+        dl(
+            "督查组改为明天下午3:00到镇里。镇领导、各办主任下午2:45前到二楼会议室迎检。",
+            &late
+        )
+        .as_deref(),
+        Some("2024-06-04T14:45")
+    );
+    let e = en("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "Fire drill Friday 11am. Wardens please be at your assembly point by 10:50.",
+            &e
+        )
+        .as_deref(),
+        Some("2024-06-07T10:50")
+    );
+    assert_eq!(
+        dl(
+            "Ward audit tomorrow at 1000. Link nurses: meet at the sluice room at 0940, not the bay.",
+            &e
+        )
+        .as_deref(),
+        Some("2024-06-04T09:40")
+    );
+}
+
+#[test]
+fn a_dash_before_words_is_an_aside_not_a_range() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "Link nurses on both wards: please be on your ward by 0945 – auditors like to talk to you.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-03T09:45")
+    );
+    // A range stays a range: its start is context.
+    assert_eq!(
+        dl("Cover needed 0900 – 1300 tomorrow, reply by 1500 today", &c).as_deref(),
+        Some("2024-06-03T15:00")
+    );
+}
+
+#[test]
+fn a_day_set_aside_is_not_inherited() {
+    let c = en("2024-06-03T09:20");
+    assert_eq!(
+        dl(
+            "Dave – site visit is now Thu 3pm (not Wed 11am), Depot Road. Can you be there for 14:45 with the logbook?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-06T14:45")
+    );
+}
+
+#[test]
+fn that_day_is_the_day_named_before() {
+    let c = zh("2024-06-03T11:00");
+    assert_eq!(
+        dl(
+            "本周四（6号）在村委会开展义诊，医疗车早上8点到村委会。@小王 当天7点半前到村委会，负责登记。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-06T07:30")
+    );
+    // With no day named before, 当天 is the send day.
+    assert_eq!(
+        dl("当天的照片下午5点前发群里", &c).as_deref(),
+        Some("2024-06-03T17:00")
+    );
+}
