@@ -1,4 +1,5 @@
-//! Durations and offsets from the send time: N小时内 / "within N hours" as
+//! Durations and offsets from the send time: N小时内, 半小时内, 还有N分钟,
+//! "within N hours" as
 //! deadlines, ago spans (两天前) that rule a date out, and 提前N分钟.
 
 use super::cues::{Cue, Cues, caps, finds};
@@ -10,7 +11,7 @@ use std::sync::LazyLock;
 
 re!(
     R_DURATION,
-    r"(\d+)\s*个?(小时|分钟|天|日|工作日)(?:内|之内|以内)|(?-u:\b)within (?:the next )?(\d+) (hours?|minutes?|mins?|days?|business days?|working days?)(?-u:\b)|(?-u:\b)(?:closes |due |ends )?in (\d+) (minutes?|mins?|hours?)(?-u:\b)"
+    r"(\d+|半)\s*个?(小时|分钟|天|日|工作日)(?:内|之内|以内)|(?-u:\b)within (?:the next )?(\d+|half an?) (hours?|minutes?|mins?|days?|business days?|working days?)(?-u:\b)|(?-u:\b)(?:closes |due |ends )?in (\d+|half an?) (minutes?|mins?|hours?)(?-u:\b)|还(?:有|剩)\s*(\d+|半)\s*个?(小时|分钟)"
 );
 
 re!(
@@ -35,21 +36,33 @@ pub(super) fn ago_spans(t: &str, cu: &Cues<'_>) -> Vec<(usize, usize)> {
 
 /// N小时内, "within N days", "in 30 minutes": deadlines from the send time.
 pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
-    let cue = cu.has('内') || cu.word(Cue::In);
+    // 还有40分钟 (a chaser's time left) counts from the send time too.
+    let cue = cu.has('内') || cu.has('还') || cu.word(Cue::In);
     for c in caps(&R_DURATION, cue, t) {
         let Some(m) = c.get(0) else { continue };
-        let n: i64 = c
+        let num = c
             .get(1)
             .or(c.get(3))
             .or(c.get(5))
-            .and_then(|g| g.as_str().parse().ok())
-            .unwrap_or(0);
+            .or(c.get(7))
+            .map(|g| g.as_str())
+            .unwrap_or("0");
         let unit = c
             .get(2)
             .or(c.get(4))
             .or(c.get(6))
+            .or(c.get(8))
             .map(|g| g.as_str())
             .unwrap_or("");
+        // 半小时 / "half an hour": thirty minutes; half of any other unit is
+        // too vague to be a deadline.
+        let half = num == "半" || num.starts_with("half");
+        if half && !(unit.starts_with("小时") || unit.starts_with("hour")) {
+            continue;
+        }
+        let n: i64 = num.parse().unwrap_or(0);
+        let unit = if half { "分钟" } else { unit };
+        let n = if half { 30 } else { n };
         let dl = if unit.starts_with("小时") || unit.starts_with("hour") {
             Deadline::Minute(ctx.sent + Duration::hours(n))
         } else if unit.starts_with("分钟") || unit.starts_with("min") {

@@ -43,6 +43,38 @@ re!(
     r"(?:^|\W)(?:be|meet|muster|assemble|gather) (?:there|here|back|on|at|in)\b[^.,;:!?]{0,28}\b(?:by|for|at) ?$"
 );
 
+/// A dash that ends a range before the time ("3-5pm", "0900 - 1300",
+/// "Mon - Fri"), not a spaced dash after words ("still open - month end",
+/// "for today - 3pm").
+fn range_before(before: &str) -> bool {
+    let Some(b) = before.strip_suffix('-') else {
+        return false;
+    };
+    let b = b.trim_end();
+    if !before.ends_with(" -") {
+        return true;
+    }
+    // "zone 5 - 3pm": a numbered thing, not the start of a range.
+    let mut words = b.rsplit(' ');
+    if let (Some(n), Some(w)) = (words.next(), words.next())
+        && n.len() <= 3
+        && n.bytes().all(|c| c.is_ascii_digit())
+        && w.bytes().all(|c| c.is_ascii_lowercase())
+        && ![
+            "at", "from", "between", "by", "to", "and", "or", "till", "until",
+        ]
+        .contains(&w)
+    {
+        return false;
+    }
+    RANGE_START.is_match(b)
+}
+
+re!(
+    RANGE_START,
+    r"(?i:(?:\d|\b(?:am|pm|noon|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)))$"
+);
+
 /// A date set aside by what comes before it ("not Wed", "instead of", 原定).
 fn negated(t: &str, d: &DateM) -> bool {
     SET_ASIDE.is_match(clip_back(&t[..d.start], 24))
@@ -51,6 +83,12 @@ fn negated(t: &str, d: &DateM) -> bool {
 re!(
     SET_ASIDE,
     r"(?:(?:^|\W)(?:not|instead of|rather than|moved from)|原定|原来|不是|而非|改自)[\s(（]*$"
+);
+
+// A time or day named earlier in the message (for "also…").
+re!(
+    EARLIER_TIME,
+    r"\d|今天|明天|后天|周[一二三四五六日天]|星期|(?i:\b(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|sun)\w*\b)"
 );
 
 // "当天7点前到": the day named earlier in the message, not the send day.
@@ -194,7 +232,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // A dash between spaces before a word opens an aside ("by 0945 – the
     // auditors…"), not a range of times.
-    let aside = after_full.starts_with(char::is_whitespace)
+    let aside = (after_full.starts_with(char::is_whitespace) || t[..end].ends_with(' '))
         && after
             .strip_prefix(['-', '–', '—'])
             .is_some_and(|r| r.starts_with(' ') && r.trim_start().starts_with(char::is_alphabetic));
@@ -203,16 +241,20 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         || (starts_with_any(after, lexicon::CONTEXT_AFTER) && !aside)
         // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
         || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO) && !window_end)
-        || before.ends_with('-')
+        || range_before(before)
         || (after.starts_with('的') && !minute)
     {
         s -= 6;
     }
-    // A secondary ask ("另请…", "also…") does not replace the headline ask.
-    if ends_with_any(
-        before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
-        lexicon::SECONDARY_ASK,
-    ) {
+    // A secondary ask ("另请…", "also…") does not replace the headline ask
+    // (one named before it); "also Thurs 2pm" opening a message adds to an
+    // earlier message and is this one's own time.
+    if EARLIER_TIME.is_match(head)
+        && ends_with_any(
+            before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
+            lexicon::SECONDARY_ASK,
+        )
+    {
         s -= 5;
     }
     // 今日推文 / 今天的X name today's work, not a time to hand it in.
@@ -281,7 +323,9 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
                         .rev()
                         .take_while(|d| d.start >= sentence_start)
                         .find(|d| !negated(t, d))
-                        .map(|d| d.date),
+                        .map(|d| d.date)
+                        // "昨天的周报…12点前改好": a past day names the work.
+                        .filter(|d| *d >= ctx.sent.date()),
                 };
                 (tm.start, tm.end, inherited)
             }

@@ -355,3 +355,99 @@ fn that_day_is_the_day_named_before() {
         Some("2024-06-03T17:00")
     );
 }
+
+#[test]
+fn a_spaced_dash_after_words_does_not_start_a_range() {
+    let c = en("2024-05-20T12:30");
+    assert_eq!(
+        dl(
+            "Zones 1 and 3 logged. Still need 2 and 4 for today – 3pm.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-20T15:00")
+    );
+    assert_eq!(
+        dl("Still missing zone 2 and zone 5 – 3pm cut-off @dave", &c).as_deref(),
+        Some("2024-05-20T15:00")
+    );
+    assert_eq!(
+        dl(
+            "Timesheets: 2 of yours are still open – month end is the hard stop.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-31")
+    );
+    // Tight or between times, a dash is still a range.
+    assert_eq!(
+        dl("Desk cover 1-3pm, please sign the rota by 5pm", &c).as_deref(),
+        Some("2024-05-20T17:00")
+    );
+}
+
+#[test]
+fn also_opening_a_message_is_its_own_time() {
+    let c = en("2024-05-20T11:10");
+    assert_eq!(
+        dl(
+            "Sam, also Weds 3pm – site meeting with the surveyor. Can you come?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22T15:00")
+    );
+    // After the headline ask's time, "also…" stays secondary.
+    assert_eq!(
+        dl(
+            "Rota to me by 4pm today please; also Weds 3pm site meeting if you can",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-20T16:00")
+    );
+}
+
+#[test]
+fn time_left_and_half_an_hour() {
+    let c = zh("2024-11-14T11:30");
+    assert_eq!(
+        dl("东山村还没报表，还有40分钟。", &c).as_deref(),
+        Some("2024-11-14T12:10")
+    );
+    assert_eq!(
+        dl("急件！各位网格员半小时内把清理情况回给我", &c).as_deref(),
+        Some("2024-11-14T12:00")
+    );
+    // Half a day is too vague to be a deadline.
+    assert_eq!(dl("半天内能弄完吗", &c), None);
+}
+
+#[test]
+fn a_past_day_names_the_work_not_the_time() {
+    let c = zh("2024-05-24T09:00");
+    assert_eq!(
+        dl(
+            "@小周 昨天的周报好像把数字填错栏了，麻烦中午12点前改好重发",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-24T12:00")
+    );
+}
+
+#[test]
+fn twelve_noon_is_one_time() {
+    let c = Ctx {
+        day_first: true,
+        ..en("2024-05-20T14:20")
+    };
+    assert_eq!(
+        dl(
+            "Planning Board – Tues 04/06/24, 7pm. Final report to the clerk by 12 noon Weds 22/05.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22T12:00")
+    );
+}

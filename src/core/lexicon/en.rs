@@ -184,7 +184,20 @@ pub const MEETING_CUES: &[&str] = &[
 pub const UPSTREAM: &[&str] = &["needs it", "wants it", "want it"];
 
 /// Right after a time: it is a deadline ("5pm before the meeting").
-pub const DEADLINE_AFTER: &[&str] = &["before"];
+pub const DEADLINE_AFTER: &[&str] = &[
+    "before",
+    "cut-off",
+    "cutoff",
+    "cut off",
+    "deadline",
+    "latest",
+    "hard stop",
+    "is the deadline",
+    "is the cut-off",
+    "is the cutoff",
+    "is the hard stop",
+    "is the latest",
+];
 
 /// Right before a time: it is a deadline ("by", "no later than").
 pub const DEADLINE_BEFORE: &[&str] = &[
