@@ -144,16 +144,36 @@ fn ends_with_any(s: &str, words: Words) -> bool {
     })
 }
 
-fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
-    // The 14 characters before the span (a slice: no allocation).
-    let head = &t[..start];
+/// The 14 characters before `start`, trimmed.
+fn before_of(head: &str) -> &str {
     let from = head
         .char_indices()
         .rev()
         .nth(13)
         .map(|(i, _)| i)
         .unwrap_or(0);
-    let before = head[from..].trim_end();
+    head[from..].trim_end()
+}
+
+/// An arrival, assembly or sign-in time ("2:10前到场", "集合时间", "be on
+/// your ward by"), given the text before the time, its last 14 characters
+/// and the text after it.
+fn is_arrival(head: &str, before: &str, after: &str) -> bool {
+    let arriving = after
+        .strip_prefix("之前")
+        .or_else(|| after.strip_prefix("以前"))
+        .or_else(|| after.strip_prefix('前'))
+        .unwrap_or(after);
+    (arriving.starts_with('到') && !arriving.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        || starts_with_any(arriving, lexicon::ARRIVAL_AFTER)
+        || ends_with_any(before, lexicon::ARRIVAL_BEFORE)
+        || BE_SOMEWHERE_BY.is_match(clip_back(head, 48))
+}
+
+fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
+    // The 14 characters before the span (a slice: no allocation).
+    let head = &t[..start];
+    let before = before_of(head);
     let after_full = &t[end..];
     let after = after_full.trim_start();
     let mut s = 0;
@@ -184,16 +204,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // An arrival, assembly or sign-in time replaces the event's start, also
     // when a deadline mark comes between ("2:10前到场", "8点45前到机房").
     let marked = s > 0;
-    let arriving = after
-        .strip_prefix("之前")
-        .or_else(|| after.strip_prefix("以前"))
-        .or_else(|| after.strip_prefix('前'))
-        .unwrap_or(after);
-    let arrival = (arriving.starts_with('到')
-        && !arriving.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
-        || starts_with_any(arriving, lexicon::ARRIVAL_AFTER)
-        || ends_with_any(before, lexicon::ARRIVAL_BEFORE)
-        || BE_SOMEWHERE_BY.is_match(clip_back(head, 48));
+    let arrival = is_arrival(head, before, after);
     if arrival {
         s += 5;
         // "Be there by X" is what the readers must do: it outranks the
@@ -214,6 +225,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
     if ends_with_any(before, lexicon::MOVED_TO) {
         s += 4;
+    }
+    // "各网格员周一把名单核一遍": the time of the readers' own action.
+    if after.starts_with('把') {
+        s += 2;
     }
     if HAND_IN_WORDS.is_match(after2) {
         s += 2;
@@ -294,7 +309,7 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         // The day this time is on: right before it, right after it, or the
         // last day named earlier on the same line.
         let before_idx = ds.partition_point(|d| d.end <= tm.start);
-        let day = day_of(t, &ds, tm, before_idx);
+        let day = day_of(t, &ds, tm, before_idx, !full);
         let weak = day.is_some_and(|(_, d)| d.weak);
         let (start, end, date) = match day {
             Some((k, d)) => {
@@ -306,8 +321,13 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
                 // earlier in the same sentence.
                 let stops = stops.get_or_insert_with(|| {
                     t.char_indices()
-                        .filter(|(_, c)| {
+                        .filter(|&(p, c)| {
                             matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？')
+                                // "…on Wed. Reply by 3": a full stop after a
+                                // word (not "1.通报", "6.30pm").
+                                || (c == '.'
+                                    && t[p + 1..].starts_with(char::is_whitespace)
+                                    && t[..p].ends_with(|b: char| b.is_alphabetic()))
                         })
                         .map(|(p, _)| p + 1)
                         .collect()
@@ -320,10 +340,17 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
                     // … be there for 14:45" is on Thursday.
                     None => ds[..before_idx]
                         .iter()
+                        .enumerate()
                         .rev()
-                        .take_while(|d| d.start >= sentence_start)
-                        .find(|d| !negated(t, d))
-                        .map(|d| d.date)
+                        .take_while(|(_, d)| d.start >= sentence_start)
+                        .find(|(_, d)| !negated(t, d))
+                        .map(|(k, d)| {
+                            if full {
+                                d.date
+                            } else {
+                                first_listed(t, &ds, k)
+                            }
+                        })
                         // "昨天的周报…12点前改好": a past day names the work.
                         .filter(|d| *d >= ctx.sent.date()),
                 };
@@ -336,8 +363,13 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         // A day-less time already past on the send day ("…改为明天下午3点。
         // 各位下午2:45前到会议室", sent at 5 p.m.) is on the later day the
         // message named before it, in an earlier sentence too.
+        // So is the readers' arrival for an event on a day named before
+        // ("6月14日下午3点开会：…\n请各组长2:50前签到").
+        let head = &t[..tm.start];
         if date.is_none()
-            && (!dl.is_pending_at(ctx.sent) || SAME_DAY.is_match(clip_back(&t[..tm.start], 24)))
+            && (!dl.is_pending_at(ctx.sent)
+                || SAME_DAY.is_match(clip_back(head, 24))
+                || is_arrival(head, before_of(head), t[tm.end..].trim_start()))
         {
             let later = ds[..before_idx]
                 .iter()
@@ -348,6 +380,14 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
             if let Some(l) = later.and_then(|l| resolve(Some(l), tm.spec, ctx)) {
                 dl = l;
             }
+        }
+        // A daily time that starts on a later day ("每天晚上8点前报，从明天
+        // 开始", "daily by 9am, starting Monday"): its first instance.
+        if date.is_none()
+            && let Some(first) = starts_on(t, &ds).filter(|d| *d > ctx.sent.date())
+            && let Some(l) = resolve(Some(first), tm.spec, ctx)
+        {
+            dl = l;
         }
         // "4pm CET", "8:00 GMT", 北京时间8点: into the organisation's zone.
         let mut end = end;
@@ -408,8 +448,15 @@ fn merge_adjacent(t: &str, found: Vec<DateM>) -> Vec<DateM> {
 const NEAR: usize = 256;
 
 /// The day a time is on, with its index in `ds`: the date right before it
-/// (`ds[..before_idx]` end before it), else right after it, joined by glue.
-fn day_of(t: &str, ds: &[DateM], tm: &TimeM, before_idx: usize) -> Option<(usize, DateM)> {
+/// (`ds[..before_idx]` end before it), else right after it, joined by glue;
+/// for a deadline (`first_instance`), the first day of a list it ends.
+fn day_of(
+    t: &str,
+    ds: &[DateM],
+    tm: &TimeM,
+    before_idx: usize,
+    first_instance: bool,
+) -> Option<(usize, DateM)> {
     let mut day: Option<(usize, DateM)> = None;
     for k in (0..before_idx).rev() {
         let d = ds[k];
@@ -417,7 +464,19 @@ fn day_of(t: &str, ds: &[DateM], tm: &TimeM, before_idx: usize) -> Option<(usize
             break;
         }
         if is_glue(&t[d.end..tm.start]) {
-            day = Some((k, d));
+            // "周六、周日照常9点前报": an enumeration's first day is the
+            // first instance.
+            day = Some((
+                k,
+                DateM {
+                    date: if first_instance {
+                        first_listed(t, ds, k)
+                    } else {
+                        d.date
+                    },
+                    ..d
+                },
+            ));
             break;
         }
     }
@@ -470,6 +529,50 @@ fn days_alone(
             dayless: false,
         });
     }
+}
+
+// Recurring work: each day, night or week.
+re!(
+    RECURRING,
+    r"每天|每日|每晚|每早|(?i:\b(?:daily|every (?:day|night|morning|evening)|each (?:day|night|morning|evening))\b)"
+);
+
+/// The day recurring work starts on ("从明天开始", "starting Monday"), when
+/// the text is about recurring work at all.
+fn starts_on(t: &str, ds: &[DateM]) -> Option<chrono::NaiveDate> {
+    if !RECURRING.is_match(t) {
+        return None;
+    }
+    ds.iter()
+        .find(|d| {
+            let after = t[d.end..].trim_start();
+            let before = t[..d.start].trim_end();
+            after.starts_with("开始")
+                || after.starts_with('起')
+                || before.ends_with('从')
+                || before.ends_with('自')
+                || before.ends_with("starting")
+                || before.ends_with("beginning")
+                || before.ends_with("from")
+        })
+        .map(|d| d.date)
+}
+
+/// The date of `ds[k]`, or of the first date of a list it ends ("周六、周日").
+fn first_listed(t: &str, ds: &[DateM], k: usize) -> chrono::NaiveDate {
+    let mut first = k;
+    while first > 0 && is_enumeration(&t[ds[first - 1].end..ds[first].start]) {
+        first -= 1;
+    }
+    ds[first].date
+}
+
+/// Does the text between two dates list them ("周六、周日", "Sat and Sun")?
+fn is_enumeration(gap: &str) -> bool {
+    matches!(
+        gap.trim(),
+        "、" | "和" | "及" | "与" | "," | "and" | "&" | "/"
+    )
 }
 
 /// Is the text between two mentions short glue ("（周四）", " on ", ", ")?

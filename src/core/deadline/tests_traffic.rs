@@ -451,3 +451,79 @@ fn twelve_noon_is_one_time() {
         Some("2024-05-22T12:00")
     );
 }
+
+#[test]
+fn a_listed_run_of_days_starts_on_its_first() {
+    let c = zh("2024-11-15T16:30");
+    assert_eq!(
+        dl("周末防汛日报不停，周六、周日照常上午9点前报。", &c).as_deref(),
+        Some("2024-11-16T09:00")
+    );
+}
+
+#[test]
+fn the_readers_action_day_over_the_events() {
+    let c = zh("2024-11-16T09:00");
+    assert_eq!(
+        dl(
+            "下周三市里检查组可能来抽查，各网格员周一把辖区独居老人名单再核一遍。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-11-18")
+    );
+    let c = zh("2024-05-20T11:00");
+    assert_eq!(
+        dl(
+            "防汛物资清点结果，县里周五下午要、镇里周四中午就要，各村最晚周三要收齐。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22")
+    );
+}
+
+#[test]
+fn a_sign_in_time_is_on_the_events_day() {
+    let c = zh("2024-06-11T09:30");
+    assert_eq!(
+        dl(
+            "【通知】安全例会定于6月14日（周五）下午3:00在二楼会议室召开：\n1.通报检查情况；\n2.部署下周工作。\n请各班组长2:50前签到。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-14T14:50")
+    );
+}
+
+#[test]
+fn daily_work_starting_later_is_first_due_that_day() {
+    let c = zh("2024-06-07T16:30");
+    assert_eq!(
+        dl(
+            "假期每天晚上9点前在群里报本组人员平安情况，从明天开始。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-08T21:00")
+    );
+    // Started already: today's instance.
+    let c = zh("2024-06-03T07:40");
+    assert_eq!(
+        dl("从今天起每天上午9点前在本群报晨检情况。", &c).as_deref(),
+        Some("2024-06-03T09:00")
+    );
+}
+
+#[test]
+fn an_english_full_stop_ends_the_sentence_a_day_was_named_in() {
+    let c = en("2024-05-20T13:05");
+    assert_eq!(
+        dl(
+            "Need 2 volunteers for the fire warden walkround on Wed. Easy – just show them your exits. Reply here by 3 if you can help.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-20T15:00")
+    );
+}
