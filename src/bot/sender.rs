@@ -24,8 +24,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-/// Pacing is kept this much (in thousandths) slower than the limits.
-const SAFETY_PERMILLE: u32 = 20;
+/// Pacing is kept this much (in thousandths) slower than the limits: starts
+/// spaced exactly at the limit arrive bunched after any network or server
+/// stall (the load test, on a loaded machine, saw 32 arrivals in one second
+/// with a 2 % margin).
+const SAFETY_PERMILLE: u32 = 50;
 /// How late a send may start and still keep to its plan (timer wake-ups).
 const SLACK: Duration = Duration::from_millis(3);
 
@@ -453,25 +456,25 @@ mod tests {
         }
         // And it is not much slower than the limit: 300 at 30/s ≈ 10 s.
         let total = sends.last().expect("sends").0;
-        assert!(total < Duration::from_millis(10_300), "{total:?}");
+        assert!(total < Duration::from_millis(10_600), "{total:?}");
     }
 
     #[test]
     fn one_chat_is_paced_at_its_own_limit() {
         let sends = simulate(limits(30, 1000), &[5, 5, 5]);
-        assert_eq!(sends[1].0, Duration::from_millis(1020));
-        assert_eq!(sends[2].0, Duration::from_millis(2040));
+        assert_eq!(sends[1].0, Duration::from_millis(1050));
+        assert_eq!(sends[2].0, Duration::from_millis(2100));
     }
 
     #[test]
     fn a_slightly_late_start_keeps_the_plan_a_very_late_one_restarts_it() {
         let mut p = Pacer::new(limits(10, 0));
-        // Planned at 0, woke 2 ms late: the next stays at 102 ms.
+        // Planned at 0, woke 2 ms late: the next stays at 105 ms.
         p.sent(1, Duration::ZERO, Duration::from_millis(2));
-        assert_eq!(p.earliest(2, Duration::ZERO), Duration::from_millis(102));
-        // Planned at 102, started at 500 (idle): the next is 500 + 102.
-        p.sent(2, Duration::from_millis(102), Duration::from_millis(500));
-        assert_eq!(p.earliest(3, Duration::ZERO), Duration::from_millis(602));
+        assert_eq!(p.earliest(2, Duration::ZERO), Duration::from_millis(105));
+        // Planned at 105, started at 500 (idle): the next is 500 + 105.
+        p.sent(2, Duration::from_millis(105), Duration::from_millis(500));
+        assert_eq!(p.earliest(3, Duration::ZERO), Duration::from_millis(605));
     }
 
     #[test]
