@@ -40,6 +40,24 @@ pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Can
     let cue = cu.has('内') || cu.has('还') || cu.word(Cue::In);
     for c in caps(&R_DURATION, cue, t) {
         let Some(m) = c.get(0) else { continue };
+        // "简报（3分钟内）", "发言控制在5分钟以内", "(under 10 minutes)": how
+        // long something lasts, not when it is due.
+        let lead = t[..m.start()].trim_end();
+        if [
+            "(",
+            "（",
+            "控制在",
+            "限",
+            "不超过",
+            "限时",
+            "under",
+            "no more than",
+        ]
+        .iter()
+        .any(|w| lead.ends_with(w))
+        {
+            continue;
+        }
         let num = c
             .get(1)
             .or(c.get(3))

@@ -164,15 +164,27 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
     names_the_work(t, &mut cands);
     let forward = is_forward(t);
     let mut best: Option<Cand> = None;
-    for c in cands {
+    for c in &cands {
         if c.score < 0 {
             continue;
         }
         best = match best {
-            None => Some(c),
-            Some(b) if c.score > b.score || (forward && c.score == b.score) => Some(c),
+            None => Some(*c),
+            Some(b) if c.score > b.score || (forward && c.score == b.score) => Some(*c),
             keep => keep,
         };
+    }
+    // The day wins but a time on that very day was read too ("定于周三(5/22)
+    // 上午9点"): the time says when on it.
+    if let Some(Cand {
+        deadline: Deadline::Day(day),
+        ..
+    }) = best
+        && let Some(timed) = cands.iter().find(|c| {
+            c.score >= 0 && matches!(c.deadline, Deadline::Minute(at) if at.date() == day)
+        })
+    {
+        best = Some(*timed);
     }
     match best {
         Some(c) => Found::Deadline(c.deadline),

@@ -87,6 +87,14 @@ pub(super) fn periods(
                         .chars()
                         .next()
                         .is_some_and(|c| "一二三四五六日天".contains(c));
+                // "本周例会定于周三": a weekday named in the same clause
+                // is the day; this week only says which Wednesday.
+                let clause: String = t[m.end()..]
+                    .chars()
+                    .take_while(|c| !"，,。；;\n".contains(*c))
+                    .take(24)
+                    .collect();
+                let names_object = names_object || super::relative::R_WD_ZH.is_match(&clause);
                 if names_object {
                     None
                 } else {

@@ -144,6 +144,18 @@ fn ends_with_any(s: &str, words: Words) -> bool {
     })
 }
 
+/// The clause `head` ends in: the text since the last sentence or line
+/// break ("另外，上周的表今天下班前传给我", "Also reply … by noon"), lower-cased
+/// already, trimmed at its start.
+fn clause_of(head: &str) -> &str {
+    let from = head
+        .rfind(['\n', '。', '；', ';', '!', '！', '?', '？'])
+        .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
+        .or_else(|| head.rfind(". ").map(|i| i + 2))
+        .unwrap_or(0);
+    head[from..].trim_start()
+}
+
 /// The 14 characters before `start`, trimmed.
 fn before_of(head: &str) -> &str {
     let from = head
@@ -265,10 +277,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // (one named before it); "also Thurs 2pm" opening a message adds to an
     // earlier message and is this one's own time.
     if EARLIER_TIME.is_match(head)
-        && ends_with_any(
+        && (ends_with_any(
             before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
             lexicon::SECONDARY_ASK,
-        )
+        ) || starts_with_any(clause_of(head), lexicon::SECONDARY_ASK))
     {
         s -= 5;
     }
@@ -422,7 +434,14 @@ fn merge_adjacent(t: &str, found: Vec<DateM>) -> Vec<DateM> {
         if let Some(&a) = ds.last() {
             let gap = t[a.end..b.start].trim();
             if gap.is_empty() || gap == "(" || gap == "（" || gap == "," {
-                let keep = if b.explicit && !a.explicit { b } else { a };
+                // A calendar date in brackets says which day the phrase
+                // before it means ("节后第一个工作日（6月11日）", "后天（3月8日）").
+                let bracket = gap == "(" || gap == "（";
+                let keep = if b.explicit && (!a.explicit || bracket) {
+                    b
+                } else {
+                    a
+                };
                 // 3月7日（周四）: the merged span takes the closing paren too.
                 let rest = &t[b.end..];
                 let end = if gap != "," && (rest.starts_with(')') || rest.starts_with('）')) {

@@ -527,3 +527,52 @@ fn an_english_full_stop_ends_the_sentence_a_day_was_named_in() {
         Some("2024-05-20T15:00")
     );
 }
+
+#[test]
+fn a_bracketed_calendar_date_says_which_day_is_meant() {
+    // Said on the holiday's last working day: "the first working day after
+    // the holiday" read alone would be after the next one.
+    let c = zh("2024-06-11T07:50");
+    assert_eq!(
+        dl(
+            "【通知】节后第一个工作日（6月11日）上午8:30在三楼会议室开推进会，请各车间负责人参加。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-11T08:30")
+    );
+}
+
+#[test]
+fn a_side_ask_later_in_the_message_does_not_replace_the_headline() {
+    let c = zh("2024-05-20T08:30");
+    assert_eq!(
+        dl(
+            "各位主管早安\n本周例会定于周三(5/22)上午9点,3楼会议室,请各科准备工作简报(3分钟内)。\n另外,上周进度表还没交的科室,请今天下班前传给我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22T09:00")
+    );
+    let e = en("2024-05-21T07:20");
+    assert_eq!(
+        dl(
+            "Safety huddle for ALL ward staff today 1400 in the day room – 15 min: falls, alarms. Charge nurse please send 2 HCAs. Also reply with a headcount by noon so I can book the room.",
+            &e
+        )
+        .as_deref(),
+        Some("2024-05-21T14:00")
+    );
+}
+
+#[test]
+fn a_length_in_minutes_is_not_a_deadline() {
+    let c = zh("2024-05-20T08:30");
+    assert_eq!(dl("每人发言控制在5分钟以内。", &c), None);
+    assert_eq!(dl("请准备工作简报（3分钟内）。", &c), None);
+    // A real time limit still is.
+    assert_eq!(
+        dl("请各位30分钟内回复收到。", &c).as_deref(),
+        Some("2024-05-20T09:00")
+    );
+}

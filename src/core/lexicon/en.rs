@@ -258,7 +258,7 @@ pub const CONTEXT_AFTER: &[&str] = &["'s", "onwards", "on,", "through", "to "];
 
 /// Right before a time, punctuation aside: a secondary ask ("also…"),
 /// which does not replace the headline ask's deadline.
-pub const SECONDARY_ASK: &[&str] = &["also", "separately"];
+pub const SECONDARY_ASK: &[&str] = &["also", "separately", "in addition", "additionally"];
 
 /// After "by 3": words that make the number an hour ("by 3 today", "by 5
 /// sharp"); any other word makes it a count ("by 3 schools").

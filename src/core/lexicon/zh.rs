@@ -319,7 +319,7 @@ pub const CONTEXT_AFTER: &[&str] = &[
 
 /// Right before a time, punctuation aside: a secondary ask (另请…), which
 /// does not replace the headline ask's deadline.
-pub const SECONDARY_ASK: &[&str] = &["另请", "另外", "另"];
+pub const SECONDARY_ASK: &[&str] = &["另请", "另外", "另", "此外", "同时请"];
 
 /// What may follow 今天 or 今日 when it times the ask (今天下班前,
 /// 今天务必); anything else names today's work (今日推文).
