@@ -308,9 +308,7 @@ pub fn say(s: Say, lang: Lang) -> &'static str {
             "None of this item's groups can take a reply now; nothing was sent."
         }
         (Say::NoDraft, Lang::Zh) => "这次提交已结束（已发送或已取消），未作任何改动。",
-        (Say::NoDraft, Lang::En) => {
-            "That hand-in is over (sent or cancelled); nothing changed."
-        }
+        (Say::NoDraft, Lang::En) => "That hand-in is over (sent or cancelled); nothing changed.",
         (Say::Empty, Lang::Zh) => "还没有要交的内容：请先发送文字、照片或文件，再点“发送”。",
         (Say::Empty, Lang::En) => {
             "Nothing to hand in yet: send text, photos or a file first, then press Send."
@@ -375,6 +373,11 @@ pub struct Draft {
     /// Groups picked after [Choose…].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chosen: Option<BTreeSet<i64>>,
+    /// Groups the review said would be skipped: a leave it found is
+    /// recorded, so the item no longer lists that group when it is sent,
+    /// and the report still names it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<(String, Skip)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -701,6 +704,7 @@ async fn start(
         chat,
         messages: vec![],
         chosen: None,
+        skipped: vec![],
     };
     let sh = shared.clone();
     tokio::task::spawn_blocking(move || put_draft(&sh, user, Some(&d))).await??;
@@ -796,8 +800,18 @@ async fn pressed(
         }
         return Ok(Some(Say::NoGroups));
     }
+    for (title, why) in &d.skipped {
+        let known = p.skipped.iter().any(|(t, _)| t == title);
+        if !known && !p.targets.iter().any(|t| &t.title == title) {
+            p.skipped.push((title.clone(), *why));
+        }
+    }
     match step {
         Step::Review => {
+            d.skipped = p.skipped.clone();
+            let sh = shared.clone();
+            let d2 = d.clone();
+            tokio::task::spawn_blocking(move || put_draft(&sh, user, Some(&d2))).await??;
             let buttons = vec![vec![
                 button(Step::All, task, user, lang, shared),
                 button(Step::Choose, task, user, lang, shared),
@@ -874,7 +888,10 @@ async fn pressed(
 /// A private message that is not a command: a Telegram reply to a digest
 /// naming an item's number opens a draft; otherwise, with a draft open,
 /// the message joins it. False when it is neither (the caller answers).
-pub async fn on_message(shared: &Arc<Shared>, msg: &Message) -> Result<bool, super::handlers::HandlerError> {
+pub async fn on_message(
+    shared: &Arc<Shared>,
+    msg: &Message,
+) -> Result<bool, super::handlers::HandlerError> {
     let Some(from) = msg.from.as_ref() else {
         return Ok(false);
     };
@@ -1060,8 +1077,14 @@ mod tests {
             at(10),
             Lang::En,
         );
-        assert!(r.starts_with("✅ Handed in to 2 groups at 10:00: 一组, 二组"), "{r}");
+        assert!(
+            r.starts_with("✅ Handed in to 2 groups at 10:00: 一组, 二组"),
+            "{r}"
+        );
         assert!(r.contains("Could not deliver to 三组: Forbidden"), "{r}");
-        assert!(r.contains("四组: not sent, you are no longer a member"), "{r}");
+        assert!(
+            r.contains("四组: not sent, you are no longer a member"),
+            "{r}"
+        );
     }
 }
