@@ -560,6 +560,46 @@ mod tests {
     }
 
     #[test]
+    fn a_group_is_held_to_its_own_per_minute_limit_a_person_is_not() {
+        let l = Limits {
+            per_group: Duration::from_secs(3),
+            ..limits(30, 1000)
+        };
+        // 20 a minute into one group: every 3 s (and the margin).
+        let sends = simulate(l.clone(), &[-7, -7, -7, 5, 5]);
+        let group: Vec<Duration> = sends
+            .iter()
+            .filter(|(_, c)| *c == -7)
+            .map(|(t, _)| *t)
+            .collect();
+        assert_eq!(
+            group,
+            vec![
+                Duration::ZERO,
+                Duration::from_millis(3060),
+                Duration::from_millis(6120)
+            ]
+        );
+        // A person meanwhile at one a second, not held by the group.
+        let person: Vec<Duration> = sends
+            .iter()
+            .filter(|(_, c)| *c == 5)
+            .map(|(t, _)| *t)
+            .collect();
+        assert!(
+            person[1] - person[0] < Duration::from_millis(1100),
+            "{person:?}"
+        );
+        // In any 60 s window, at most 20 sends into the group.
+        let many = simulate(l, &[-7; 45]);
+        for (i, (t, _)) in many.iter().enumerate() {
+            if let Some((t20, _)) = many.get(i + 20) {
+                assert!(*t20 - *t >= Duration::from_secs(60), "{i}");
+            }
+        }
+    }
+
+    #[test]
     fn hold_delays_only_that_chat() {
         let mut p = Pacer::new(limits(1000, 0));
         p.hold(1, Duration::from_secs(3));
