@@ -330,7 +330,18 @@ pub async fn run(
             let bot = bot.clone();
             let sh = shared.clone();
             inflight.spawn(async move {
-                let out = attempt(bot, &q).await;
+                // A hand-in never goes to a group that left the allow-list
+                // after it was queued.
+                let allowed = q.kind != Kind::HandIn
+                    || sh
+                        .engine()
+                        .settings
+                        .is_allowed(crate::model::ChatId(q.chat));
+                let out = if allowed {
+                    attempt(bot, &q).await
+                } else {
+                    Outcome::Permanent("the group is no longer on the allow-list".into())
+                };
                 if let Outcome::Sent(id) = out {
                     // Marked durably before the slot is freed: a crash can
                     // repeat only what holds a slot, at most max_in_flight.

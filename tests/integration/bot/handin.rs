@@ -565,3 +565,69 @@ async fn killed_between_groups_and_restarted_every_group_has_the_reply_exactly_o
         .count();
     assert_eq!(n, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_that_left_the_allow_list_is_skipped_and_said_so() {
+    use onedigest::bot::reload::Host;
+    use onedigest::core::engine::Settings;
+    let api = FakeApi::start().await;
+    let b = drafted(&api).await;
+    // The admins take the third group off the list while the draft is open.
+    let mut config = b.shared.config();
+    config.groups.allow_all = false;
+    config.groups.allow = vec![ChatId(-1001), ChatId(-1002)];
+    let settings = Settings::from_config(&config).expect("settings");
+    b.shared.install(settings, config);
+    let review = review_then(&b, &api).await;
+    assert!(review.contains("交到 2 个群"), "{review}");
+    assert!(
+        review.contains("县文旅局群：不发送，该群已不在机器人服务的群列表中"),
+        "{review}"
+    );
+    press(&api, &find_button(&api, |s| s == Step::All));
+    let r = report(&api).await;
+    assert!(r.starts_with("✅ 已交到 2 个群"), "{r}");
+    assert!(r.contains("县文旅局群：不发送"), "{r}");
+    b.settle().await;
+    got_it_once(&api, -1001, 10, 1);
+    got_it_once(&api, -1002, 20, 1);
+    got_nothing(&api, -1003);
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ask_addressed_to_someone_else_is_skipped_with_a_note() {
+    let api = FakeApi::start().await;
+    let b = bot(&api).await;
+    seed(&api);
+    // A fourth group asks the same of 李娜 by name.
+    let g = fake_api::group(-1004, "县妇联群");
+    let o = fake_api::user(1, "周敏", None);
+    api.set_admins(-1004, vec![fake_api::owner(&o)]);
+    api.push(fake_api::bot_added(&g, &o, day()));
+    api.push(fake_api::joined(&g, &wang(), day()));
+    let text = "李娜：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。";
+    let mut m = fake_api::message(&g, &o, 40, day() + 3000, text);
+    m["entities"] = json!([{"type": "text_mention", "offset": 0, "length": 2,
+        "user": fake_api::user(3, "李娜", None)}]);
+    api.push(json!({"message": m}));
+    b.settle().await;
+    api.push(private_msg(WANG, "王磊", 2, day(), "/digest"));
+    b.settle().await;
+    press(&api, &find_button(&api, |s| s == Step::Start));
+    b.settle().await;
+    api.push(private_msg(WANG, "王磊", TEXT_ID, day(), "活动信息见下"));
+    b.settle().await;
+    let review = review_then(&b, &api).await;
+    assert!(
+        review.contains("县妇联群：不发送，该群的通知是发给其他人的"),
+        "{review}"
+    );
+    press(&api, &find_button(&api, |s| s == Step::All));
+    let r = report(&api).await;
+    assert!(r.contains("县妇联群：不发送"), "{r}");
+    b.settle().await;
+    got_nothing(&api, -1004);
+    assert_eq!(received(&api, -1001).1.len(), 1);
+    b.stop().await;
+}
