@@ -1,8 +1,10 @@
 //! The one sender: takes queued parts from the outbox and delivers them
 //! within Telegram's limits (about 30 messages a second overall, one a
-//! second per chat), honouring `429 retry_after`, retrying 5xx and network
-//! errors with backoff, marking a person unreachable on 403, and marking
-//! every delivered part in the outbox.
+//! second per chat, about 20 a minute into one group), one at a time per
+//! chat, honouring `429 retry_after`, retrying 5xx and network errors with
+//! backoff, marking a person unreachable on 403 (a group's 403 fails only
+//! what was queued for that group), and marking every delivered part in
+//! the outbox. Hand-in parts are copies (`copyMessage(s)`) or replies.
 //!
 //! Pacing is planned by [`Pacer`] (pure; times are offsets, so it is tested
 //! with a fast clock) and kept with a small safety margin, so that the
