@@ -739,7 +739,18 @@ pub async fn on_press(
         Step::Start => start(shared, user, user.0, task, ui_key).await?,
         _ => pressed(shared, intake, user, task, step, ui_key).await?,
     };
-    let text = answer.map(|s| say(s, lang)).unwrap_or_default();
+    let text = match (answer, step) {
+        (Some(s), _) => say(s, lang).to_string(),
+        // The picks so far, as the buttons themselves do not change.
+        (None, Step::Toggle(_)) => {
+            let sh = shared.clone();
+            tokio::task::spawn_blocking(move || chosen_titles(&sh, user, task))
+                .await??
+                .map(|t| chosen_text(&t, lang))
+                .unwrap_or_default()
+        }
+        (None, _) => String::new(),
+    };
     let mut a = bot.answer_callback_query(q.id.clone());
     if !text.is_empty() {
         a = a.text(text);
@@ -757,6 +768,35 @@ pub async fn on_press(
         .await?;
     }
     Ok(())
+}
+
+/// The titles of the groups picked so far in the person's draft.
+fn chosen_titles(
+    shared: &Shared,
+    user: UserId,
+    task: MsgRef,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let Some(d) = draft(shared, user)?.filter(|d| d.task == task) else {
+        return Ok(None);
+    };
+    let chosen = d.chosen.unwrap_or_default();
+    Ok(plan_now(shared, user, task).map(|p| {
+        p.targets
+            .into_iter()
+            .filter(|t| chosen.contains(&t.chat.0))
+            .map(|t| t.title)
+            .collect()
+    }))
+}
+
+/// "Chosen: A, B" for the answer to a pick.
+pub fn chosen_text(titles: &[String], lang: Lang) -> String {
+    match (lang, titles.is_empty()) {
+        (Lang::Zh, true) => "还没有选择任何群".into(),
+        (Lang::En, true) => "No group chosen".into(),
+        (Lang::Zh, false) => format!("已选：{}", titles.join("、")),
+        (Lang::En, false) => format!("Chosen: {}", titles.join(", ")),
+    }
 }
 
 async fn pressed(

@@ -297,6 +297,10 @@ async fn choose_limits_the_reply_to_the_chosen_groups() {
         press(&api, &find_button(&api, |s| s == Step::Toggle(ChatId(g))));
         b.settle().await;
     }
+    assert_eq!(
+        answers(&api).last().map(String::as_str),
+        Some("已选：镇宣传办群")
+    );
     press(&api, &find_button(&api, |s| s == Step::Chosen));
     let r = report(&api).await;
     assert!(
