@@ -378,6 +378,109 @@ pub struct Draft {
     /// and the report still names it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<(String, Skip)>,
+    /// The digest message the hand-in started from, to be marked after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Shown>,
+}
+
+/// A digest message as the person has it: its HTML, buttons and the
+/// number of the item handed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub message_id: i32,
+    pub html: String,
+    pub buttons: Vec<Vec<Button>>,
+    pub number: usize,
+}
+
+/// The note a digest item gets once handed in.
+pub fn handed_note(groups: usize, at: NaiveDateTime, lang: Lang) -> String {
+    let hm = at.format("%H:%M");
+    match (lang, groups) {
+        (Lang::Zh, n) => format!("✅ 已交到 {n} 个群 {hm}"),
+        (Lang::En, 1) => format!("✅ handed in to 1 group at {hm}"),
+        (Lang::En, n) => format!("✅ handed in to {n} groups at {hm}"),
+    }
+}
+
+/// The digest message with item `n`'s line noted and its [Reply to all]
+/// button gone (its [Done] stays: it is done already, and says so).
+pub fn marked(shown: &Shown, note: &str) -> (String, Vec<Vec<Button>>) {
+    let lead = format!("{}. ", shown.number);
+    let text = shown
+        .html
+        .lines()
+        .map(|l| {
+            if l.starts_with(&lead) {
+                format!("{l} · {note}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reply = format!("↩ {} ", shown.number);
+    let buttons = shown
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|b| !b.label.starts_with(&reply))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| !row.is_empty())
+        .collect();
+    (text, buttons)
+}
+
+/// What a digest message shows, for item `n` of it.
+fn shown_of(m: &Message, n: usize) -> Option<Shown> {
+    use teloxide::utils::render::RenderMessageTextHelper;
+    let html = m.html_text()?;
+    let buttons = m
+        .reply_markup()
+        .map(|k| {
+            k.inline_keyboard
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .filter_map(|b| match &b.kind {
+                            teloxide::types::InlineKeyboardButtonKind::CallbackData(d) => {
+                                Some(Button {
+                                    label: b.text.clone(),
+                                    data: d.clone(),
+                                })
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Shown {
+        message_id: m.id.0,
+        html,
+        buttons,
+        number: n,
+    })
+}
+
+/// The digest message a [Reply to all] press came from, and its item.
+fn shown_of_press(q: &CallbackQuery) -> Option<Shown> {
+    let m = q.message.as_ref()?.regular_message()?;
+    let data = q.data.as_deref()?;
+    let n = m
+        .reply_markup()?
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .find(|b| {
+            matches!(&b.kind, teloxide::types::InlineKeyboardButtonKind::CallbackData(d) if d == data)
+        })
+        .and_then(|b| b.text.split_whitespace().nth(1)?.parse().ok())?;
+    shown_of(m, n)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,6 +499,8 @@ struct Batch {
     messages: usize,
     created: DateTime<Utc>,
     reported: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    digest: Option<Shown>,
 }
 
 fn tree(shared: &Shared, name: &str) -> Result<sled::Tree, StoreError> {
@@ -502,6 +607,7 @@ fn deliver(
         messages: d.messages.len(),
         created: shared.now(),
         reported: false,
+        digest: d.digest.clone(),
     };
     let batches = tree(shared, BATCHES)?;
     if !batches.contains_key(id.as_bytes())? {
@@ -568,6 +674,19 @@ pub fn progress(shared: &Shared, key: &str) -> Result<(), StoreError> {
             messages: b.messages,
             date: local(b.created, tz),
         })])?;
+    }
+    let lang = shared.lang_of(b.user);
+    if let Some(shown) = b.digest.as_ref().filter(|_| !delivered.is_empty()) {
+        let note = handed_note(delivered.len(), shared.local_now(), lang);
+        let (text, buttons) = marked(shown, &note);
+        let mut part = Part::new(text, buttons);
+        part.edit = Some(shown.message_id);
+        shared.send(
+            &format!("handin-edit:{id}"),
+            b.user.0,
+            Kind::Reply,
+            vec![part],
+        )?;
     }
     let titles: Vec<String> = delivered.iter().map(|g| g.title.clone()).collect();
     let text = report(
@@ -691,6 +810,7 @@ async fn start(
     chat: i64,
     task: MsgRef,
     key: String,
+    digest: Option<Shown>,
 ) -> Result<Option<Say>, super::handlers::HandlerError> {
     let lang = shared.lang_of(user);
     let Some(p) = plan_now(shared, user, task) else {
@@ -705,6 +825,7 @@ async fn start(
         messages: vec![],
         chosen: None,
         skipped: vec![],
+        digest,
     };
     let sh = shared.clone();
     tokio::task::spawn_blocking(move || put_draft(&sh, user, Some(&d))).await??;
@@ -736,7 +857,7 @@ pub async fn on_press(
     let lang = shared.lang_of(user);
     let ui_key = format!("handin-ui:{}:{}", user.0, q.id);
     let answer = match step {
-        Step::Start => start(shared, user, user.0, task, ui_key).await?,
+        Step::Start => start(shared, user, user.0, task, ui_key, shown_of_press(q)).await?,
         _ => pressed(shared, intake, user, task, step, ui_key).await?,
     };
     let text = match (answer, step) {
@@ -958,7 +1079,10 @@ pub async fn on_message(
                 _ => None,
             });
         let answer = match task {
-            Some(t) => start(shared, user, msg.chat.id.0, t, reply_key.clone()).await?,
+            Some(t) => {
+                let shown = shown_of(r, n);
+                start(shared, user, msg.chat.id.0, t, reply_key.clone(), shown).await?
+            }
             None => Some(Say::NoNumber),
         };
         if let Some(s) = answer {
@@ -1106,6 +1230,37 @@ mod tests {
         assert_eq!(batch_of(&k).as_deref(), Some("2:41"));
         assert_ne!(k, key(&id, ChatId(-1002), "43"));
         assert_eq!(batch_of("reply:1:2"), None);
+    }
+
+    #[test]
+    fn the_digest_line_of_the_item_is_noted_and_only_its_reply_button_goes() {
+        let b = |l: &str| Button {
+            label: l.into(),
+            data: l.into(),
+        };
+        let shown = Shown {
+            message_id: 7,
+            html: "<b>📋 王磊 的待办</b>\n1. 台账 · 3 个群\n   来源：a\n11. 照片 · 2 个群".into(),
+            buttons: vec![
+                vec![b("✅ 1"), b("✅ 11")],
+                vec![b("↩ 1 一次交给 3 个群")],
+                vec![b("↩ 11 一次交给 2 个群")],
+            ],
+            number: 1,
+        };
+        let (text, buttons) = marked(&shown, &handed_note(3, at(10), Lang::Zh));
+        assert_eq!(
+            text,
+            "<b>📋 王磊 的待办</b>\n1. 台账 · 3 个群 · ✅ 已交到 3 个群 10:00\n   来源：a\n11. 照片 · 2 个群"
+        );
+        assert_eq!(
+            buttons,
+            vec![vec![b("✅ 1"), b("✅ 11")], vec![b("↩ 11 一次交给 2 个群")]]
+        );
+        assert_eq!(
+            handed_note(1, at(9), Lang::En),
+            "✅ handed in to 1 group at 09:00"
+        );
     }
 
     #[test]

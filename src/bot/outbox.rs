@@ -70,6 +70,10 @@ pub struct Part {
     /// Copied from another chat instead of sent as `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy: Option<Copy>,
+    /// Replaces the text and buttons of this message of the record's chat
+    /// instead of sending a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<i32>,
 }
 
 impl Part {
@@ -81,6 +85,7 @@ impl Part {
             failed: None,
             reply_to: None,
             copy: None,
+            edit: None,
         }
     }
 }
@@ -106,6 +111,7 @@ pub struct Queued {
     pub buttons: Vec<Vec<Button>>,
     pub reply_to: Option<i32>,
     pub copy: Option<Copy>,
+    pub edit: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -247,6 +253,7 @@ impl Outbox {
                     buttons: p.buttons,
                     reply_to: p.reply_to,
                     copy: p.copy,
+                    edit: p.edit,
                 })
                 .collect(),
         ))
@@ -282,6 +289,7 @@ impl Outbox {
                 buttons: p.buttons.clone(),
                 reply_to: p.reply_to,
                 copy: p.copy.clone(),
+                edit: p.edit,
             });
         }
         self.depth.store(out.len() as i64, Ordering::Relaxed);

@@ -225,9 +225,37 @@ async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
     }
 }
 
+/// Replace a message's text and buttons (a digest after a hand-in).
+async fn edit(bot: Bot, q: &Queued, id: i32) -> Outcome {
+    let mut req = bot
+        .edit_message_text(
+            teloxide::types::ChatId(q.chat),
+            teloxide::types::MessageId(id),
+            q.text.clone(),
+        )
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(LinkPreviewOptions {
+            is_disabled: true,
+            url: None,
+            prefer_small_media: false,
+            prefer_large_media: false,
+            show_above_text: false,
+        });
+    if !q.buttons.is_empty() {
+        req = req.reply_markup(keyboard(&q.buttons));
+    }
+    match req.send().await {
+        Ok(m) => Outcome::Sent(m.id.0),
+        Err(e) => classify(&e),
+    }
+}
+
 async fn attempt(bot: Bot, q: &Queued) -> Outcome {
     if let Some(c) = &q.copy {
         return copy(bot, q, c).await;
+    }
+    if let Some(id) = q.edit {
+        return edit(bot, q, id).await;
     }
     let mut req = bot
         .send_message(teloxide::types::ChatId(q.chat), q.text.clone())

@@ -518,6 +518,13 @@ async fn handle(
                 "text": body.get("text").cloned().unwrap_or(json!("")),
             }))
         }
+        "editMessageText" => ok(json!({
+            "message_id": body.get("message_id").cloned().unwrap_or(json!(0)),
+            "date": 1_700_000_000,
+            "chat": private(chat.unwrap_or_default(), "person"),
+            "from": bot_user(),
+            "text": body.get("text").cloned().unwrap_or(json!("")),
+        })),
         "copyMessage" => ok(json!({
             "message_id": inner.next_message.fetch_add(1, Ordering::SeqCst)
         })),

@@ -22,6 +22,26 @@ const GROUPS: [(i64, &str, i64); 3] = [
 /// 王磊's messages: a text, then an album of three photos.
 const TEXT_ID: i64 = 50;
 const ALBUM: [i64; 3] = [51, 52, 53];
+/// The id the digest message has in 王磊's chat.
+const DIGEST_ID: i64 = 700;
+
+/// Telegram HTML as the client shows it: tags gone, entities decoded.
+fn plain(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
 
 fn day() -> i64 {
     utc("2024-03-04T09:00:00+08:00").timestamp()
@@ -127,7 +147,20 @@ async fn drafted(api: &FakeApi) -> TestBot {
         .map(|(l, _)| l)
         .unwrap_or_default();
     assert!(label.contains("3 个群"), "{label}");
-    press(api, &start);
+    // Pressed on the digest message, as Telegram sends it back.
+    let digest = api
+        .sent_to(WANG)
+        .into_iter()
+        .rfind(|c| c.buttons().contains(&start))
+        .expect("the digest");
+    let n = PRESS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut p = fake_api::press(&format!("p{n}"), &wang(), &start);
+    p["callback_query"]["message"] = json!({
+        "message_id": DIGEST_ID, "date": day(), "chat": fake_api::private(WANG, "王磊"),
+        "from": fake_api::bot_user(), "text": plain(digest.text()),
+        "reply_markup": digest.body["reply_markup"],
+    });
+    api.push(p);
     b.settle().await;
     let prompt = texts_to(api, WANG).last().cloned().unwrap_or_default();
     assert!(prompt.starts_with("请发送要交的内容"), "{prompt}");
@@ -249,6 +282,26 @@ async fn a_reply_reaches_each_group_once_as_a_reply_to_its_ask_and_the_item_is_d
     for (chat, _, ask) in GROUPS {
         got_it_once(&api, chat, ask, 2);
     }
+    // The digest message it started from now says so, without its
+    // [Reply to all] button.
+    let edit = api
+        .calls_to("editMessageText")
+        .into_iter()
+        .find(|c| c.ok)
+        .expect("the digest edited");
+    assert_eq!(edit.body["message_id"], json!(DIGEST_ID));
+    let line = edit
+        .text()
+        .lines()
+        .find(|l| l.starts_with("1. "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        line.contains("学雷锋") && line.ends_with("✅ 已交到 3 个群 12:00"),
+        "{line}"
+    );
+    assert!(edit.buttons().iter().all(|d| step_of(d).is_none()));
+    assert!(!edit.buttons().is_empty(), "[Done] stays");
     // Journaled, and the item is done: gone from the next digest.
     let evs = hand_ins(&b);
     assert_eq!(evs.len(), 1, "{evs:?}");
