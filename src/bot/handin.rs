@@ -35,8 +35,11 @@ use teloxide::types::CallbackQuery;
 
 /// Drafts being collected, by person.
 const DRAFTS: &str = "handin_drafts";
-/// Hand-ins queued, by id, until the person is told how they went.
+/// Hand-ins queued, by id, until the person is told how they went (then
+/// removed).
 const BATCHES: &str = "handin_batches";
+/// Messages one draft may hold (an album is up to ten).
+const MAX_MESSAGES: usize = 50;
 /// Characters of an ask shown in the review.
 const ASK_CHARS: usize = 40;
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -297,6 +300,7 @@ pub enum Say {
     Collected,
     Sending,
     NoNumber,
+    TooMany,
 }
 
 pub fn say(s: Say, lang: Lang) -> &'static str {
@@ -323,6 +327,8 @@ pub fn say(s: Say, lang: Lang) -> &'static str {
         (Say::Sending, Lang::En) => "Sending…",
         (Say::NoNumber, Lang::Zh) => "那条汇总里没有这个编号的事项。",
         (Say::NoNumber, Lang::En) => "That digest has no item with this number.",
+        (Say::TooMany, Lang::Zh) => "一次最多交 50 条消息；这条没有加入。",
+        (Say::TooMany, Lang::En) => "At most 50 messages at once; this one was not added.",
     }
 }
 
@@ -498,7 +504,6 @@ struct Batch {
     skipped: Vec<(String, Skip)>,
     messages: usize,
     created: DateTime<Utc>,
-    reported: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     digest: Option<Shown>,
 }
@@ -606,7 +611,6 @@ fn deliver(
         skipped: plan.skipped.clone(),
         messages: d.messages.len(),
         created: shared.now(),
-        reported: false,
         digest: d.digest.clone(),
     };
     let batches = tree(shared, BATCHES)?;
@@ -633,15 +637,12 @@ pub fn progress(shared: &Shared, key: &str) -> Result<(), StoreError> {
     };
     let _one = FINISH.lock().unwrap_or_else(|p| p.into_inner());
     let batches = tree(shared, BATCHES)?;
-    let Some(mut b) = batches
+    let Some(b) = batches
         .get(id.as_bytes())?
         .and_then(|v| serde_json::from_slice::<Batch>(&v).ok())
     else {
         return Ok(());
     };
-    if b.reported {
-        return Ok(());
-    }
     let mut delivered = Vec::new();
     let mut failed = Vec::new();
     for g in &b.groups {
@@ -657,7 +658,9 @@ pub fn progress(shared: &Shared, key: &str) -> Result<(), StoreError> {
                         }
                     }
                 }
-                None => why = why.or(Some("not queued".to_string())),
+                // Not queued (a crash between the hand-in's record and its
+                // entries: the draft is still there to send again).
+                None => return Ok(()),
             }
         }
         match why {
@@ -702,8 +705,9 @@ pub fn progress(shared: &Shared, key: &str) -> Result<(), StoreError> {
         Kind::Reply,
         super::compose::text_parts(&text),
     )?;
-    b.reported = true;
-    batches.insert(id.as_bytes(), serde_json::to_vec(&b).unwrap_or_default())?;
+    // Told: the record goes (the outbox keys and the event's identity keep
+    // a repeat from doing anything twice).
+    batches.remove(id.as_bytes())?;
     shared.journal.flush()?;
     Ok(())
 }
@@ -715,7 +719,6 @@ pub fn resume(shared: &Shared) -> Result<(), StoreError> {
     for kv in tree(shared, BATCHES)?.iter() {
         let (_, v) = kv?;
         if let Ok(b) = serde_json::from_slice::<Batch>(&v)
-            && !b.reported
             && let Some(k) = b.groups.first().and_then(|g| g.keys.first())
         {
             open.push(k.clone());
@@ -1094,6 +1097,17 @@ pub async fn on_message(
     let Some(mut d) = tokio::task::spawn_blocking(move || draft(&sh, user)).await?? else {
         return Ok(false);
     };
+    if d.messages.len() >= MAX_MESSAGES {
+        tell(
+            shared,
+            reply_key,
+            user,
+            say(Say::TooMany, lang).to_string(),
+            vec![],
+        )
+        .await?;
+        return Ok(true);
+    }
     let album = msg.media_group_id().map(|g| g.0.clone());
     // One answer per message or album, not per photo of an album.
     let first_of_album = album
@@ -1261,6 +1275,87 @@ mod tests {
             handed_note(1, at(9), Lang::En),
             "✅ handed in to 1 group at 09:00"
         );
+    }
+
+    /// A hand-in whose deliveries all settled just before a crash, before
+    /// the person was told: finished once at the next start, not twice.
+    #[test]
+    fn a_hand_in_settled_before_a_crash_is_finished_once_at_start() {
+        use crate::bot::scheduler::{Clock, ManualClock};
+        use crate::config::Config;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::default();
+        config.groups.allow_all = true;
+        let now = DateTime::parse_from_rfc3339("2024-03-04T10:42:00+08:00")
+            .expect("date")
+            .with_timezone(&Utc);
+        let open = || {
+            let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+            Shared::open(&dir.path().join("state"), config.clone(), None, clock)
+                .expect("state opens")
+        };
+        let target = |chat: i64, ask: i64| Target {
+            chat: ChatId(chat),
+            title: format!("群{}", -chat),
+            ask: MsgRef {
+                chat_id: ChatId(chat),
+                message_id: ask,
+            },
+            asked_by: "周敏".into(),
+            sent: at(9),
+            text: "请报送".into(),
+        };
+        let plan = Plan {
+            title: "照片".into(),
+            targets: vec![target(-1, 10), target(-2, 20)],
+            skipped: vec![],
+        };
+        let draft = Draft {
+            task: plan.targets[0].ask,
+            chat: 2,
+            messages: vec![DraftMsg { id: 5, album: None }],
+            chosen: None,
+            skipped: vec![],
+            digest: None,
+        };
+        let events = |sh: &Shared| {
+            sh.journal
+                .events()
+                .expect("events")
+                .into_iter()
+                .filter(|e| matches!(e, Event::HandIn { .. }))
+                .count()
+        };
+        {
+            let (sh, _rx) = open();
+            put_draft(&sh, UserId(2), Some(&draft)).expect("draft");
+            assert!(!no_draft(&sh));
+            deliver(&sh, UserId(2), &draft, &plan, "王磊").expect("queued");
+            assert!(no_draft(&sh), "the draft is gone once queued");
+            let parts = sh.outbox.pending().expect("pending");
+            assert_eq!(parts.len(), 4, "a heading and a copy per group");
+            // Three settle: nothing is told yet.
+            for q in &parts[..3] {
+                sh.outbox.mark_sent(q, 1).expect("mark");
+                progress(&sh, &q.key).expect("progress");
+            }
+            assert_eq!(events(&sh), 0);
+            // The last settles, and the process dies before `progress`.
+            sh.outbox.mark_sent(&parts[3], 1).expect("mark");
+            sh.journal.flush().expect("flush");
+        }
+        let (sh, _rx) = open();
+        resume(&sh).expect("resume");
+        assert_eq!(events(&sh), 1);
+        assert!(sh.outbox.contains("handin-report:2:5").expect("report"));
+        resume(&sh).expect("again");
+        progress(&sh, &key("2:5", ChatId(-1), "h")).expect("late");
+        assert_eq!(events(&sh), 1, "finished once");
+        assert!(sh.engine().is_done(UserId(2), draft.task));
+    }
+
+    fn no_draft(sh: &Shared) -> bool {
+        draft(sh, UserId(2)).expect("draft").is_none()
     }
 
     #[test]
