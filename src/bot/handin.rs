@@ -793,15 +793,17 @@ async fn member_now(intake: &Intake, chat: ChatId, user: UserId) -> Option<bool>
 /// The plan for `task`, with each group's membership confirmed now.
 async fn checked_plan(intake: &Intake, user: UserId, task: MsgRef) -> Option<Plan> {
     let mut p = plan_now(&intake.shared, user, task)?;
-    let mut verdicts = std::collections::HashMap::new();
-    for t in &p.targets {
+    // Asked together: the press waits for its answer meanwhile.
+    let asks = p.targets.iter().map(|t| async move {
         let v = match member_now(intake, t.chat, user).await {
             Some(true) => None,
             Some(false) => Some(Skip::Left),
             None => Some(Skip::Unconfirmed),
         };
-        verdicts.insert(t.chat, v);
-    }
+        (t.chat, v)
+    });
+    let verdicts: std::collections::HashMap<ChatId, Option<Skip>> =
+        futures::future::join_all(asks).await.into_iter().collect();
     p.skip_unless(|c| verdicts.get(&c).copied().flatten());
     Some(p)
 }
