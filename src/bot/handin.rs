@@ -960,10 +960,7 @@ async fn pressed(
         return Ok(Some(Say::NoItem));
     };
     if p.targets.is_empty() {
-        if matches!(step, Step::All | Step::Chosen) {
-            let sh = shared.clone();
-            tokio::task::spawn_blocking(move || put_draft(&sh, user, None)).await??;
-        }
+        // Nothing changes: the draft stays until sent or cancelled.
         return Ok(Some(Say::NoGroups));
     }
     for (title, why) in &d.skipped {
