@@ -450,6 +450,14 @@ async fn bad_input_gets_a_plain_answer_and_changes_nothing() {
             .last()
             .is_some_and(|a| a.contains("都无法接收"))
     );
+    // The draft is still there, unchanged: asked again, the same answer.
+    press(&api, &find_button(&api, |s| s == Step::Review));
+    b.settle().await;
+    assert!(
+        answers(&api)
+            .last()
+            .is_some_and(|a| a.contains("都无法接收"))
+    );
     for (chat, _, _) in GROUPS {
         got_nothing(&api, chat);
     }
