@@ -141,6 +141,9 @@ pub struct BotConfig {
     pub messages_per_second: u32,
     /// Least time between two messages to one chat (Telegram: 1 s).
     pub per_chat_interval_ms: u64,
+    /// Messages a minute into one group (Telegram: about 20), kept as an
+    /// even spacing on top of `per_chat_interval_ms`; 0 turns it off.
+    pub group_messages_per_minute: u32,
     /// Send requests in flight at once; also how many messages a crash can
     /// repeat (Telegram accepted them, the outbox had not marked them yet).
     pub max_in_flight: usize,
@@ -204,6 +207,7 @@ impl Default for BotConfig {
             poll_timeout_secs: 30,
             messages_per_second: 30,
             per_chat_interval_ms: 1000,
+            group_messages_per_minute: 20,
             max_in_flight: 10,
             retry_base_ms: 1000,
             retry_max_ms: 60_000,

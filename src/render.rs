@@ -39,7 +39,7 @@ fn esc(s: &str, f: Format) -> String {
     }
 }
 
-fn when(t: NaiveDateTime, lang: Lang) -> String {
+pub(crate) fn when(t: NaiveDateTime, lang: Lang) -> String {
     match lang {
         Lang::Zh => t.format("%-m月%-d日 %H:%M").to_string(),
         Lang::En => t.format("%a %-d %b %H:%M").to_string(),

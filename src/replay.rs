@@ -18,6 +18,8 @@ pub struct Replayer {
     checked: Option<NaiveDateTime>,
     pub warnings: Vec<Warning>,
     pub digests: Vec<Digest>,
+    /// Replies handed in to several groups at once (`hand_in` events).
+    pub hand_ins: Vec<HandInOut>,
 }
 
 impl Replayer {
@@ -27,6 +29,7 @@ impl Replayer {
             checked: None,
             warnings: Vec::new(),
             digests: Vec::new(),
+            hand_ins: Vec::new(),
         }
     }
 
@@ -62,6 +65,27 @@ impl Replayer {
             let local = self.engine.settings.local(d);
             self.advance_to(local, Until::Before);
         }
+        if let Event::HandIn {
+            user_id,
+            task,
+            groups,
+            messages,
+            date,
+        } = ev
+        {
+            self.hand_ins.push(HandInOut {
+                user_id: *user_id,
+                task: *task,
+                groups: groups.clone(),
+                messages: *messages,
+                at: self
+                    .engine
+                    .settings
+                    .local(*date)
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string(),
+            });
+        }
         for effect in self.engine.apply(ev) {
             match effect {
                 Effect::Warning(w) => self.warnings.push(w),
@@ -95,6 +119,22 @@ pub struct Contract {
     pub tasks: Vec<TaskOut>,
     pub warnings: Vec<WarningOut>,
     pub digests: Vec<DigestOut>,
+    /// Only when the log has any: older readers see the contract unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hand_ins: Vec<HandInOut>,
+}
+
+/// One reply handed in to several groups (issue 14).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HandInOut {
+    pub user_id: UserId,
+    /// A source of the item it answered.
+    pub task: MsgRef,
+    /// The groups it was delivered to.
+    pub groups: Vec<ChatId>,
+    /// The person's messages, each copied into every group.
+    pub messages: usize,
+    pub at: String,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -177,6 +217,7 @@ impl Contract {
                         .collect(),
                 })
                 .collect(),
+            hand_ins: r.hand_ins.clone(),
         }
     }
 }
@@ -408,5 +449,73 @@ mod props {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod hand_in_tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_hand_in_is_counted_and_its_item_leaves_the_persons_later_digests() {
+        let log = r#"
+{"type":"group","chat_id":-1001,"title":"一组"}
+{"type":"group","chat_id":-1002,"title":"二组"}
+{"type":"member","chat_id":-1001,"user_id":1}
+{"type":"member","chat_id":-1002,"user_id":1}
+{"type":"member","chat_id":-1001,"user_id":2}
+{"type":"member","chat_id":-1002,"user_id":3}
+{"type":"message","chat_id":-1001,"message_id":10,"sender_id":2,"date":"2024-03-04T09:00:00+08:00","text":"各位：请于3月8日12时前报送学雷锋志愿服务活动信息，附照片3张。"}
+{"type":"message","chat_id":-1002,"message_id":20,"sender_id":3,"date":"2024-03-04T09:10:00+08:00","text":"各位：学雷锋志愿服务活动信息和照片请3月8日下午5点前报我。"}
+{"type":"hand_in","user_id":1,"task":{"chat_id":-1001,"message_id":10},"groups":[-1001,-1002],"messages":4,"date":"2024-03-04T10:42:00+08:00"}
+{"type":"message","chat_id":-1001,"message_id":11,"sender_id":2,"date":"2024-03-05T09:00:00+08:00","text":"收到"}
+"#;
+        let events = crate::event::parse_log("log", log).expect("the log parses");
+        // Written back as it was read.
+        let line = serde_json::to_string(&events[8]).expect("serialise");
+        assert_eq!(
+            serde_json::from_str::<Event>(&line).expect("parse"),
+            events[8]
+        );
+        let mut settings = Settings::from_config(&Config::default()).expect("settings");
+        settings.allow_all = true;
+        let r = run(&events, settings);
+        let c = Contract::from_run(&r);
+        assert_eq!(c.hand_ins.len(), 1);
+        assert_eq!(c.hand_ins[0].groups, vec![ChatId(-1001), ChatId(-1002)]);
+        assert_eq!(c.hand_ins[0].at, "2024-03-04T10:42");
+        let user1 = |day: &str| {
+            c.digests
+                .iter()
+                .find(|d| d.user_id == UserId(1) && d.at.starts_with(day))
+                .map(|d| d.items.len())
+        };
+        assert_eq!(user1("2024-03-04"), Some(0), "before the asks");
+        assert_eq!(user1("2024-03-05"), Some(0), "handed in: done");
+        let without: Vec<Event> = events
+            .iter()
+            .filter(|e| !matches!(e, Event::HandIn { .. }))
+            .cloned()
+            .collect();
+        let mut settings = Settings::from_config(&Config::default()).expect("settings");
+        settings.allow_all = true;
+        let c = Contract::from_run(&run(&without, settings));
+        let items = c
+            .digests
+            .iter()
+            .find(|d| d.user_id == UserId(1) && d.at.starts_with("2024-03-05"))
+            .map(|d| d.items.len());
+        assert_eq!(
+            items,
+            Some(1),
+            "the same log without it still owes the item"
+        );
+        assert!(c.hand_ins.is_empty());
+        let json = serde_json::to_string(&c).expect("json");
+        assert!(
+            !json.contains("hand_ins"),
+            "the contract unchanged without any"
+        );
     }
 }

@@ -141,8 +141,8 @@ pub fn parse_notdup(args: &str) -> Option<(MsgRef, MsgRef)> {
 
 pub fn help(lang: Lang) -> String {
     match lang {
-        Lang::Zh => "我读取你所在的工作群，每天按时私信你一份待办汇总：跨群合并、最早截止在前、每项都链接原始消息。\n\n/start 开始接收每日汇总\n/stop 暂停\n/digest 立即发送一份（/digest all 列出全部）\n/settings 设置时间和语言，例如 <code>/settings time 08:00</code>、<code>/settings lang en</code>".into(),
-        Lang::En => "I read your work groups and send you one digest a day by private message: what you owe, merged across groups, soonest first, each item linking every message that asked for it.\n\n/start get your daily digest\n/stop pause it\n/digest send one now (/digest all lists every item)\n/settings time and language, e.g. <code>/settings time 08:00</code>, <code>/settings lang en</code>".into(),
+        Lang::Zh => "我读取你所在的工作群，每天按时私信你一份待办汇总：跨群合并、最早截止在前、每项都链接原始消息。几个群要同一份材料时，点该项的 ↩ 按钮（或回复汇总消息该项的编号），交一次，我替你回复到每个群。\n\n/start 开始接收每日汇总\n/stop 暂停\n/digest 立即发送一份（/digest all 列出全部）\n/settings 设置时间和语言，例如 <code>/settings time 08:00</code>、<code>/settings lang en</code>".into(),
+        Lang::En => "I read your work groups and send you one digest a day by private message: what you owe, merged across groups, soonest first, each item linking every message that asked for it. When several groups want the same thing, press the item's ↩ button (or reply to the digest with its number) and hand it in once: I reply in every group for you.\n\n/start get your daily digest\n/stop pause it\n/digest send one now (/digest all lists every item)\n/settings time and language, e.g. <code>/settings time 08:00</code>, <code>/settings lang en</code>".into(),
     }
 }
 

@@ -27,6 +27,54 @@ pub enum Callback {
         other: MsgRef,
         same: bool,
     },
+    /// A step of handing one reply in to an item's groups (issue 14);
+    /// `task` is one source of the item, as for [`Callback::Done`].
+    HandIn { task: MsgRef, step: Step },
+}
+
+/// The steps of a hand-in, each a button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// [Reply to all N] on a digest item: start collecting.
+    Start,
+    /// [Send] under the prompt: show where it will go.
+    Review,
+    /// [Send to all].
+    All,
+    /// [Choose…]: pick the groups one by one.
+    Choose,
+    /// One group picked or unpicked.
+    Toggle(ChatId),
+    /// [Send to the chosen groups].
+    Chosen,
+    /// [Cancel].
+    Cancel,
+}
+
+impl Step {
+    fn code(&self) -> &'static str {
+        match self {
+            Step::Start => "r",
+            Step::Review => "rv",
+            Step::All => "ra",
+            Step::Choose => "rc",
+            Step::Toggle(_) => "rt",
+            Step::Chosen => "rs",
+            Step::Cancel => "rx",
+        }
+    }
+
+    fn of(code: &str) -> Option<Step> {
+        Some(match code {
+            "r" => Step::Start,
+            "rv" => Step::Review,
+            "ra" => Step::All,
+            "rc" => Step::Choose,
+            "rs" => Step::Chosen,
+            "rx" => Step::Cancel,
+            _ => return None,
+        })
+    }
 }
 
 impl Callback {
@@ -43,6 +91,19 @@ impl Callback {
                 b36(other.chat_id.0),
                 b36(other.message_id)
             ),
+            Callback::HandIn { task, step } => {
+                let mut s = format!(
+                    "{}:{}:{}",
+                    step.code(),
+                    b36(task.chat_id.0),
+                    b36(task.message_id)
+                );
+                if let Step::Toggle(g) = step {
+                    s.push(':');
+                    s.push_str(&b36(g.0));
+                }
+                s
+            }
         }
     }
 
@@ -58,6 +119,14 @@ impl Callback {
         };
         match parts.as_slice() {
             ["d", c, m] => Some(Callback::Done(msg(c, m)?)),
+            ["rt", c, m, g] => Some(Callback::HandIn {
+                task: msg(c, m)?,
+                step: Step::Toggle(ChatId(from_b36(g)?)),
+            }),
+            [s, c, m] => Some(Callback::HandIn {
+                task: msg(c, m)?,
+                step: Step::of(s)?,
+            }),
             [s, c1, m1, c2, m2] => Some(Callback::Feedback {
                 task: msg(c1, m1)?,
                 other: msg(c2, m2)?,
@@ -114,8 +183,30 @@ fn rows(buttons: Vec<Button>) -> Vec<Vec<Button>> {
         .collect()
 }
 
+/// How many groups asked for the item holding `msg` (0 if none does).
+fn groups_of(d: &Digest, msg: MsgRef) -> usize {
+    d.items
+        .iter()
+        .chain(&d.overdue)
+        .find(|i| i.sources.iter().any(|s| s.msg == msg))
+        .map_or(0, |i| {
+            let chats: std::collections::BTreeSet<ChatId> =
+                i.sources.iter().map(|s| s.msg.chat_id).collect();
+            chats.len()
+        })
+}
+
+/// The label of [Reply to all N] for item `n` asked for in `groups` groups.
+pub fn reply_label(n: usize, groups: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("↩ {n} 一次交给 {groups} 个群"),
+        Lang::En => format!("↩ {n} Reply to all {groups}"),
+    }
+}
+
 /// A digest as Telegram HTML messages, each with a [Done] button for every
-/// item it shows.
+/// item it shows, and a [Reply to all N] button for every item merged
+/// from two or more groups (one row each: the label names the groups).
 pub fn digest_parts(
     d: &Digest,
     name: &str,
@@ -134,7 +225,24 @@ pub fn digest_parts(
                     data: signer.sign(&Callback::Done(*msg), d.user),
                 })
                 .collect();
-            Part::new(p.text, rows(buttons))
+            let mut kb = rows(buttons);
+            let mut used: usize = kb.iter().map(Vec::len).sum();
+            for (n, msg) in p.items.iter() {
+                let groups = groups_of(d, *msg);
+                if groups < 2 || used >= MAX_BUTTONS {
+                    continue;
+                }
+                used += 1;
+                let cb = Callback::HandIn {
+                    task: *msg,
+                    step: Step::Start,
+                };
+                kb.push(vec![Button {
+                    label: reply_label(*n, groups, lang),
+                    data: signer.sign(&cb, d.user),
+                }]);
+            }
+            Part::new(p.text, kb)
         })
         .collect()
 }
@@ -234,6 +342,18 @@ mod tests {
                 },
                 same: true,
             },
+            Callback::HandIn {
+                task: big,
+                step: Step::Toggle(ChatId(-1_009_999_999_999)),
+            },
+            Callback::HandIn {
+                task: big,
+                step: Step::Start,
+            },
+            Callback::HandIn {
+                task: big,
+                step: Step::Cancel,
+            },
         ] {
             let s = cb.encode();
             assert!(s.len() <= MAX_CALLBACK_BYTES, "{s}: {} bytes", s.len());
@@ -249,6 +369,9 @@ mod tests {
             "d:01:1",
             "d:A:1",
             "d:+1:1",
+            "rq:1:1",
+            "rt:1:1",
+            "rt:1:1:x!",
         ] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }

@@ -292,6 +292,10 @@ async fn on_private_message(
     let user = said.user;
     let chat = said.chat;
     let lang = shared.lang_of(user);
+    // Not a command: perhaps a reply being handed in.
+    if said.cmd.is_none() && super::handin::on_message(&shared, &msg).await? {
+        return Ok(());
+    }
     let text = match said.cmd.clone() {
         None | Some(Cmd::Help) => commands::help(lang),
         Some(Cmd::Start(_)) => {
@@ -502,6 +506,9 @@ async fn on_callback(
         };
         press::judge(&q, &v)
     });
+    if let Press::HandIn { task, step } = p {
+        return super::handin::on_press(&bot, &shared, &intake, &q, task, step).await;
+    }
     bot.answer_callback_query(q.id).text(p.answer(lang)).await?;
     Ok(())
 }

@@ -21,13 +21,15 @@
 //! endpoints), [`reload`] (config reloads), [`intake`] (updates → facts),
 //! [`state`] (journal, engine, registry, outbox), [`signing`] (buttons
 //! signed for their recipient), [`press`] (what a press may change),
-//! [`limits`] (per-person rate limits).
+//! [`limits`] (per-person rate limits), [`handin`] (one reply handed in
+//! to every group of a merged item).
 
 pub mod commands;
 pub mod compose;
 pub mod connect;
 pub mod error;
 pub mod fact;
+pub mod handin;
 pub mod handlers;
 pub mod health;
 pub mod intake;

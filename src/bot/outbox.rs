@@ -35,6 +35,19 @@ pub enum Kind {
     Digest,
     Warning,
     Reply,
+    /// A person's reply handed in to a group (issue 14): the heading line
+    /// and the copies of their messages.
+    HandIn,
+}
+
+/// Messages of a private chat copied into the record's chat
+/// (`copyMessage` for one, `copyMessages` for an album), so photos and
+/// files travel without a new upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copy {
+    pub from_chat: i64,
+    /// In increasing order, as `copyMessages` wants them.
+    pub message_ids: Vec<i32>,
 }
 
 /// One Telegram message of a logical message (digests may take several).
@@ -51,6 +64,16 @@ pub struct Part {
     /// Why it was given up on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// Sent as a reply to this message of the record's chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<i32>,
+    /// Copied from another chat instead of sent as `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<Copy>,
+    /// Replaces the text and buttons of this message of the record's chat
+    /// instead of sending a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<i32>,
 }
 
 impl Part {
@@ -60,6 +83,9 @@ impl Part {
             buttons,
             sent: None,
             failed: None,
+            reply_to: None,
+            copy: None,
+            edit: None,
         }
     }
 }
@@ -83,6 +109,9 @@ pub struct Queued {
     pub kind: Kind,
     pub text: String,
     pub buttons: Vec<Vec<Button>>,
+    pub reply_to: Option<i32>,
+    pub copy: Option<Copy>,
+    pub edit: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -222,6 +251,9 @@ impl Outbox {
                     kind: record.kind,
                     text: p.text,
                     buttons: p.buttons,
+                    reply_to: p.reply_to,
+                    copy: p.copy,
+                    edit: p.edit,
                 })
                 .collect(),
         ))
@@ -255,6 +287,9 @@ impl Outbox {
                 kind: rec.kind,
                 text: p.text.clone(),
                 buttons: p.buttons.clone(),
+                reply_to: p.reply_to,
+                copy: p.copy.clone(),
+                edit: p.edit,
             });
         }
         self.depth.store(out.len() as i64, Ordering::Relaxed);
@@ -277,6 +312,7 @@ impl Outbox {
                         p.failed = failed.clone();
                         p.text = String::new();
                         p.buttons = Vec::new();
+                        p.copy = None;
                     }
                     let body = serde_json::to_vec(&rec).unwrap_or_default();
                     records.insert(key, body)?;
@@ -336,6 +372,16 @@ impl Outbox {
             }
         }
         Ok(n)
+    }
+
+    /// Whether every part under `key` is settled (sent or given up on);
+    /// `None` when there is no such key.
+    pub fn settled(&self, key: &str) -> Result<Option<bool>, OutboxError> {
+        Ok(self.get(key)?.map(|r| {
+            r.parts
+                .iter()
+                .all(|p| p.sent.is_some() || p.failed.is_some())
+        }))
     }
 
     /// How many logical messages of each state exist (for tests and /status).

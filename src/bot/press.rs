@@ -10,7 +10,7 @@ use crate::event::Event;
 use crate::model::{Lang, MsgRef};
 use teloxide::types::CallbackQuery;
 
-use super::compose::Callback;
+use super::compose::{Callback, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Press {
@@ -33,6 +33,9 @@ pub enum Press {
     Invalid,
     /// Over the presser's rate limit.
     Limited,
+    /// A step of a hand-in (issue 14): signed for the presser; what it
+    /// may do is decided by [`super::handin`] against the draft.
+    HandIn { task: MsgRef, step: Step },
 }
 
 /// Judge a press against the state in `v`.
@@ -46,6 +49,7 @@ pub fn judge(q: &CallbackQuery, v: &View<'_>) -> Press {
         Callback::Done(task) if !known(&task) => Press::UnknownTask,
         Callback::Done(task) if v.engine.is_done(presser, task) => Press::AlreadyDone,
         Callback::Done(task) => Press::Done(task),
+        Callback::HandIn { task, step } => Press::HandIn { task, step },
         Callback::Feedback { task, other, .. } if !known(&task) || !known(&other) => {
             Press::UnknownTask
         }
@@ -104,6 +108,8 @@ impl Press {
             (Press::Invalid, Lang::En) => "This button is no longer valid.",
             (Press::Limited, Lang::Zh) => "操作太频繁，请稍后再试。",
             (Press::Limited, Lang::En) => "Too many presses; please try again in a minute.",
+            // Answered by the hand-in's own handler.
+            (Press::HandIn { .. }, _) => "",
         }
     }
 }

@@ -52,7 +52,7 @@ pub fn expired(
                 old && !keep.contains(&m) && doomed.insert(m)
             }
             Event::Edit { .. } => ev.msg_ref().is_some_and(|m| doomed.contains(&m)),
-            Event::Done { task, .. } => doomed.contains(task),
+            Event::Done { task, .. } | Event::HandIn { task, .. } => doomed.contains(task),
             Event::Feedback { task, other, .. } => doomed.contains(task) || doomed.contains(other),
             _ => false,
         })
@@ -65,7 +65,9 @@ pub fn about_person(events: Vec<(u64, Event)>, user: UserId) -> Vec<(u64, Event)
     events
         .into_iter()
         .filter(|(_, ev)| match ev {
-            Event::Person { user_id, .. } | Event::Done { user_id, .. } => *user_id == user,
+            Event::Person { user_id, .. }
+            | Event::Done { user_id, .. }
+            | Event::HandIn { user_id, .. } => *user_id == user,
             _ => false,
         })
         .collect()
@@ -121,6 +123,8 @@ pub fn forget(shared: &Shared, user: UserId) -> Result<Forgotten, RetentionError
         .outbox
         .forget_chat(user.0)
         .map_err(StoreError::from)?;
+    // Their draft and hand-ins name their private chat's messages.
+    super::handin::forget(shared, user)?;
     let doomed = about_person(shared.journal.events_after(None)?, user);
     remove_and_rebuild(shared, &doomed)?;
     // Removing nothing from the journal still leaves their registration gone.

@@ -1,15 +1,17 @@
 //! The one sender: takes queued parts from the outbox and delivers them
 //! within Telegram's limits (about 30 messages a second overall, one a
-//! second per chat), honouring `429 retry_after`, retrying 5xx and network
-//! errors with backoff, marking a person unreachable on 403, and marking
-//! every delivered part in the outbox.
+//! second per chat, about 20 a minute into one group), one at a time per
+//! chat, honouring `429 retry_after`, retrying 5xx and network errors with
+//! backoff, marking a person unreachable on 403 (a group's 403 fails only
+//! what was queued for that group), and marking every delivered part in
+//! the outbox. Hand-in parts are copies (`copyMessage(s)`) or replies.
 //!
 //! Pacing is planned by [`Pacer`] (pure; times are offsets, so it is tested
 //! with a fast clock) and kept with a small safety margin, so that the
 //! limits hold as Telegram measures them, not only as we do.
 
 use super::metrics;
-use super::outbox::{Button, Queued};
+use super::outbox::{Button, Kind, Queued};
 use super::people::Change;
 use super::state::Shared;
 use crate::config::BotConfig;
@@ -39,6 +41,9 @@ pub struct Limits {
     pub per_second: u32,
     /// Minimum time between two messages to one chat.
     pub per_chat: Duration,
+    /// Minimum time between two messages to one group (Telegram allows
+    /// about 20 a minute in a group); zero when off.
+    pub per_group: Duration,
     /// Requests in flight at once.
     pub max_in_flight: usize,
     /// Backoff after the first 5xx or network error; doubles each time.
@@ -53,6 +58,10 @@ impl Limits {
         Limits {
             per_second: b.messages_per_second.max(1),
             per_chat: Duration::from_millis(b.per_chat_interval_ms),
+            per_group: match b.group_messages_per_minute {
+                0 => Duration::ZERO,
+                n => Duration::from_secs(60) / n,
+            },
             max_in_flight: b.max_in_flight.max(1),
             retry_base: Duration::from_millis(b.retry_base_ms.max(1)),
             retry_max: Duration::from_millis(b.retry_max_ms.max(b.retry_base_ms).max(1)),
@@ -65,9 +74,15 @@ impl Limits {
         Duration::from_secs(1) / self.per_second * (1000 + SAFETY_PERMILLE) / 1000
     }
 
-    /// The least time between two sends to one chat, margin included.
-    pub fn chat_spacing(&self) -> Duration {
-        self.per_chat * (1000 + SAFETY_PERMILLE) / 1000
+    /// The least time between two sends to one chat, margin included; a
+    /// group (negative id) is also held to its own per-minute limit.
+    pub fn chat_spacing(&self, chat: i64) -> Duration {
+        let least = if chat < 0 {
+            self.per_chat.max(self.per_group)
+        } else {
+            self.per_chat
+        };
+        least * (1000 + SAFETY_PERMILLE) / 1000
     }
 
     /// Backoff before attempt `n + 1` after `n` failures.
@@ -107,7 +122,8 @@ impl Pacer {
     pub fn sent(&mut self, chat: i64, planned: Duration, now: Duration) {
         let at = if now > planned + SLACK { now } else { planned };
         self.next_global = at + self.limits.spacing();
-        self.next_chat.insert(chat, at + self.limits.chat_spacing());
+        self.next_chat
+            .insert(chat, at + self.limits.chat_spacing(chat));
     }
 
     /// Hold `chat` back until `until` (retry_after, backoff).
@@ -181,7 +197,69 @@ fn keyboard(rows: &[Vec<Button>]) -> InlineKeyboardMarkup {
     }))
 }
 
+/// Copy a person's messages into a group (one, or an album at once).
+async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
+    use teloxide::types::{ChatId as TgChat, MessageId, ReplyParameters};
+    let to = TgChat(q.chat);
+    let from = TgChat(c.from_chat);
+    let res = match c.message_ids.as_slice() {
+        [one] => {
+            let mut req = bot.copy_message(to, from, MessageId(*one));
+            if let Some(r) = q.reply_to {
+                // Sent even if the ask was deleted meanwhile.
+                req = req.reply_parameters(ReplyParameters {
+                    allow_sending_without_reply: Some(true),
+                    ..ReplyParameters::new(MessageId(r))
+                });
+            }
+            req.send().await.map(|m| m.0)
+        }
+        // copyMessages takes no reply parameters: an album follows the
+        // heading, which is the reply.
+        many => bot
+            .copy_messages(to, from, many.iter().map(|i| MessageId(*i)))
+            .send()
+            .await
+            .map(|ids| ids.first().map_or(0, |m| m.0)),
+    };
+    match res {
+        Ok(id) => Outcome::Sent(id),
+        Err(e) => classify(&e),
+    }
+}
+
+/// Replace a message's text and buttons (a digest after a hand-in).
+async fn edit(bot: Bot, q: &Queued, id: i32) -> Outcome {
+    let mut req = bot
+        .edit_message_text(
+            teloxide::types::ChatId(q.chat),
+            teloxide::types::MessageId(id),
+            q.text.clone(),
+        )
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(LinkPreviewOptions {
+            is_disabled: true,
+            url: None,
+            prefer_small_media: false,
+            prefer_large_media: false,
+            show_above_text: false,
+        });
+    if !q.buttons.is_empty() {
+        req = req.reply_markup(keyboard(&q.buttons));
+    }
+    match req.send().await {
+        Ok(m) => Outcome::Sent(m.id.0),
+        Err(e) => classify(&e),
+    }
+}
+
 async fn attempt(bot: Bot, q: &Queued) -> Outcome {
+    if let Some(c) = &q.copy {
+        return copy(bot, q, c).await;
+    }
+    if let Some(id) = q.edit {
+        return edit(bot, q, id).await;
+    }
     let mut req = bot
         .send_message(teloxide::types::ChatId(q.chat), q.text.clone())
         .parse_mode(ParseMode::Html)
@@ -194,6 +272,12 @@ async fn attempt(bot: Bot, q: &Queued) -> Outcome {
         });
     if !q.buttons.is_empty() {
         req = req.reply_markup(keyboard(&q.buttons));
+    }
+    if let Some(r) = q.reply_to {
+        req = req.reply_parameters(teloxide::types::ReplyParameters {
+            allow_sending_without_reply: Some(true),
+            ..teloxide::types::ReplyParameters::new(teloxide::types::MessageId(r))
+        });
     }
     match req.send().await {
         Ok(m) => Outcome::Sent(m.id.0),
@@ -279,7 +363,18 @@ pub async fn run(
             let bot = bot.clone();
             let sh = shared.clone();
             inflight.spawn(async move {
-                let out = attempt(bot, &q).await;
+                // A hand-in never goes to a group that left the allow-list
+                // after it was queued.
+                let allowed = q.kind != Kind::HandIn
+                    || sh
+                        .engine()
+                        .settings
+                        .is_allowed(crate::model::ChatId(q.chat));
+                let out = if allowed {
+                    attempt(bot, &q).await
+                } else {
+                    Outcome::Permanent("the group is no longer on the allow-list".into())
+                };
                 if let Outcome::Sent(id) = out {
                     // Marked durably before the slot is freed: a crash can
                     // repeat only what holds a slot, at most max_in_flight.
@@ -330,6 +425,7 @@ pub async fn run(
                         c.failures = 0;
                         metrics::inc(&shared.metrics.messages_sent);
                         shared.liveness.progressed(std::time::Instant::now());
+                        settled(&shared, &q).await;
                     }
                     Outcome::RetryAfter(d) => {
                         metrics::inc(&shared.metrics.send_retries);
@@ -349,6 +445,17 @@ pub async fn run(
                             let d = limits.backoff(c.failures);
                             tracing::warn!(chat, "send failed ({why}); retry {} in {:?}", c.failures, d);
                             pacer.hold(chat, now + d);
+                        }
+                    }
+                    Outcome::Unreachable(why) if chat < 0 => {
+                        // A group that refuses the bot (removed, muted):
+                        // what was queued for it fails, nobody is marked.
+                        tracing::warn!(chat, "the group refuses the bot ({why})");
+                        let dropped: Vec<Queued> = c.items.drain(..).collect();
+                        c.failures = 0;
+                        shared.liveness.progressed(std::time::Instant::now());
+                        for d in &dropped {
+                            fail(&shared, d, &why).await;
                         }
                     }
                     Outcome::Unreachable(why) => {
@@ -393,9 +500,27 @@ async fn fail(shared: &Arc<Shared>, q: &Queued, why: &str) {
     let sh = shared.clone();
     let q = q.clone();
     let why = why.to_string();
-    let res = tokio::task::spawn_blocking(move || sh.outbox.mark_failed(&q, &why)).await;
+    let q2 = q.clone();
+    let res = tokio::task::spawn_blocking(move || sh.outbox.mark_failed(&q2, &why)).await;
     if let Ok(Err(e)) = res {
         tracing::error!("cannot mark a message failed: {e}");
+    }
+    settled(shared, &q).await;
+}
+
+/// A hand-in part settled: once its whole batch has, the person is told
+/// and the hand-in journaled ([`super::handin::progress`]).
+async fn settled(shared: &Arc<Shared>, q: &Queued) {
+    if q.kind != Kind::HandIn {
+        return;
+    }
+    let sh = shared.clone();
+    let key = q.key.clone();
+    let res = tokio::task::spawn_blocking(move || super::handin::progress(&sh, &key)).await;
+    match res {
+        Ok(Err(e)) => tracing::error!("cannot finish a hand-in: {e}"),
+        Err(e) => tracing::error!("cannot finish a hand-in: {e}"),
+        Ok(Ok(())) => {}
     }
 }
 
@@ -407,6 +532,7 @@ mod tests {
         Limits {
             per_second,
             per_chat: Duration::from_millis(per_chat_ms),
+            per_group: Duration::ZERO,
             max_in_flight: 8,
             retry_base: Duration::from_millis(500),
             retry_max: Duration::from_secs(60),
@@ -475,6 +601,46 @@ mod tests {
         // Planned at 105, started at 500 (idle): the next is 500 + 105.
         p.sent(2, Duration::from_millis(105), Duration::from_millis(500));
         assert_eq!(p.earliest(3, Duration::ZERO), Duration::from_millis(605));
+    }
+
+    #[test]
+    fn a_group_is_held_to_its_own_per_minute_limit_a_person_is_not() {
+        let l = Limits {
+            per_group: Duration::from_secs(3),
+            ..limits(30, 1000)
+        };
+        // 20 a minute into one group: every 3 s (and the margin).
+        let sends = simulate(l.clone(), &[-7, -7, -7, 5, 5]);
+        let group: Vec<Duration> = sends
+            .iter()
+            .filter(|(_, c)| *c == -7)
+            .map(|(t, _)| *t)
+            .collect();
+        assert_eq!(
+            group,
+            vec![
+                Duration::ZERO,
+                Duration::from_millis(3060),
+                Duration::from_millis(6120)
+            ]
+        );
+        // A person meanwhile at one a second, not held by the group.
+        let person: Vec<Duration> = sends
+            .iter()
+            .filter(|(_, c)| *c == 5)
+            .map(|(t, _)| *t)
+            .collect();
+        assert!(
+            person[1] - person[0] < Duration::from_millis(1100),
+            "{person:?}"
+        );
+        // In any 60 s window, at most 20 sends into the group.
+        let many = simulate(l, &[-7; 45]);
+        for (i, (t, _)) in many.iter().enumerate() {
+            if let Some((t20, _)) = many.get(i + 20) {
+                assert!(*t20 - *t >= Duration::from_secs(60), "{i}");
+            }
+        }
     }
 
     #[test]

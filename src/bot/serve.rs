@@ -85,6 +85,13 @@ pub async fn serve(mut opts: Options, mut stop: watch::Receiver<bool>) -> Result
     privacy_check(&bot, &shared, &me).await;
     register_commands(&bot).await;
 
+    // Hand-ins whose last delivery settled just before a crash.
+    let sh = shared.clone();
+    match tokio::task::spawn_blocking(move || super::handin::resume(&sh)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!("cannot finish earlier hand-ins: {e}"),
+        Err(e) => tracing::error!("cannot finish earlier hand-ins: {e}"),
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
     tasks.spawn(sender::run(

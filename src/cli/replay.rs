@@ -77,6 +77,16 @@ pub(super) fn print_human(r: &Replayer, f: Format, out: &mut impl Write) -> Resu
     for w in warnings {
         print_warning(r, w, f, out)?;
     }
+    for h in &r.hand_ins {
+        writeln!(
+            out,
+            "\n── {} handed one reply ({} message(s)) in to {} groups at {} ──",
+            name_of(r, h.user_id),
+            h.messages,
+            h.groups.len(),
+            h.at
+        )?;
+    }
     Ok(())
 }
 

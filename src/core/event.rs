@@ -90,6 +90,16 @@ pub enum Event {
         task: MsgRef,
         date: DateTime<FixedOffset>,
     },
+    /// A person handed one reply in to the groups of a merged digest item
+    /// (issue 14): `groups` got it, `messages` of theirs each. The item is
+    /// done for them from then on, as with [`Event::Done`].
+    HandIn {
+        user_id: UserId,
+        task: MsgRef,
+        groups: Vec<ChatId>,
+        messages: usize,
+        date: DateTime<FixedOffset>,
+    },
 }
 
 impl Event {
@@ -99,7 +109,8 @@ impl Event {
             Event::Message { date, .. }
             | Event::Edit { date, .. }
             | Event::Feedback { date, .. }
-            | Event::Done { date, .. } => Some(*date),
+            | Event::Done { date, .. }
+            | Event::HandIn { date, .. } => Some(*date),
             Event::Member { date, .. } | Event::MemberLeft { date, .. } => *date,
             _ => None,
         }

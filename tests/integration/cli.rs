@@ -463,6 +463,10 @@ fn eval_counts_the_group_posts_one_reply_would_save() {
             label(dup)
         ));
     }
+    // 9002 handed one reply in to the three groups the next morning.
+    lines.push(
+        r#"{"type":"hand_in","user_id":9002,"task":{"chat_id":-1009100000001,"message_id":1},"groups":[-1009100000001,-1009100000002,-1009100000003],"messages":2,"date":"2025-04-15T10:00:00+08:00"}"#.to_string(),
+    );
     std::fs::write(&log, lines.join("\n")).expect("write");
     let out = run(&["eval", "--json", log.to_str().expect("utf-8")]);
     assert!(
@@ -477,6 +481,8 @@ fn eval_counts_the_group_posts_one_reply_would_save() {
     // all by a right merge; the dues ask is one group's and saves nothing.
     assert_eq!(c["posts_saved"], 4, "{c}");
     assert_eq!(c["posts_saved_right"], 4, "{c}");
+    // The hand-in saved two of them for real.
+    assert_eq!(c["posts_handed_in"], 2, "{c}");
     // Both readers got digests only in the week of 14 April.
     assert_eq!(c["person_weeks"], 2, "{c}");
 }

@@ -43,6 +43,35 @@ impl Call {
         self.body.get("text").and_then(Value::as_str).unwrap_or("")
     }
 
+    /// The message this one answers (reply_parameters).
+    pub fn reply_to(&self) -> Option<i64> {
+        self.body
+            .pointer("/reply_parameters/message_id")
+            .and_then(Value::as_i64)
+    }
+
+    /// Every (label, callback_data) of the inline keyboard.
+    pub fn labelled(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for row in self
+            .body
+            .pointer("/reply_markup/inline_keyboard")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for b in row.as_array().into_iter().flatten() {
+                if let (Some(l), Some(d)) = (
+                    b.get("text").and_then(Value::as_str),
+                    b.get("callback_data").and_then(Value::as_str),
+                ) {
+                    out.push((l.to_string(), d.to_string()));
+                }
+            }
+        }
+        out
+    }
+
     /// Every callback_data of the inline keyboard.
     pub fn buttons(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -69,6 +98,11 @@ pub enum Fail {
     RetryAfter(u32),
     Forbidden,
     ServerError(u16),
+    /// 400: Telegram refuses this request for good.
+    BadRequest,
+    /// No answer for this many seconds, then a 502: a call in flight when
+    /// the bot is killed, never delivered.
+    Stall(u64),
 }
 
 #[derive(Debug)]
@@ -118,6 +152,14 @@ fn fail(f: Fail) -> Response {
         Fail::Forbidden => (
             StatusCode::FORBIDDEN,
             json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
+        ),
+        Fail::BadRequest => (
+            StatusCode::BAD_REQUEST,
+            json!({"ok": false, "error_code": 400, "description": "Bad Request: message to be replied not found"}),
+        ),
+        Fail::Stall(_) => (
+            StatusCode::BAD_GATEWAY,
+            json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
         ),
         Fail::ServerError(code) => (
             StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY),
@@ -335,6 +377,23 @@ impl FakeApi {
             .collect()
     }
 
+    /// Stop answering `method` with the scripted errors.
+    pub fn clear_fails(&self, method: &str) {
+        self.inner
+            .scripts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|s| s.method != method);
+    }
+
+    /// Successful calls of `method` into `chat`.
+    pub fn ok_to(&self, method: &str, chat: i64) -> Vec<Call> {
+        self.calls_to(method)
+            .into_iter()
+            .filter(|c| c.ok && c.chat() == Some(chat))
+            .collect()
+    }
+
     pub fn clear_calls(&self) {
         self.inner
             .calls
@@ -427,6 +486,9 @@ async fn handle(
     let chat = body.get("chat_id").and_then(Value::as_i64);
     if let Some(f) = scripted(&inner, &method, chat) {
         record(&inner, &method, &body, false);
+        if let Fail::Stall(secs) = f {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+        }
         return fail(f);
     }
     record(&inner, &method, &body, true);
@@ -455,6 +517,26 @@ async fn handle(
                 "from": bot_user(),
                 "text": body.get("text").cloned().unwrap_or(json!("")),
             }))
+        }
+        "editMessageText" => ok(json!({
+            "message_id": body.get("message_id").cloned().unwrap_or(json!(0)),
+            "date": 1_700_000_000,
+            "chat": private(chat.unwrap_or_default(), "person"),
+            "from": bot_user(),
+            "text": body.get("text").cloned().unwrap_or(json!("")),
+        })),
+        "copyMessage" => ok(json!({
+            "message_id": inner.next_message.fetch_add(1, Ordering::SeqCst)
+        })),
+        "copyMessages" => {
+            let n = body
+                .get("message_ids")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let ids: Vec<Value> = (0..n)
+                .map(|_| json!({"message_id": inner.next_message.fetch_add(1, Ordering::SeqCst)}))
+                .collect();
+            ok(Value::Array(ids))
         }
         "getChatAdministrators" => {
             let admins = inner

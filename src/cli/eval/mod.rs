@@ -47,8 +47,16 @@ pub fn eval(
         writeln!(out)?;
         writeln!(
             out,
-            "{:<34} {:>8} {:>8} {:>9} {:>8} {:>10} {:>9} {:>9}",
-            "file", "mixed", "largest", "warnings", "warn P", "maybe/day", "saved/pw", "right/pw"
+            "{:<34} {:>8} {:>8} {:>9} {:>8} {:>10} {:>9} {:>9} {:>10}",
+            "file",
+            "mixed",
+            "largest",
+            "warnings",
+            "warn P",
+            "maybe/day",
+            "saved/pw",
+            "right/pw",
+            "handed/pw"
         )?;
         for r in &reports {
             mix_line(out, &file_name(&r.file), &r.counts)?;
@@ -82,7 +90,7 @@ pub fn eval(
 /// labeled pieces of work, the largest mix, warning precision, and the
 /// "maybe" questions per owner on a day they get any, and the group posts
 /// a person would save each week replying once per merged item (all merges,
-/// and right merges only).
+/// and right merges only), and those the log's hand-ins did save.
 fn mix_line(out: &mut impl Write, name: &str, k: &Counts) -> Result<(), CliError> {
     // Group posts saved per person per week by one reply per merged item.
     let per_week = |n: usize| n as f64 / k.person_weeks.max(1) as f64;
@@ -93,7 +101,7 @@ fn mix_line(out: &mut impl Write, name: &str, k: &Counts) -> Result<(), CliError
     };
     writeln!(
         out,
-        "{:<34} {:>8} {:>8} {:>9} {:>8.3} {:>10.2} {:>9.2} {:>9.2}",
+        "{:<34} {:>8} {:>8} {:>9} {:>8.3} {:>10.2} {:>9.2} {:>9.2} {:>10.2}",
         name,
         k.clusters_mixed,
         k.largest_mix,
@@ -101,7 +109,8 @@ fn mix_line(out: &mut impl Write, name: &str, k: &Counts) -> Result<(), CliError
         k.scores().warning_precision,
         per_day,
         per_week(k.posts_saved),
-        per_week(k.posts_saved_right)
+        per_week(k.posts_saved_right),
+        per_week(k.posts_handed_in)
     )?;
     Ok(())
 }

@@ -86,6 +86,9 @@ pub struct Counts {
     pub posts_saved: usize,
     pub posts_saved_right: usize,
     pub person_weeks: usize,
+    /// Group posts people did save: for each `hand_in` in the log, the
+    /// groups it reached − 1 (the live bot journals these).
+    pub posts_handed_in: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -138,6 +141,7 @@ impl Counts {
         self.maybe_owner_days += o.maybe_owner_days;
         self.posts_saved += o.posts_saved;
         self.posts_saved_right += o.posts_saved_right;
+        self.posts_handed_in += o.posts_handed_in;
         self.person_weeks += o.person_weeks;
     }
 
@@ -271,6 +275,11 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
     let contract = Contract::from_run(&run);
     let (mut counts, mut misses) = score(&events, &labels, &contract, &run.engine.settings);
     warnings(&run, &labels, &mut counts);
+    counts.posts_handed_in = run
+        .hand_ins
+        .iter()
+        .map(|h| h.groups.len().saturating_sub(1))
+        .sum();
     let texts = super::categories::texts(&events);
     let not_tasks: HashSet<MsgRef> = misses
         .iter()

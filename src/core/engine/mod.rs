@@ -312,7 +312,7 @@ impl Engine {
                 self.feedback(*task, *other, *same);
                 vec![]
             }
-            Event::Done { user_id, task, .. } => {
+            Event::Done { user_id, task, .. } | Event::HandIn { user_id, task, .. } => {
                 self.done.insert((*user_id, *task));
                 vec![]
             }

@@ -126,8 +126,13 @@ async fn a_sixty_source_item_arrives_whole_in_valid_html_parts() {
         sources.contains("&lt;工作群&gt;&amp;"),
         "titles are escaped"
     );
-    // One [Done] per item, each on the part that shows it.
-    assert_eq!(buttons.len(), 31);
+    // One [Done] per item, each on the part that shows it, and one
+    // [Reply to all 60] for the only merged item.
+    let done = buttons.iter().filter(|d| d.starts_with("d:")).count();
+    assert_eq!(done, 31);
+    let reply: Vec<&String> = buttons.iter().filter(|d| d.starts_with("r:")).collect();
+    assert_eq!(reply.len(), 1, "{reply:?}");
+    assert_eq!(buttons.len(), 32);
     b.stop().await;
 }
 

@@ -9,6 +9,7 @@ mod buttons;
 mod closed;
 mod command_line;
 mod delivery;
+mod handin;
 mod health;
 mod load;
 mod long_item;
@@ -56,6 +57,7 @@ fn test_config(dir: &Path) -> Config {
     c.bot.poll_timeout_secs = 1;
     c.bot.messages_per_second = 1000;
     c.bot.per_chat_interval_ms = 0;
+    c.bot.group_messages_per_minute = 0;
     c.bot.scheduler_tick_ms = 50;
     c.bot.catch_up_delay_secs = 0;
     c.bot.retry_base_ms = 100;
