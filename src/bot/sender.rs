@@ -609,7 +609,7 @@ mod tests {
             per_group: Duration::from_secs(3),
             ..limits(30, 1000)
         };
-        // 20 a minute into one group: every 3 s (and the margin).
+        // 20 a minute into one group: every 3 s (and the 5 % margin).
         let sends = simulate(l.clone(), &[-7, -7, -7, 5, 5]);
         let group: Vec<Duration> = sends
             .iter()
@@ -620,8 +620,8 @@ mod tests {
             group,
             vec![
                 Duration::ZERO,
-                Duration::from_millis(3060),
-                Duration::from_millis(6120)
+                Duration::from_millis(3150),
+                Duration::from_millis(6300)
             ]
         );
         // A person meanwhile at one a second, not held by the group.
