@@ -26,6 +26,12 @@ pub enum FitError {
     Unlabeled(String, bool),
     #[error("the logs hold no pair of each kind (same work and other work): nothing to fit")]
     OneClass,
+    #[error(
+        "{0}: none of its labeled messages was read (are its groups on the allow list of the configuration in use?)"
+    )]
+    NoneRead(String),
+    #[error("the logs' labels hold no ask or no message that is not one: nothing to fit")]
+    NoAsksOrNone,
     #[error("{file}: {reason}")]
     Bad { file: String, reason: String },
 }

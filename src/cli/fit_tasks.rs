@@ -69,7 +69,7 @@ pub fn run(
         .iter()
         .flat_map(|l| l.messages.iter().copied())
         .collect();
-    let model = fit::fit_tasks(&labeled).ok_or(FitError::OneClass)?;
+    let model = fit::fit_tasks(&labeled).ok_or(FitError::NoAsksOrNone)?;
     let asks = labeled.iter().filter(|l| l.1).count();
     let mut toml = format!(
         "# Fitted by `onedigest rules fit-tasks` on {} log(s), {} labeled messages ({asks} asks).\n",
@@ -142,7 +142,10 @@ fn collect(path: &Path, settings: &Settings) -> Result<Labeled, CliError> {
         .task_cues()
         .iter()
         .filter_map(|(m, x)| label.get(m).map(|y| (*x, *y)))
-        .collect();
+        .collect::<Vec<_>>();
+    if messages.is_empty() {
+        return Err(FitError::NoneRead(log.file).into());
+    }
     Ok(Labeled {
         path: path.to_path_buf(),
         messages,

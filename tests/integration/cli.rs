@@ -387,6 +387,24 @@ fn rules_fit_tasks_learns_cue_weights_and_rejects_a_log_without_labels() {
         err.contains("bare.jsonl") && err.contains("no labels"),
         "{err}"
     );
+
+    // A configuration whose allow list leaves the log's groups out reads
+    // none of its messages: said so, not "nothing to fit".
+    let config = dir.path().join("closed.toml");
+    std::fs::write(&config, "[groups]\nallow = [-1000000000001]\n").expect("write");
+    let out = run(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "rules",
+        "fit-tasks",
+        logs[0].to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("fixture-zh-street.jsonl") && err.contains("allow list"),
+        "{err}"
+    );
 }
 
 #[test]
