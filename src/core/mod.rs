@@ -21,6 +21,7 @@ pub mod hash;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
+pub mod report;
 pub mod rules;
 pub mod schedule;
 mod task_cues;

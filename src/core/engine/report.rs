@@ -119,6 +119,12 @@ impl Engine {
         }
     }
 
+    /// The office a group belongs to, as read off its title (None when the
+    /// title names none).
+    pub fn office(&self, chat: ChatId) -> Option<String> {
+        self.offices.get(&chat).map(|o| o.iter().collect())
+    }
+
     /// Everyone who is a member of any group, in id order.
     pub fn all_members(&self) -> BTreeSet<UserId> {
         self.members.values().flatten().copied().collect()
