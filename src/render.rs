@@ -2,6 +2,7 @@
 //! organisation's language, in parts that Telegram accepts whole.
 
 mod digest;
+pub mod report;
 #[cfg(test)]
 mod snapshots;
 mod split;

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fit;
 pub mod fit_tasks;
 mod replay;
+pub mod report;
 pub mod rules;
 
 pub use demo::DEMO_LOG;
@@ -124,6 +125,10 @@ pub enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// The burden report: per week and asking office, the asks, duplicates,
+    /// short notice, after-hours deadlines, conflicts and pile-ups; the work
+    /// asked in most groups, overlapping groups and the time saved.
+    Report(report::ReportArgs),
     /// Run the live Telegram bot: read the allowed groups, journal every
     /// update before acknowledging it, send each person's digest at their
     /// digest time and each owner's duplicate warnings. Needs TELOXIDE_TOKEN.
@@ -197,6 +202,8 @@ pub enum CliError {
     TimeEval(#[from] eval_time::score::TimeEvalError),
     #[error(transparent)]
     Fit(#[from] fit::FitError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
 }
 
 impl CliError {
@@ -208,7 +215,8 @@ impl CliError {
             | CliError::Log(_)
             | CliError::Settings(_)
             | CliError::TimeEval(_)
-            | CliError::Fit(_) => 2,
+            | CliError::Fit(_)
+            | CliError::Report(_) => 2,
             CliError::Eval(
                 EvalError::Log(_)
                 | EvalError::Label { .. }
@@ -236,6 +244,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Run(args) => Ok(crate::bot::run_cli(args, config, cli.config.clone())),
+        Command::Report(args) => report::run(&args, settings, &mut out),
         Command::Demo { format } => demo::demo(format, settings, &mut out),
         Command::Replay {
             log,

@@ -1,0 +1,163 @@
+//! `report`: the burden report over a journal or logs, for a period, as
+//! HTML (with charts), Markdown or JSON.
+
+use super::CliError;
+use crate::core::engine::Settings;
+use crate::core::report::{self, Params};
+use crate::event;
+use crate::journal::Journal;
+use crate::render::report as render;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The sled journal to rebuild state from (the bot's must be stopped).
+    #[arg(
+        long,
+        value_name = "PATH",
+        required_unless_present = "log",
+        conflicts_with = "log"
+    )]
+    pub db: Option<PathBuf>,
+    /// Event logs (JSONL) to replay instead, in order.
+    #[arg(long, value_name = "LOG", num_args = 1..)]
+    pub log: Vec<PathBuf>,
+    /// First day of the period, YYYY-MM-DD [default: the first ask's day].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Day after the period, YYYY-MM-DD, exclusive [default: the day after the last event].
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReportFormat,
+    /// Write the report here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Short notice: asked less than this many hours before the deadline
+    /// [default: the config's conflicts.short_notice_minutes].
+    #[arg(long, value_name = "HOURS")]
+    pub short_notice_hours: Option<f64>,
+    /// Assumed minutes one unnoticed duplicate ask costs.
+    #[arg(long, value_name = "MIN", default_value_t = report::DEFAULT_MINUTES_PER_DUPLICATE)]
+    pub minutes_per_duplicate: f64,
+    /// Assumed minutes a person spends finding and tracking one ask in a group.
+    #[arg(long, value_name = "MIN", default_value_t = report::DEFAULT_MINUTES_PER_GROUP_POST)]
+    pub minutes_per_post: f64,
+}
+
+/// Bad input to `report`: each a one-line answer, exit 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("--{field}: `{value}` is not a date; use YYYY-MM-DD, e.g. 2024-03-04")]
+    Date { field: &'static str, value: String },
+    #[error("the period {from} to {to} is empty: --to must be later than --from")]
+    EmptyPeriod { from: NaiveDate, to: NaiveDate },
+    #[error("{0}: holds no events; nothing to report")]
+    NoEvents(String),
+    #[error("{0}: no such journal")]
+    NoJournal(String),
+    #[error("--{field}: {value} must be a number of zero or more")]
+    Negative { field: &'static str, value: f64 },
+}
+
+fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>, ReportError> {
+    value
+        .as_deref()
+        .map(|v| {
+            NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| ReportError::Date {
+                field,
+                value: v.to_string(),
+            })
+        })
+        .transpose()
+}
+
+pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Result<u8, CliError> {
+    // Everything the user typed is checked before any store is opened.
+    let from = date("from", &args.from)?;
+    let to = date("to", &args.to)?;
+    if let (Some(f), Some(t)) = (from, to)
+        && t <= f
+    {
+        return Err(ReportError::EmptyPeriod { from: f, to: t }.into());
+    }
+    for (field, value) in [
+        ("minutes-per-duplicate", args.minutes_per_duplicate),
+        ("minutes-per-post", args.minutes_per_post),
+        ("short-notice-hours", args.short_notice_hours.unwrap_or(0.0)),
+    ] {
+        if !(value >= 0.0 && value.is_finite()) {
+            return Err(ReportError::Negative { field, value }.into());
+        }
+    }
+    let (events, source) = match &args.db {
+        Some(db) => {
+            if !db.exists() {
+                return Err(ReportError::NoJournal(db.display().to_string()).into());
+            }
+            (Journal::open(db)?.events()?, db.display().to_string())
+        }
+        None => {
+            let mut all = Vec::new();
+            for l in &args.log {
+                all.extend(event::read_log(l)?);
+            }
+            let names: Vec<String> = args.log.iter().map(|l| l.display().to_string()).collect();
+            (all, names.join(", "))
+        }
+    };
+    if events.is_empty() {
+        return Err(ReportError::NoEvents(source).into());
+    }
+    let short_notice_minutes = args
+        .short_notice_hours
+        .map_or(settings.conflicts.short_notice_minutes, |h| {
+            (h * 60.0).round() as i64
+        });
+    let engine = crate::replay::run(&events, settings).engine;
+    let first_ask = engine.tasks.values().map(|t| t.sent.date()).min();
+    let last = engine.last_seen.map(|t| t.date());
+    let Some(last) = last.or(first_ask) else {
+        return Err(ReportError::NoEvents(source).into());
+    };
+    let from = from.or(first_ask).unwrap_or(last);
+    let to = to.unwrap_or_else(|| last.succ_opt().unwrap_or(last));
+    if to <= from {
+        return Err(ReportError::EmptyPeriod { from, to }.into());
+    }
+    let params = Params {
+        from,
+        to,
+        short_notice_minutes,
+        minutes_per_duplicate: args.minutes_per_duplicate,
+        minutes_per_group_post: args.minutes_per_post,
+        top: report::DEFAULT_TOP,
+    };
+    let r = report::build(&engine, &params);
+    let lang = engine.settings.lang;
+    let text = match args.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+        ReportFormat::Md => render::markdown(&r, lang),
+        ReportFormat::Html => render::html(&r, lang),
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            CliError::Output(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", path.display()),
+            ))
+        })?,
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(0)
+}
