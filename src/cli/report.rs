@@ -60,8 +60,19 @@ pub struct ReportArgs {
 pub enum ReportError {
     #[error("--{field}: `{value}` is not a date; use YYYY-MM-DD, e.g. 2024-03-04")]
     Date { field: &'static str, value: String },
-    #[error("the period {from} to {to} is empty: --to must be later than --from")]
+    #[error(
+        "the period {from} to {to} is empty: its end (--to, exclusive) must be later than its start (--from)"
+    )]
     EmptyPeriod { from: NaiveDate, to: NaiveDate },
+    #[error("no asks between {from} and {to} (exclusive); the asks run from {first} to {last}")]
+    NoAsks {
+        from: NaiveDate,
+        to: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    },
+    #[error("{0}: holds no asks; nothing to report")]
+    NoTasks(String),
     #[error("{0}: holds no events; nothing to report")]
     NoEvents(String),
     #[error("{0}: no such journal")]
@@ -144,6 +155,20 @@ pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Resul
         top: report::DEFAULT_TOP,
     };
     let r = report::build(&engine, &params);
+    if r.totals.asks == 0 {
+        // A report of zeros reads as "no burden"; say the period missed instead.
+        let sent = || engine.tasks.values().map(|t| t.sent.date());
+        return Err(match (sent().min(), sent().max()) {
+            (Some(first), Some(last)) => ReportError::NoAsks {
+                from,
+                to,
+                first,
+                last,
+            },
+            _ => ReportError::NoTasks(source),
+        }
+        .into());
+    }
     let lang = engine.settings.lang;
     let text = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",

@@ -8,14 +8,14 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_onedigest"))
 }
 
-fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     bin()
         .args(args)
         .output()
         .expect("the onedigest binary runs")
 }
 
-fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

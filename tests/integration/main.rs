@@ -4,4 +4,5 @@
 mod bot;
 mod cli;
 mod fake_api;
+mod report;
 mod telegram_html;

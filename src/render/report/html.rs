@@ -59,10 +59,10 @@ pub fn html(r: &Report, lang: Lang) -> String {
         range = esc(&period_text(r)),
     );
     let t = &r.totals;
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p><span class=\"big\">{}</span> {} · <span class=\"big\">{}</span> {} ({}) · \
-         <span class=\"big\">{}</span> {}</p>\n",
+         <span class=\"big\">{}</span> {}</p>",
         t.asks,
         esc(w.columns[0]),
         t.duplicate_asks,
