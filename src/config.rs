@@ -17,6 +17,33 @@ pub struct Config {
     pub conflicts: ConflictConfig,
     pub dedup: DedupConfig,
     pub bot: BotConfig,
+    pub report: ReportConfig,
+}
+
+/// The burden report (`onedigest report`, `/report`): the assumptions behind
+/// its time-saved estimate, and the font its charts are drawn with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// A CJK font (TTF, OTF or TTC) for the charts' labels. Absent: Noto Sans
+    /// CJK or WenQuanYi from the usual /usr/share/fonts places. None found:
+    /// the report comes without charts and says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_path: Option<std::path::PathBuf>,
+    /// Assumed minutes one unnoticed duplicate ask costs.
+    pub minutes_per_duplicate: f64,
+    /// Assumed minutes one person spends finding and tracking one ask in a group.
+    pub minutes_per_group_post: f64,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            font_path: None,
+            minutes_per_duplicate: crate::core::report::DEFAULT_MINUTES_PER_DUPLICATE,
+            minutes_per_group_post: crate::core::report::DEFAULT_MINUTES_PER_GROUP_POST,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -313,6 +340,23 @@ impl Config {
                 "conflicts.pileup_window_minutes",
                 "windows must be positive numbers of minutes".into(),
             ));
+        }
+        for (field, v) in [
+            (
+                "report.minutes_per_duplicate",
+                self.report.minutes_per_duplicate,
+            ),
+            (
+                "report.minutes_per_group_post",
+                self.report.minutes_per_group_post,
+            ),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(bad(
+                    field,
+                    "must be a number of minutes, zero or more".into(),
+                ));
+            }
         }
         let b = &self.bot;
         if b.messages_per_second < 1 {

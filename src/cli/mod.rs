@@ -244,7 +244,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Run(args) => Ok(crate::bot::run_cli(args, config, cli.config.clone())),
-        Command::Report(args) => report::run(&args, settings, &mut out),
+        Command::Report(args) => report::run(&args, &config.report, settings, &mut out),
         Command::Demo { format } => demo::demo(format, settings, &mut out),
         Command::Replay {
             log,

@@ -2,6 +2,7 @@
 //! HTML (with charts), Markdown or JSON.
 
 use super::CliError;
+use crate::config::ReportConfig;
 use crate::core::engine::Settings;
 use crate::core::report::{self, Params};
 use crate::event;
@@ -47,12 +48,14 @@ pub struct ReportArgs {
     /// [default: the config's conflicts.short_notice_minutes].
     #[arg(long, value_name = "HOURS")]
     pub short_notice_hours: Option<f64>,
-    /// Assumed minutes one unnoticed duplicate ask costs.
-    #[arg(long, value_name = "MIN", default_value_t = report::DEFAULT_MINUTES_PER_DUPLICATE)]
-    pub minutes_per_duplicate: f64,
-    /// Assumed minutes a person spends finding and tracking one ask in a group.
-    #[arg(long, value_name = "MIN", default_value_t = report::DEFAULT_MINUTES_PER_GROUP_POST)]
-    pub minutes_per_post: f64,
+    /// Assumed minutes one unnoticed duplicate ask costs
+    /// [default: the config's report.minutes_per_duplicate, 30].
+    #[arg(long, value_name = "MIN")]
+    pub minutes_per_duplicate: Option<f64>,
+    /// Assumed minutes a person spends finding and tracking one ask in a
+    /// group [default: the config's report.minutes_per_group_post, 1].
+    #[arg(long, value_name = "MIN")]
+    pub minutes_per_post: Option<f64>,
 }
 
 /// Bad input to `report`: each a one-line answer, exit 2.
@@ -93,7 +96,12 @@ fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>
         .transpose()
 }
 
-pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Result<u8, CliError> {
+pub fn run(
+    args: &ReportArgs,
+    config: &ReportConfig,
+    settings: Settings,
+    out: &mut impl Write,
+) -> Result<u8, CliError> {
     // Everything the user typed is checked before any store is opened.
     let from = date("from", &args.from)?;
     let to = date("to", &args.to)?;
@@ -102,9 +110,15 @@ pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Resul
     {
         return Err(ReportError::EmptyPeriod { from: f, to: t }.into());
     }
+    let minutes_per_duplicate = args
+        .minutes_per_duplicate
+        .unwrap_or(config.minutes_per_duplicate);
+    let minutes_per_group_post = args
+        .minutes_per_post
+        .unwrap_or(config.minutes_per_group_post);
     for (field, value) in [
-        ("minutes-per-duplicate", args.minutes_per_duplicate),
-        ("minutes-per-post", args.minutes_per_post),
+        ("minutes-per-duplicate", minutes_per_duplicate),
+        ("minutes-per-post", minutes_per_group_post),
         ("short-notice-hours", args.short_notice_hours.unwrap_or(0.0)),
     ] {
         if !(value >= 0.0 && value.is_finite()) {
@@ -150,8 +164,8 @@ pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Resul
         from,
         to,
         short_notice_minutes,
-        minutes_per_duplicate: args.minutes_per_duplicate,
-        minutes_per_group_post: args.minutes_per_post,
+        minutes_per_duplicate,
+        minutes_per_group_post,
         top: report::DEFAULT_TOP,
     };
     let r = report::build(&engine, &params);
@@ -173,7 +187,10 @@ pub fn run(args: &ReportArgs, settings: Settings, out: &mut impl Write) -> Resul
     let text = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
         ReportFormat::Md => render::markdown(&r, lang),
-        ReportFormat::Html => render::html(&r, lang),
+        ReportFormat::Html => {
+            let font = render::font::ensure(config.font_path.as_deref()).map(|_| ());
+            render::html(&r, lang, font)
+        }
     };
     match &args.out {
         Some(path) => std::fs::write(path, text).map_err(|e| {

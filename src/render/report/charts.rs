@@ -1,12 +1,33 @@
-//! The report's charts as SVG text (plotters): asks and duplicates per
-//! office as bars, and per week as lines. Labels name a font list that
-//! holds CJK fonts; the browser that opens the page draws them.
+//! The report's charts (plotters): asks and duplicates per office as bars,
+//! and per week as lines; as SVG text for the HTML page (labels name a list
+//! of CJK font families, the browser draws them) and as one PNG for
+//! Telegram (labels drawn from the font [`super::font`] registered).
 
 use super::words;
-use crate::core::report::Report;
+use crate::core::report::{OfficeRow, Report};
 use crate::model::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+/// A chart that could not be drawn: no font to measure its labels with, or
+/// (a plotting bug) a drawing error; the report goes on without it.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ChartError {
+    #[error(transparent)]
+    Font(#[from] super::font::FontError),
+    #[error("the chart could not be drawn: {0}")]
+    Draw(String),
+}
+
+fn drawn<E: std::error::Error + Send + Sync>(
+    r: Result<(), DrawingAreaErrorKind<E>>,
+) -> Result<(), ChartError> {
+    r.map_err(|e| ChartError::Draw(e.to_string()))
+}
+
+/// Offices the PNG shows, most asks first (the page shows them all).
+pub const PNG_OFFICES: usize = 12;
+pub const PNG_WIDTH: u32 = 1000;
 
 /// The font families the charts ask for: CJK first, then any sans-serif.
 pub const CJK_FONTS: &str = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif";
@@ -45,31 +66,33 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
+fn bars_height(offices: usize) -> u32 {
+    90 + 44 * offices.max(1) as u32
+}
+
+const WEEKLY_HEIGHT: u32 = 360;
+
 /// Asks and duplicate asks per office, as horizontal bars.
-pub fn office_bars_svg(r: &Report, lang: Lang) -> String {
+pub fn office_bars_svg(r: &Report, lang: Lang) -> Result<String, ChartError> {
     let mut svg = String::new();
-    let n = r.offices.len().max(1) as u32;
-    let height = 90 + 44 * n;
     {
-        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
-        // Drawing into a string cannot fail but for a plotting bug; an empty
-        // chart is then better than no report.
-        let _ = draw_office_bars(&root, r, lang, n);
-        let _ = root.present();
+        let root = SVGBackend::with_string(&mut svg, (900, bars_height(r.offices.len())))
+            .into_drawing_area();
+        drawn(draw_office_bars(&root, &r.offices, lang))?;
+        drawn(root.present())?;
     }
-    svg
+    Ok(svg)
 }
 
 fn draw_office_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    r: &Report,
+    offices: &[OfficeRow],
     lang: Lang,
-    n: u32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let names: Vec<String> = r.offices.iter().map(|o| clip(&o.office, 14)).collect();
-    let max = r
-        .offices
+    let n = offices.len().max(1) as u32;
+    let names: Vec<String> = offices.iter().map(|o| clip(&o.office, 14)).collect();
+    let max = offices
         .iter()
         .map(|o| o.figures.asks)
         .max()
@@ -93,7 +116,7 @@ fn draw_office_bars<DB: DrawingBackend>(
         })
         .label_style(font(14))
         .draw()?;
-    chart.draw_series(r.offices.iter().enumerate().map(|(i, o)| {
+    chart.draw_series(offices.iter().enumerate().map(|(i, o)| {
         let mut rect = Rectangle::new(
             [
                 (0u32, SegmentValue::Exact(i as u32)),
@@ -104,7 +127,7 @@ fn draw_office_bars<DB: DrawingBackend>(
         rect.set_margin(8, 24, 0, 0);
         rect
     }))?;
-    chart.draw_series(r.offices.iter().enumerate().map(|(i, o)| {
+    chart.draw_series(offices.iter().enumerate().map(|(i, o)| {
         let mut rect = Rectangle::new(
             [
                 (0u32, SegmentValue::Exact(i as u32)),
@@ -122,14 +145,45 @@ fn draw_office_bars<DB: DrawingBackend>(
 }
 
 /// Asks and duplicate asks per ISO week, as lines.
-pub fn weekly_line_svg(r: &Report, lang: Lang) -> String {
+pub fn weekly_line_svg(r: &Report, lang: Lang) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 360)).into_drawing_area();
-        let _ = draw_weekly(&root, r, lang);
-        let _ = root.present();
+        let root = SVGBackend::with_string(&mut svg, (900, WEEKLY_HEIGHT)).into_drawing_area();
+        drawn(draw_weekly(&root, r, lang))?;
+        drawn(root.present())?;
     }
-    svg
+    Ok(svg)
+}
+
+/// Both charts as SVG, or why they cannot be drawn.
+pub fn svgs(r: &Report, lang: Lang) -> Result<[String; 2], ChartError> {
+    Ok([office_bars_svg(r, lang)?, weekly_line_svg(r, lang)?])
+}
+
+/// Both charts, bars over lines, as one PNG for Telegram: 1000 px wide and
+/// at most 90 + 44 × 12 + 360 = 978 px high (the top offices only), well
+/// inside a photo's limits (10 MB, width + height ≤ 10000, sides ≤ 20:1).
+/// Needs [`super::font::ensure`] to have found a font.
+pub fn png(r: &Report, lang: Lang) -> Result<Vec<u8>, ChartError> {
+    let offices = &r.offices[..r.offices.len().min(PNG_OFFICES)];
+    let (w, top) = (PNG_WIDTH, bars_height(offices.len()));
+    let h = top + WEEKLY_HEIGHT;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let (upper, lower) = root.split_vertically(top);
+        drawn(draw_office_bars(&upper, offices, lang))?;
+        drawn(draw_weekly(&lower, r, lang))?;
+        drawn(root.present())?;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()
+        .and_then(|mut wr| wr.write_image_data(&rgb))
+        .map_err(|e| ChartError::Draw(e.to_string()))?;
+    Ok(out)
 }
 
 fn draw_weekly<DB: DrawingBackend>(

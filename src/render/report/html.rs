@@ -1,7 +1,8 @@
 //! The burden report as one self-contained HTML page: inline SVG charts,
 //! inline styles, no scripts, nothing fetched.
 
-use super::charts::{CJK_FONTS, office_bars_svg, weekly_line_svg};
+use super::charts::{CJK_FONTS, svgs};
+use super::font::FontError;
 use super::{Words, duration, percent, period_text, row, words};
 use crate::core::report::Report;
 use crate::model::Lang;
@@ -36,8 +37,18 @@ fn heads<'a>(first: &'a [&'a str], w: &'a Words) -> Vec<&'a str> {
     first.iter().copied().chain(w.columns).collect()
 }
 
-pub fn html(r: &Report, lang: Lang) -> String {
+/// The page; `font` is whether the charts have a font to measure their
+/// labels with (without one they are left out, and the page says why).
+pub fn html(r: &Report, lang: Lang, font: Result<(), FontError>) -> String {
     let w = words(lang);
+    let charts = font
+        .map_err(super::ChartError::from)
+        .and_then(|()| svgs(r, lang));
+    let chart = |i: usize| match &charts {
+        Ok(c) => c[i].clone(),
+        Err(e) if i == 0 => format!("<p class=\"note\">{}</p>\n", esc(&e.to_string())),
+        Err(_) => String::new(),
+    };
     let mut out = String::new();
     let html_lang = match lang {
         Lang::Zh => "zh-CN",
@@ -52,7 +63,7 @@ pub fn html(r: &Report, lang: Lang) -> String {
          th,td{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}\
          th{{background:#f2f2f2}} .big{{font-size:28px;font-weight:bold}}\
          .bar{{display:inline-block;height:10px;background:#e15759;margin-right:6px}}\
-         svg{{max-width:100%;height:auto;display:block;margin:8px 0}}\
+         svg{{max-width:100%;height:auto;display:block;margin:8px 0}} .note{{color:#a33}}\
          </style></head><body>\n<h1>{title}</h1><p>{period}: {range}</p>\n",
         title = esc(w.title),
         period = esc(w.period),
@@ -78,7 +89,7 @@ pub fn html(r: &Report, lang: Lang) -> String {
         &[row(t, lang).into_iter().collect()],
         w.none,
     );
-    out.push_str(&office_bars_svg(r, lang));
+    out.push_str(&chart(0));
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.by_office));
     let rows: Vec<Vec<String>> = r
         .offices
@@ -99,7 +110,7 @@ pub fn html(r: &Report, lang: Lang) -> String {
         })
         .collect();
     table(&mut out, &heads(&[w.office, w.groups], w), &rows, w.none);
-    out.push_str(&weekly_line_svg(r, lang));
+    out.push_str(&chart(1));
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.by_week));
     let rows: Vec<Vec<String>> = r
         .weeks

@@ -3,12 +3,15 @@
 //! organisation's language; the JSON form is the report itself.
 
 mod charts;
+pub mod font;
 mod html;
 mod markdown;
+mod summary;
 
-pub use charts::{CJK_FONTS, office_bars_svg, weekly_line_svg};
+pub use charts::{CJK_FONTS, ChartError, PNG_OFFICES, PNG_WIDTH, png, svgs};
 pub use html::html;
 pub use markdown::markdown;
+pub use summary::summary;
 
 use crate::core::report::{Figures, Report};
 use crate::model::Lang;
