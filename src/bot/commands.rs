@@ -4,11 +4,12 @@
 use crate::config::Config;
 use crate::model::{ChatId, Lang, MsgRef, UserId};
 use crate::render::html_escape as esc;
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use teloxide::utils::command::BotCommands;
 
 /// Every command the bot understands. People: /start, /stop, /digest,
-/// /settings, /help. Config admins only: /status, /rules, /reload, /notdup.
+/// /settings, /help. Config admins only: /status, /rules, /reload, /notdup,
+/// /report.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Cmd {
@@ -36,13 +37,17 @@ pub enum Cmd {
     Reload,
     #[command(description = "(admins) two asks are different tasks: /notdup LINK LINK")]
     Notdup(String),
+    #[command(
+        description = "(admins) the burden report as a chart and a summary: /report week, /report month"
+    )]
+    Report(String),
 }
 
 impl Cmd {
     pub fn is_admin_only(&self) -> bool {
         matches!(
             self,
-            Cmd::Status | Cmd::Rules | Cmd::Reload | Cmd::Notdup(_)
+            Cmd::Status | Cmd::Rules | Cmd::Reload | Cmd::Notdup(_) | Cmd::Report(_)
         )
     }
 
@@ -58,6 +63,7 @@ impl Cmd {
             Cmd::Rules => "/rules",
             Cmd::Reload => "/reload",
             Cmd::Notdup(_) => "/notdup",
+            Cmd::Report(_) => "/report",
         }
     }
 }
@@ -245,6 +251,34 @@ pub fn notdup_unknown(lang: Lang) -> String {
     }
 }
 
+/// `/report [week|month]`: the local days `[from, to)` it covers, the
+/// last 7 or 30 days up to and including `today`; `None` for anything else.
+pub fn report_period(args: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let days = match args.trim().to_lowercase().as_str() {
+        "" | "week" | "周" | "本周" => 7,
+        "month" | "月" | "本月" => 30,
+        _ => return None,
+    };
+    let to = today.succ_opt()?;
+    Some((to - chrono::Duration::days(days), to))
+}
+
+pub fn report_usage(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "用法：<code>/report week</code>（最近7天）或 <code>/report month</code>（最近30天）".into(),
+        Lang::En => "Usage: <code>/report week</code> (the last 7 days) or <code>/report month</code> (the last 30 days)".into(),
+    }
+}
+
+/// `/report` over a period without asks.
+pub fn report_empty(lang: Lang, from: NaiveDate, to: NaiveDate) -> String {
+    let last = to.pred_opt().unwrap_or(to);
+    match lang {
+        Lang::Zh => format!("{from} 至 {last} 没有布置任何工作，无报告。"),
+        Lang::En => format!("No asks from {from} to {last}; nothing to report."),
+    }
+}
+
 /// An admin command said in a group: one line, nothing else.
 pub fn ask_in_private(lang: Lang) -> String {
     match lang {
@@ -406,6 +440,11 @@ mod tests {
         assert_eq!(parse("/status@otherbot", "odbot"), None);
         assert_eq!(parse("hello", "odbot"), None);
         assert_eq!(parse("/unknown", "odbot"), None);
+        assert!(Cmd::Report(String::new()).is_admin_only());
+        assert_eq!(
+            parse("/report month", "odbot"),
+            Some(Cmd::Report("month".into()))
+        );
         assert!(Cmd::Notdup(String::new()).is_admin_only());
         assert!(!Cmd::Digest(String::new()).is_admin_only());
         assert_eq!(
@@ -430,5 +469,15 @@ mod tests {
         assert_eq!(x, a);
         assert_eq!(y.chat_id, ChatId(-1_002_041_000_032));
         assert_eq!(parse_notdup("one"), None);
+    }
+
+    #[test]
+    fn report_periods_end_with_today() {
+        let d = |m, d| NaiveDate::from_ymd_opt(2025, m, d).expect("date");
+        // Today (18 June) is in; the period ends the day after it.
+        assert_eq!(report_period("", d(6, 18)), Some((d(6, 12), d(6, 19))));
+        assert_eq!(report_period("WEEK", d(6, 18)), Some((d(6, 12), d(6, 19))));
+        assert_eq!(report_period("month", d(6, 18)), Some((d(5, 20), d(6, 19))));
+        assert_eq!(report_period("year", d(6, 18)), None);
     }
 }

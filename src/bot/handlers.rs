@@ -209,11 +209,15 @@ async fn note_group(said: Said, msg: Message, shared: Arc<Shared>, intake: Arc<I
 }
 
 async fn on_admin_command(
+    bot: Bot,
     said: Said,
     AdminCommand(cmd): AdminCommand,
     shared: Arc<Shared>,
     msg: Message,
 ) -> HandlerResult {
+    if let Cmd::Report(args) = &cmd {
+        return on_report(&bot, &said, &shared, &msg, args).await;
+    }
     let text = admin_reply(&shared, &cmd, said.lang(&shared));
     send(
         &shared,
@@ -223,6 +227,89 @@ async fn on_admin_command(
         reply_part(text),
     )
     .await
+}
+
+/// `/report [week|month]` from an admin in private (groups took the
+/// `ask_in_private` branch, others the refusal): the charts as a photo,
+/// sent directly (a picture has no place in the text outbox; a failed one
+/// is logged and the text still goes), then the summary through the outbox.
+/// Without a CJK font the summary says the chart needs one.
+async fn on_report(
+    bot: &Bot,
+    said: &Said,
+    shared: &Arc<Shared>,
+    msg: &Message,
+    args: &str,
+) -> HandlerResult {
+    let lang = said.lang(shared);
+    let today = shared.local_now().date();
+    let text = match commands::report_period(args, today) {
+        None => commands::report_usage(lang),
+        Some((from, to)) => {
+            let sh = shared.clone();
+            let font_path = shared.config().report.font_path;
+            let (text, photo) =
+                tokio::task::spawn_blocking(move || report_now(&sh, from, to, font_path, lang))
+                    .await?;
+            if let Some(png) = photo {
+                let sent = bot
+                    .send_photo(
+                        teloxide::types::ChatId(said.chat),
+                        teloxide::types::InputFile::memory(png).file_name("report.png"),
+                    )
+                    .await;
+                if let Err(e) = sent {
+                    tracing::warn!(chat = said.chat, error = %e, "the report's chart was not sent");
+                }
+            }
+            text
+        }
+    };
+    send(
+        shared,
+        said.reply_key(msg),
+        said.chat,
+        Kind::Reply,
+        reply_part(text),
+    )
+    .await
+}
+
+/// The report's summary text and, when a CJK font is at hand, its chart.
+fn report_now(
+    shared: &Shared,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    font_path: Option<std::path::PathBuf>,
+    lang: Lang,
+) -> (String, Option<Vec<u8>>) {
+    let cfg = shared.config();
+    let params = crate::core::report::Params {
+        from,
+        to,
+        short_notice_minutes: cfg.conflicts.short_notice_minutes,
+        minutes_per_duplicate: cfg.report.minutes_per_duplicate,
+        minutes_per_group_post: cfg.report.minutes_per_group_post,
+        top: crate::core::report::DEFAULT_TOP,
+    };
+    let r = crate::core::report::build(&shared.engine(), &params);
+    if r.totals.asks == 0 {
+        return (commands::report_empty(lang, from, to), None);
+    }
+    let text = crate::render::report::summary(&r, lang);
+    let chart = crate::render::report::font::ensure(font_path.as_deref())
+        .map_err(crate::render::report::ChartError::from)
+        .and_then(|_| crate::render::report::png(&r, lang));
+    match chart {
+        Ok(png) => (text, Some(png)),
+        Err(e) => {
+            tracing::warn!(error = %e, "/report without its chart");
+            (
+                format!("{text}\n\n{}", crate::render::html_escape(&e.to_string())),
+                None,
+            )
+        }
+    }
 }
 
 /// An admin command said in a group: one line pointing to the private

@@ -18,6 +18,8 @@ pub enum ReportFormat {
     Html,
     Md,
     Json,
+    /// The charts as the PNG `/report` sends (needs --out and a CJK font).
+    Png,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +82,10 @@ pub enum ReportError {
     NoEvents(String),
     #[error("{0}: no such journal")]
     NoJournal(String),
+    #[error("--format png writes a picture: give it a file with --out FILE")]
+    PngNeedsOut,
+    #[error(transparent)]
+    Chart(#[from] render::ChartError),
     #[error("--{field}: {value} must be a number of zero or more")]
     Negative { field: &'static str, value: f64 },
 }
@@ -103,6 +109,9 @@ pub fn run(
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
     // Everything the user typed is checked before any store is opened.
+    if matches!(args.format, ReportFormat::Png) && args.out.is_none() {
+        return Err(ReportError::PngNeedsOut.into());
+    }
     let from = date("from", &args.from)?;
     let to = date("to", &args.to)?;
     if let (Some(f), Some(t)) = (from, to)
@@ -184,12 +193,17 @@ pub fn run(
         .into());
     }
     let lang = engine.settings.lang;
-    let text = match args.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
-        ReportFormat::Md => render::markdown(&r, lang),
+    let text: Vec<u8> = match args.format {
+        ReportFormat::Json => (serde_json::to_string_pretty(&r)? + "\n").into(),
+        ReportFormat::Png => {
+            render::font::ensure(config.font_path.as_deref())
+                .map_err(|e| ReportError::Chart(e.into()))?;
+            render::png(&r, lang).map_err(ReportError::Chart)?
+        }
+        ReportFormat::Md => render::markdown(&r, lang).into(),
         ReportFormat::Html => {
             let font = render::font::ensure(config.font_path.as_deref()).map(|_| ());
-            render::html(&r, lang, font)
+            render::html(&r, lang, font).into()
         }
     };
     match &args.out {
@@ -199,7 +213,7 @@ pub fn run(
                 format!("{}: {e}", path.display()),
             ))
         })?,
-        None => out.write_all(text.as_bytes())?,
+        None => out.write_all(&text)?,
     }
     Ok(0)
 }

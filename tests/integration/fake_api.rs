@@ -461,6 +461,36 @@ fn multipart(content_type: &str, body: &[u8]) -> Option<Value> {
     Some(Value::Object(out))
 }
 
+/// A multipart body's `photo` file, described: its size in bytes and, when
+/// it is a PNG, its width and height (from the IHDR chunk).
+fn photo(content_type: &str, body: &[u8]) -> Option<Value> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let part = |name: &[u8]| -> Option<&[u8]> {
+        let head = [b"name=\"", name, b"\""].concat();
+        let at = find(body, &head)?;
+        let start = at + find(&body[at..], b"\r\n\r\n")? + 4;
+        let len = find(&body[start..], format!("\r\n--{boundary}").as_bytes())?;
+        Some(&body[start..start + len])
+    };
+    // teloxide names the file's own part and points to it (`attach://NAME`).
+    let mut data = part(b"photo")?;
+    if let Some(name) = data.strip_prefix(b"attach://") {
+        data = part(name)?;
+    }
+    let be = |i: usize| {
+        data.get(i..i + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let png = data.starts_with(b"\x89PNG\r\n\x1a\n") && data.get(12..16) == Some(b"IHDR");
+    Some(json!({
+        "bytes": data.len(),
+        "png": png,
+        "width": if png { be(16) } else { None },
+        "height": if png { be(20) } else { None },
+    }))
+}
+
 async fn handle(
     State(inner): State<Arc<Inner>>,
     Path((_bot, method)): Path<(String, String)>,
@@ -472,7 +502,11 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let body: Value = if ct.starts_with("multipart/form-data") {
-        multipart(ct, &body).unwrap_or(json!({}))
+        let mut v = multipart(ct, &body).unwrap_or(json!({}));
+        if let (Some(png), Some(o)) = (photo(ct, &body), v.as_object_mut()) {
+            o.insert("photo".into(), png);
+        }
+        v
     } else {
         serde_json::from_slice(&body).unwrap_or(json!({}))
     };
@@ -537,6 +571,17 @@ async fn handle(
                 .map(|_| json!({"message_id": inner.next_message.fetch_add(1, Ordering::SeqCst)}))
                 .collect();
             ok(Value::Array(ids))
+        }
+        "sendPhoto" => {
+            let id = inner.next_message.fetch_add(1, Ordering::SeqCst);
+            let chat_id = chat.unwrap_or_default();
+            ok(json!({
+                "message_id": id,
+                "date": 1_700_000_000,
+                "chat": private(chat_id, "person"),
+                "from": bot_user(),
+                "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+            }))
         }
         "getChatAdministrators" => {
             let admins = inner

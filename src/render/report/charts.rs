@@ -103,14 +103,19 @@ fn draw_office_bars<DB: DrawingBackend>(
         .margin(14)
         .x_label_area_size(30)
         .y_label_area_size(230)
-        .build_cartesian_2d(0u32..max + max / 10 + 1, (0u32..n).into_segmented())?;
+        // Segments 0..=n-1, one per office.
+        .build_cartesian_2d(0u32..max + max / 10 + 1, (0u32..n - 1).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                names.get(*i as usize).cloned().unwrap_or_default()
+                // The most asks on top: row 0 is the last office.
+                names
+                    .get((n - 1).saturating_sub(*i) as usize)
+                    .cloned()
+                    .unwrap_or_default()
             }
             SegmentValue::Last => String::new(),
         })
@@ -119,8 +124,8 @@ fn draw_office_bars<DB: DrawingBackend>(
     chart.draw_series(offices.iter().enumerate().map(|(i, o)| {
         let mut rect = Rectangle::new(
             [
-                (0u32, SegmentValue::Exact(i as u32)),
-                (o.figures.asks as u32, SegmentValue::Exact(i as u32 + 1)),
+                (0u32, SegmentValue::Exact(n - 1 - i as u32)),
+                (o.figures.asks as u32, SegmentValue::Exact(n - i as u32)),
             ],
             ASKS.filled(),
         );
@@ -130,10 +135,10 @@ fn draw_office_bars<DB: DrawingBackend>(
     chart.draw_series(offices.iter().enumerate().map(|(i, o)| {
         let mut rect = Rectangle::new(
             [
-                (0u32, SegmentValue::Exact(i as u32)),
+                (0u32, SegmentValue::Exact(n - 1 - i as u32)),
                 (
                     o.figures.duplicate_asks as u32,
-                    SegmentValue::Exact(i as u32 + 1),
+                    SegmentValue::Exact(n - i as u32),
                 ),
             ],
             DUPLICATES.filled(),
@@ -210,6 +215,7 @@ fn draw_weekly<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_labels(weeks.len() + 2)
+        .max_light_lines(2)
         .x_label_formatter(&|i| {
             usize::try_from(*i)
                 .ok()

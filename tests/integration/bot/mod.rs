@@ -17,6 +17,7 @@ mod membership;
 mod outbox_retention;
 mod poison;
 mod reload;
+mod report;
 mod restart;
 mod retention;
 mod scenario;
