@@ -5,13 +5,14 @@
 
 use super::{
     Ask, Conflict, Figures, GroupRef, OfficeRow, Overlap, Params, Pileup, Work, monday, round,
+    week_name,
 };
 use crate::core::conflicts;
 use crate::core::engine::Engine;
 use crate::core::title::short_title;
 use crate::model::{ChatId, Deadline, UserId};
 use chrono::{Duration, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub(super) struct Tally<'a> {
     engine: &'a Engine,
@@ -22,6 +23,11 @@ pub(super) struct Tally<'a> {
     conflicting: BTreeSet<u64>,
     /// Person, the pieces of work piling up on them, their deadlines.
     pileups: Vec<(UserId, Vec<u64>, Vec<Deadline>)>,
+    /// Each piece of work's place in `by_cluster`, for per-row marks.
+    dense: HashMap<u64, usize>,
+    /// By dense piece of work: does it conflict; which pile-ups hold it.
+    conflicting_dense: Vec<bool>,
+    pileups_of: Vec<Vec<usize>>,
 }
 
 impl<'a> Tally<'a> {
@@ -30,7 +36,7 @@ impl<'a> Tally<'a> {
         for (i, a) in asks.iter().enumerate() {
             by_cluster.entry(a.task.cluster).or_default().push(i);
         }
-        let conflicting = by_cluster
+        let conflicting: BTreeSet<u64> = by_cluster
             .iter()
             .filter(|(_, ix)| {
                 conflicts::distinct_deadlines(ix.iter().map(|&i| asks[i].task.deadline)).len() > 1
@@ -69,6 +75,20 @@ impl<'a> Tally<'a> {
                 ));
             }
         }
+        let dense: HashMap<u64, usize> = by_cluster
+            .keys()
+            .enumerate()
+            .map(|(i, c)| (*c, i))
+            .collect();
+        let conflicting_dense = by_cluster.keys().map(|c| conflicting.contains(c)).collect();
+        let mut pileups_of = vec![Vec::new(); by_cluster.len()];
+        for (i, (_, cs, _)) in pileups.iter().enumerate() {
+            for c in cs {
+                if let Some(&d) = dense.get(c) {
+                    pileups_of[d].push(i);
+                }
+            }
+        }
         Tally {
             engine,
             p,
@@ -76,13 +96,43 @@ impl<'a> Tally<'a> {
             by_cluster,
             conflicting,
             pileups,
+            dense,
+            conflicting_dense,
+            pileups_of,
         }
     }
 
-    /// The figures over the asks `keep` selects.
-    pub fn figures(&self, keep: impl Fn(&Ask) -> bool) -> Figures {
-        let rows: Vec<&Ask> = self.asks.iter().filter(|a| keep(a)).collect();
-        let in_row: BTreeSet<u64> = rows.iter().map(|a| a.task.cluster).collect();
+    /// The figures over all the asks.
+    pub fn totals(&self) -> Figures {
+        self.figures((0..self.asks.len()).collect())
+    }
+
+    /// The figures over the asks at `ix` (indices into `asks`). Each row is
+    /// counted from its own asks only, so all rows together cost about one
+    /// pass over the asks, not one pass per row.
+    fn figures(&self, ix: Vec<usize>) -> Figures {
+        let rows: Vec<&Ask> = ix.iter().map(|&i| &self.asks[i]).collect();
+        // The row's pieces of work, each once.
+        let mut seen = vec![false; self.by_cluster.len()];
+        let mut in_row: Vec<usize> = Vec::new();
+        for a in &rows {
+            if let Some(&d) = self.dense.get(&a.task.cluster)
+                && !seen[d]
+            {
+                seen[d] = true;
+                in_row.push(d);
+            }
+        }
+        let mut piled = vec![false; self.pileups.len()];
+        let mut pileups = 0;
+        for &d in &in_row {
+            for &p in &self.pileups_of[d] {
+                if !piled[p] {
+                    piled[p] = true;
+                    pileups += 1;
+                }
+            }
+        }
         let workday_end = self.engine.settings.workday_end;
         let cal = &self.engine.settings.calendar;
         let mut notice: Vec<i64> = rows
@@ -117,18 +167,28 @@ impl<'a> Tally<'a> {
                 .iter()
                 .filter(|a| a.task.deadline.is_some_and(|d| !cal.is_workday(d.date())))
                 .count(),
-            conflicting_deadlines: self.conflicting.intersection(&in_row).count(),
-            pileups: self
-                .pileups
+            conflicting_deadlines: in_row
                 .iter()
-                .filter(|(_, cs, _)| cs.iter().any(|c| in_row.contains(c)))
+                .filter(|&&d| self.conflicting_dense[d])
                 .count(),
+            pileups,
             median_notice_minutes: median,
         }
     }
 
-    pub fn week_figures(&self, starts: NaiveDate) -> Figures {
-        self.figures(|a| monday(a.task.sent.date()) == starts)
+    /// One row per ISO week with asks, in order: its name, Monday, figures.
+    pub fn weeks(&self) -> Vec<(String, NaiveDate, Figures)> {
+        let mut by_week: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+        for (i, a) in self.asks.iter().enumerate() {
+            by_week
+                .entry(monday(a.task.sent.date()))
+                .or_default()
+                .push(i);
+        }
+        by_week
+            .into_iter()
+            .map(|(m, ix)| (week_name(m), m, self.figures(ix)))
+            .collect()
     }
 
     /// The office a group stands for: the one its title names, else its title.
@@ -154,17 +214,25 @@ impl<'a> Tally<'a> {
 
     /// One row per asking office, most asks first.
     pub fn offices(&self) -> Vec<OfficeRow> {
-        let chats: BTreeSet<ChatId> = self.asks.iter().map(|a| a.task.src.chat_id).collect();
-        let mut by_office: BTreeMap<String, (bool, Vec<ChatId>)> = BTreeMap::new();
-        for c in chats {
+        let mut chats: BTreeMap<ChatId, Vec<usize>> = BTreeMap::new();
+        for (i, a) in self.asks.iter().enumerate() {
+            chats.entry(a.task.src.chat_id).or_default().push(i);
+        }
+        // Office → whether its name is from a title, its groups, their asks.
+        type Office = (bool, Vec<ChatId>, Vec<usize>);
+        let mut by_office: BTreeMap<String, Office> = BTreeMap::new();
+        for (c, ix) in chats {
             let (office, named) = self.office(c);
-            let e = by_office.entry(office).or_insert((named, Vec::new()));
+            let e = by_office
+                .entry(office)
+                .or_insert((named, Vec::new(), Vec::new()));
             e.1.push(c);
+            e.2.extend(ix);
         }
         let mut rows: Vec<OfficeRow> = by_office
             .into_iter()
-            .map(|(office, (named, chats))| OfficeRow {
-                figures: self.figures(|a| chats.contains(&a.task.src.chat_id)),
+            .map(|(office, (named, chats, ix))| OfficeRow {
+                figures: self.figures(ix),
                 groups: chats.iter().map(|c| self.group(*c)).collect(),
                 office,
                 named_in_title: named,
@@ -267,37 +335,53 @@ impl<'a> Tally<'a> {
 
     /// Pairs of groups by the pieces of work asked in both, most first.
     pub fn overlap(&self) -> Vec<Overlap> {
-        let mut work: BTreeMap<ChatId, BTreeSet<u64>> = BTreeMap::new();
-        for a in self.asks {
-            work.entry(a.task.src.chat_id)
-                .or_default()
-                .insert(a.task.cluster);
-        }
-        let chats: Vec<(&ChatId, &BTreeSet<u64>)> = work.iter().collect();
-        let mut out = Vec::new();
-        for (i, (a, wa)) in chats.iter().enumerate() {
-            for (b, wb) in &chats[i + 1..] {
-                let shared = wa.intersection(wb).count();
-                if shared == 0 {
-                    continue;
+        // Groups in chat-id order; each piece of work's groups, each once.
+        let chats: Vec<ChatId> = self
+            .asks
+            .iter()
+            .map(|a| a.task.src.chat_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let index: HashMap<ChatId, usize> =
+            chats.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut work_of = vec![0usize; chats.len()];
+        // Counted per piece of work over its groups' pairs, not per pair of
+        // groups over their work: a thousand groups are half a million pairs.
+        let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+        for ix in self.by_cluster.values() {
+            let mut cs: Vec<usize> = ix
+                .iter()
+                .filter_map(|&i| index.get(&self.asks[i].task.src.chat_id).copied())
+                .collect();
+            cs.sort_unstable();
+            cs.dedup();
+            for (k, &a) in cs.iter().enumerate() {
+                work_of[a] += 1;
+                for &b in &cs[k + 1..] {
+                    *shared.entry((a, b)).or_default() += 1;
                 }
-                let either = wa.union(wb).count();
-                out.push(Overlap {
-                    a: self.group(**a),
-                    b: self.group(**b),
-                    shared_work: shared,
-                    share: share(shared, either),
-                });
             }
         }
-        out.sort_by(|x, y| {
-            y.shared_work
-                .cmp(&x.shared_work)
-                .then_with(|| y.share.total_cmp(&x.share))
-                .then_with(|| (x.a.chat_id, x.b.chat_id).cmp(&(y.a.chat_id, y.b.chat_id)))
+        let mut pairs: Vec<((usize, usize), usize, f64)> = shared
+            .into_iter()
+            .map(|((a, b), n)| ((a, b), n, share(n, work_of[a] + work_of[b] - n)))
+            .collect();
+        pairs.sort_by(|x, y| {
+            y.1.cmp(&x.1)
+                .then_with(|| y.2.total_cmp(&x.2))
+                .then_with(|| x.0.cmp(&y.0))
         });
-        out.truncate(self.p.top);
-        out
+        pairs
+            .into_iter()
+            .take(self.p.top)
+            .map(|((a, b), n, sh)| Overlap {
+                a: self.group(chats[a]),
+                b: self.group(chats[b]),
+                shared_work: n,
+                share: sh,
+            })
+            .collect()
     }
 }
 

@@ -191,19 +191,20 @@ pub fn build(engine: &Engine, p: &Params) -> Report {
     let mut asks: Vec<Ask> = Vec::new();
     for tasks in by_cluster.values_mut() {
         tasks.sort_by_key(|t| (t.sent, t.src));
-        for (i, t) in tasks.iter().enumerate() {
-            if t.sent < start {
-                continue;
+        let mut open = Pending::default();
+        for t in tasks.iter() {
+            if t.sent >= start {
+                asks.push(Ask {
+                    task: t,
+                    duplicate: open.elsewhere_at(t.src.chat_id, t.sent),
+                    reached: reached(engine, t),
+                    due: t.deadline.map(|d| due(d, s.workday_end)),
+                });
             }
-            let duplicate = tasks[..i]
-                .iter()
-                .any(|u| u.src.chat_id != t.src.chat_id && u.is_pending_at(t.sent, window));
-            asks.push(Ask {
-                task: t,
-                duplicate,
-                reached: reached(engine, t),
-                due: t.deadline.map(|d| due(d, s.workday_end)),
-            });
+            let until = t
+                .deadline
+                .map_or(t.sent + chrono::Duration::days(window), |d| d.expires_at());
+            open.add(t.src.chat_id, until);
         }
     }
     asks.sort_by_key(|a| (a.task.sent, a.task.src));
@@ -215,13 +216,14 @@ pub fn build(engine: &Engine, p: &Params) -> Report {
             short_notice_minutes: p.short_notice_minutes,
             workday_end: s.workday_end.format("%H:%M").to_string(),
         },
-        totals: tally.figures(|_| true),
-        weeks: weeks(&asks)
+        totals: tally.totals(),
+        weeks: tally
+            .weeks()
             .into_iter()
-            .map(|(week, starts)| WeekRow {
+            .map(|(week, starts, figures)| WeekRow {
                 week,
                 starts,
-                figures: tally.week_figures(starts),
+                figures,
             })
             .collect(),
         offices: tally.offices(),
@@ -230,6 +232,48 @@ pub fn build(engine: &Engine, p: &Params) -> Report {
         pileups: tally.pileup_rows(),
         group_overlap: tally.overlap(),
         time_saved: time_saved(p, &asks),
+    }
+}
+
+/// Of the earlier asks of one piece of work, the two groups whose asks stay
+/// pending longest (each group's latest moment): enough to say whether an
+/// ask from any group is asked while the work is pending in another, in one
+/// pass rather than against every earlier ask (a piece of work asked
+/// thousands of times would otherwise cost millions of comparisons).
+#[derive(Default)]
+struct Pending {
+    /// `[0]` pending longest; `[1]` longest among the other groups.
+    top: [Option<(NaiveDateTime, ChatId)>; 2],
+}
+
+impl Pending {
+    fn add(&mut self, chat: ChatId, until: NaiveDateTime) {
+        match self.top {
+            [Some((u, c)), _] if c == chat => self.top[0] = Some((u.max(until), c)),
+            [first, Some((u, c))] if c == chat => {
+                let second = (u.max(until), c);
+                self.top = match first {
+                    Some(f) if f.0 >= second.0 => [Some(f), Some(second)],
+                    _ => [Some(second), first],
+                };
+            }
+            [first, second] => {
+                if first.is_none_or(|f| until > f.0) {
+                    self.top = [Some((until, chat)), first];
+                } else if second.is_none_or(|s| until > s.0) {
+                    self.top[1] = Some((until, chat));
+                }
+            }
+        }
+    }
+
+    /// Is an earlier ask from a group other than `chat` pending at `at`?
+    fn elsewhere_at(&self, chat: ChatId, at: NaiveDateTime) -> bool {
+        self.top
+            .iter()
+            .flatten()
+            .find(|(_, c)| *c != chat)
+            .is_some_and(|(until, _)| at < *until)
     }
 }
 
@@ -264,12 +308,6 @@ pub fn monday(d: NaiveDate) -> NaiveDate {
 pub fn week_name(d: NaiveDate) -> String {
     let w = d.iso_week();
     format!("{}-W{:02}", w.year(), w.week())
-}
-
-/// The ISO weeks the asks fall in, in order.
-fn weeks(asks: &[Ask]) -> Vec<(String, NaiveDate)> {
-    let mondays: BTreeSet<NaiveDate> = asks.iter().map(|a| monday(a.task.sent.date())).collect();
-    mondays.into_iter().map(|m| (week_name(m), m)).collect()
 }
 
 fn time_saved(p: &Params, asks: &[Ask]) -> TimeSaved {

@@ -210,3 +210,34 @@ fn a_period_without_asks_reports_zeros() {
     assert_eq!(r.totals, Figures::default());
     assert!(r.weeks.is_empty() && r.offices.is_empty() && r.group_overlap.is_empty());
 }
+
+#[test]
+fn pending_elsewhere_agrees_with_comparing_every_earlier_ask() {
+    // Random asks of one piece of work from four groups; the one-pass answer
+    // against the pairwise one it replaces.
+    let base = NaiveDate::from_ymd_opt(2024, 3, 4)
+        .expect("date")
+        .and_time(NaiveTime::MIN);
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for _ in 0..200 {
+        let asks: Vec<(ChatId, NaiveDateTime, NaiveDateTime)> = (0..12)
+            .map(|i| {
+                let sent = base + chrono::Duration::hours(i * 3);
+                let until = sent + chrono::Duration::hours(next(40) as i64);
+                (ChatId(-(next(4) as i64) - 1), sent, until)
+            })
+            .collect();
+        let mut open = Pending::default();
+        for (i, (chat, sent, until)) in asks.iter().enumerate() {
+            let pairwise = asks[..i].iter().any(|(c, _, u)| c != chat && sent < u);
+            assert_eq!(open.elsewhere_at(*chat, *sent), pairwise, "{asks:?} at {i}");
+            open.add(*chat, *until);
+        }
+    }
+}
