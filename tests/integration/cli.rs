@@ -259,6 +259,7 @@ fn every_command_has_help() {
         vec!["replay", "--help"],
         vec!["eval", "--help"],
         vec!["explain", "--help"],
+        vec!["report", "--help"],
     ] {
         let out = run(&cmd);
         assert!(out.status.success(), "{cmd:?}");

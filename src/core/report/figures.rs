@@ -363,7 +363,9 @@ impl<'a> Tally<'a> {
         let mut work_of = vec![0usize; chats.len()];
         // Counted per piece of work over its groups' pairs, not per pair of
         // groups over their work: a thousand groups are half a million pairs.
-        let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+        // A work asked in many groups adds many pairs, so the counts are a
+        // flat matrix while it stays small (4,096 groups: 64 MB).
+        let mut shared = PairCounts::new(chats.len());
         for ix in self.by_cluster.values() {
             let mut cs: Vec<usize> = ix
                 .iter()
@@ -374,11 +376,12 @@ impl<'a> Tally<'a> {
             for (k, &a) in cs.iter().enumerate() {
                 work_of[a] += 1;
                 for &b in &cs[k + 1..] {
-                    *shared.entry((a, b)).or_default() += 1;
+                    shared.add(a, b);
                 }
             }
         }
         let mut pairs: Vec<((usize, usize), usize, f64)> = shared
+            .pairs()
             .into_iter()
             .map(|((a, b), n)| ((a, b), n, share(n, work_of[a] + work_of[b] - n)))
             .collect();
@@ -397,6 +400,45 @@ impl<'a> Tally<'a> {
                 share: sh,
             })
             .collect()
+    }
+}
+
+/// How many pieces of work each pair of groups `a < b` shares.
+enum PairCounts {
+    Dense { n: usize, counts: Vec<u32> },
+    Sparse(HashMap<(usize, usize), usize>),
+}
+
+impl PairCounts {
+    fn new(n: usize) -> PairCounts {
+        if n <= 4096 {
+            PairCounts::Dense {
+                n,
+                counts: vec![0; n * n],
+            }
+        } else {
+            PairCounts::Sparse(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize) {
+        match self {
+            PairCounts::Dense { n, counts } => counts[a * *n + b] += 1,
+            PairCounts::Sparse(m) => *m.entry((a, b)).or_default() += 1,
+        }
+    }
+
+    /// The pairs that share something, with the count.
+    fn pairs(self) -> Vec<((usize, usize), usize)> {
+        match self {
+            PairCounts::Dense { n, counts } => counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(i, c)| ((i / n, i % n), *c as usize))
+                .collect(),
+            PairCounts::Sparse(m) => m.into_iter().collect(),
+        }
     }
 }
 
