@@ -513,6 +513,26 @@ mod tests {
     }
 
     #[test]
+    fn report_assumptions_are_read_and_a_negative_one_is_rejected() {
+        let text = "[report]\nfont_path = \"/fonts/x.ttc\"\nminutes_per_duplicate = 45.0\n";
+        let cfg = Config::parse("c.toml", text).expect("valid");
+        assert_eq!(cfg.report.minutes_per_duplicate, 45.0);
+        assert_eq!(cfg.report.minutes_per_group_post, 1.0);
+        assert_eq!(
+            cfg.report.font_path.as_deref(),
+            Some(std::path::Path::new("/fonts/x.ttc"))
+        );
+        let msg = Config::parse("c.toml", "[report]\nminutes_per_group_post = -1.0\n")
+            .expect_err("rejects")
+            .to_string();
+        assert!(msg.contains("report.minutes_per_group_post"), "{msg}");
+        let msg = Config::parse("c.toml", "[report]\nfont = \"x\"\n")
+            .expect_err("rejects")
+            .to_string();
+        assert!(msg.contains("font_path"), "{msg}");
+    }
+
+    #[test]
     fn the_default_allow_list_is_closed() {
         let cfg = Config::default();
         assert!(!cfg.groups.allow_all);

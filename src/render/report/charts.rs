@@ -249,3 +249,82 @@ fn draw_weekly<DB: DrawingBackend>(
     }
     draw_legend(root, lang)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::report::{Figures, OfficeRow, Period, TimeSaved, WeekRow};
+    use chrono::NaiveDate;
+
+    fn report(offices: usize, weeks: usize) -> Report {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 4).expect("date");
+        let f = |asks| Figures {
+            asks,
+            duplicate_asks: asks / 3,
+            ..Figures::default()
+        };
+        Report {
+            period: Period {
+                from: day,
+                to: day + chrono::Duration::weeks(weeks as i64),
+                short_notice_minutes: 120,
+                workday_end: "17:30".into(),
+            },
+            totals: f(offices * 10),
+            weeks: (0..weeks)
+                .map(|i| WeekRow {
+                    week: format!("2024-W{:02}", 10 + i),
+                    starts: day + chrono::Duration::weeks(i as i64),
+                    figures: f(10 + i),
+                })
+                .collect(),
+            offices: (0..offices)
+                .map(|i| OfficeRow {
+                    office: format!("第{i}县应急管理局"),
+                    named_in_title: true,
+                    groups: vec![],
+                    figures: f(offices + 1 - i),
+                })
+                .collect(),
+            top_work: vec![],
+            conflicts: vec![],
+            pileups: vec![],
+            group_overlap: vec![],
+            time_saved: TimeSaved {
+                minutes_per_duplicate: 30.0,
+                minutes_per_group_post: 1.0,
+                duplicate_asks: 0,
+                group_posts_read: 0,
+                by_duplicate_warnings_minutes: 0.0,
+                by_digest_minutes: 0.0,
+                total_minutes: 0.0,
+                total_hours: 0.0,
+                assumptions: vec![],
+            },
+        }
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    fn size(png: &[u8]) -> (u32, u32) {
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        let be = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
+        (be(16), be(20))
+    }
+
+    #[test]
+    fn the_png_stays_a_telegram_photo_however_many_offices_and_weeks() {
+        if let Err(e) = super::super::font::ensure(None) {
+            println!("skipped: {e}");
+            return;
+        }
+        for (offices, weeks) in [(1, 1), (3, 52), (400, 12)] {
+            let png = png(&report(offices, weeks), Lang::Zh).expect("drawn");
+            let (w, h) = size(&png);
+            // Telegram: at most 10 MB, width + height 10000, sides 20:1.
+            assert!(png.len() <= 10 << 20, "{} bytes", png.len());
+            assert!(w + h <= 10_000 && w.max(h) <= 20 * w.min(h), "{w}x{h}");
+            assert_eq!(w, PNG_WIDTH);
+            assert_eq!(h, 90 + 44 * offices.min(PNG_OFFICES) as u32 + 360);
+        }
+    }
+}

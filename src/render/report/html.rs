@@ -184,7 +184,7 @@ pub fn html(r: &Report, lang: Lang, font: Result<(), FontError>) -> String {
         esc(&duration(s.total_minutes, lang)),
         esc(w.assumptions)
     );
-    for a in &s.assumptions {
+    for a in &super::assumptions(s, lang) {
         let _ = write!(out, "<li>{}</li>", esc(a));
     }
     out.push_str("</ul>\n</body></html>\n");

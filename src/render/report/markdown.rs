@@ -122,7 +122,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         duration(t.total_minutes, lang)
     );
     let _ = writeln!(out, "{}:\n", w.assumptions);
-    for a in &t.assumptions {
+    for a in &super::assumptions(t, lang) {
         let _ = writeln!(out, "- {a}");
     }
     out

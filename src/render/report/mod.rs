@@ -179,6 +179,24 @@ pub(crate) fn duration(minutes: f64, lang: Lang) -> String {
     }
 }
 
+/// The time-saved estimate's assumptions in the report's language (the
+/// JSON keeps the core's English sentences).
+pub(crate) fn assumptions(t: &crate::core::report::TimeSaved, lang: Lang) -> Vec<String> {
+    match lang {
+        Lang::En => t.assumptions.clone(),
+        Lang::Zh => vec![
+            format!(
+                "每次没被发现的重复布置耗费 {} 分钟（同一项工作做两遍或事后核对）",
+                t.minutes_per_duplicate
+            ),
+            format!(
+                "每条布置让收到的每个人花 {} 分钟在群里查找和跟踪；摘要把它列出来，省去这一步",
+                t.minutes_per_group_post
+            ),
+        ],
+    }
+}
+
 /// The period as `2024-03-04 – 2024-03-17` (the last day, inclusive).
 pub(crate) fn period_text(r: &Report) -> String {
     let last = r.period.to.pred_opt().unwrap_or(r.period.to);

@@ -98,7 +98,7 @@ pub fn summary(r: &Report, lang: Lang) -> String {
         s.total_hours,
         esc(w.hours),
         esc(w.assumptions),
-        esc(&s.assumptions.join("; "))
+        esc(&super::assumptions(s, lang).join("; "))
     );
     out
 }
