@@ -3,7 +3,7 @@
 
 use super::CliError;
 use crate::config::ReportConfig;
-use crate::core::engine::Settings;
+use crate::core::engine::{Engine, Settings};
 use crate::core::report::{self, Params};
 use crate::event;
 use crate::journal::Journal;
@@ -158,7 +158,13 @@ pub fn run(
         .map_or(settings.conflicts.short_notice_minutes, |h| {
             (h * 60.0).round() as i64
         });
-    let engine = crate::replay::run(&events, settings).engine;
+    // The engine's state is all the report reads: the events applied, without
+    // the replay's daily digests for everyone (hundreds of thousands over a
+    // large journal).
+    let mut engine = Engine::new(settings);
+    for ev in &events {
+        engine.apply(ev);
+    }
     let first_ask = engine.tasks.values().map(|t| t.sent.date()).min();
     let last = engine.last_seen.map(|t| t.date());
     let Some(last) = last.or(first_ask) else {

@@ -346,3 +346,38 @@ fn bad_input_is_a_one_line_answer_and_exit_2() {
         "zero or more",
     );
 }
+
+#[test]
+fn without_a_usable_font_the_page_says_why_and_png_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    let missing = dir.path().join("no-such-font.ttc");
+    std::fs::write(
+        &cfg,
+        format!("[report]\nfont_path = \"{}\"\n", missing.display()),
+    )
+    .expect("write");
+    let cfg = cfg.to_str().expect("utf-8");
+    let log = fixture();
+    let log = log.to_str().expect("utf-8");
+    let out = run(&["--config", cfg, "report", "--log", log, "--format", "html"]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = String::from_utf8_lossy(&out.stdout);
+    // The figures are all there; the charts are not, and the page says why.
+    assert!(!html.contains("<svg"), "no charts without a font");
+    assert!(html.contains("the chart needs a CJK font"), "{html}");
+    assert!(html.contains("no-such-font.ttc"));
+    assert!(html.contains("县文旅局"));
+    let png = dir.path().join("r.png");
+    let png = png.to_str().expect("utf-8");
+    one_line_exit_2(
+        &[
+            "--config", cfg, "report", "--log", log, "--format", "png", "--out", png,
+        ],
+        "the chart needs a CJK font",
+    );
+    one_line_exit_2(
+        &["report", "--log", log, "--format", "png"],
+        "give it a file with --out",
+    );
+}
