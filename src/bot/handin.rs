@@ -19,7 +19,7 @@
 use super::compose::{Callback, Step};
 use super::fact::Fact;
 use super::intake::{Intake, local, uid};
-use super::outbox::{Button, Copy, Kind, Part};
+use super::outbox::{Button, Copy, Kind, Media, MediaKind, Part};
 use super::state::{Shared, StoreError};
 use crate::core::digest::{self, Item};
 use crate::event::Event;
@@ -144,6 +144,43 @@ pub struct DraftMsg {
     /// Telegram's media_group_id: messages sharing it are one album.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub album: Option<String>,
+    /// An album item's file, to send the album again as a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+}
+
+/// An album item's file: the largest size of a photo, a video, a document
+/// or an audio file, with its caption.
+fn media_of(msg: &teloxide::types::Message) -> Option<Media> {
+    let (kind, file_id) = if let Some(p) = msg.photo() {
+        (MediaKind::Photo, p.last()?.file.id.to_string())
+    } else if let Some(v) = msg.video() {
+        (MediaKind::Video, v.file.id.to_string())
+    } else if let Some(d) = msg.document() {
+        (MediaKind::Document, d.file.id.to_string())
+    } else if let Some(a) = msg.audio() {
+        (MediaKind::Audio, a.file.id.to_string())
+    } else {
+        return None;
+    };
+    Some(Media {
+        kind,
+        file_id,
+        caption: msg.caption().map(str::to_string),
+    })
+}
+
+/// The files of an album unit (`ids`), in its order, when every message of
+/// it has one; else none (the album is copied, and follows the heading).
+pub fn album_media(msgs: &[DraftMsg], ids: &[i32]) -> Vec<Media> {
+    if ids.len() < 2 {
+        return Vec::new();
+    }
+    let files: Option<Vec<Media>> = ids
+        .iter()
+        .map(|id| msgs.iter().find(|m| m.id == *id)?.media.clone())
+        .collect();
+    files.unwrap_or_default()
 }
 
 /// The messages to copy, one entry per copy call: a single message, or
@@ -594,6 +631,7 @@ fn deliver(
             part.copy = Some(Copy {
                 from_chat: d.chat,
                 message_ids: u.clone(),
+                media: album_media(&d.messages, u),
             });
             batch.push((k.clone(), t.chat.0, Kind::HandIn, vec![part]));
             keys.push(k);
@@ -1108,6 +1146,7 @@ pub async fn on_message(
         return Ok(true);
     }
     let album = msg.media_group_id().map(|g| g.0.clone());
+    let media = album.as_ref().and_then(|_| media_of(msg));
     // One answer per message or album, not per photo of an album.
     let first_of_album = album
         .as_ref()
@@ -1115,6 +1154,7 @@ pub async fn on_message(
     d.messages.push(DraftMsg {
         id: msg.id.0,
         album,
+        media,
     });
     let task = d.task;
     let sh = shared.clone();
@@ -1206,10 +1246,35 @@ mod tests {
     }
 
     #[test]
+    fn an_album_is_sent_again_by_its_files_only_when_every_item_has_one() {
+        let photo = |id: i32| DraftMsg {
+            id,
+            album: Some("a".into()),
+            media: Some(Media {
+                kind: MediaKind::Photo,
+                file_id: format!("f{id}"),
+                caption: None,
+            }),
+        };
+        let msgs = vec![photo(7), photo(8), photo(9)];
+        let files = album_media(&msgs, &[7, 8, 9]);
+        assert_eq!(
+            files.iter().map(|m| m.file_id.as_str()).collect::<Vec<_>>(),
+            ["f7", "f8", "f9"]
+        );
+        // One message is no album; an item without a file leaves it copied.
+        assert!(album_media(&msgs, &[7]).is_empty());
+        let mut partial = msgs.clone();
+        partial[1].media = None;
+        assert!(album_media(&partial, &[7, 8, 9]).is_empty());
+    }
+
+    #[test]
     fn an_album_is_one_copy_and_other_messages_one_each() {
         let m = |id, a: Option<&str>| DraftMsg {
             id,
             album: a.map(str::to_string),
+            media: None,
         };
         let u = units(&[
             m(5, None),
@@ -1312,7 +1377,11 @@ mod tests {
         let draft = Draft {
             task: plan.targets[0].ask,
             chat: 2,
-            messages: vec![DraftMsg { id: 5, album: None }],
+            messages: vec![DraftMsg {
+                id: 5,
+                album: None,
+                media: None,
+            }],
             chosen: None,
             skipped: vec![],
             digest: None,

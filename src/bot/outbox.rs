@@ -48,6 +48,30 @@ pub struct Copy {
     pub from_chat: i64,
     /// In increasing order, as `copyMessages` wants them.
     pub message_ids: Vec<i32>,
+    /// An album's items by Telegram file id, one per message: sent again
+    /// with `sendMediaGroup` (no upload either), which, unlike
+    /// `copyMessages`, can answer the ask. Empty: copied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<Media>,
+}
+
+/// One item of an album, by the file id Telegram gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    pub kind: MediaKind,
+    pub file_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// What an album may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Photo,
+    Video,
+    Document,
+    Audio,
 }
 
 /// One Telegram message of a logical message (digests may take several).

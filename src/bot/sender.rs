@@ -214,8 +214,20 @@ async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
             }
             req.send().await.map(|m| m.0)
         }
-        // copyMessages takes no reply parameters: an album follows the
-        // heading, which is the reply.
+        // An album by its files: sendMediaGroup keeps it whole and, unlike
+        // copyMessages, answers the ask.
+        many if c.media.len() == many.len() => {
+            let mut req = bot.send_media_group(to, c.media.iter().map(input_media));
+            if let Some(r) = q.reply_to {
+                req = req.reply_parameters(ReplyParameters {
+                    allow_sending_without_reply: Some(true),
+                    ..ReplyParameters::new(MessageId(r))
+                });
+            }
+            req.send().await.map(|ms| ms.first().map_or(0, |m| m.id.0))
+        }
+        // No files known: copyMessages takes no reply parameters, so the
+        // album follows the heading, which is the reply.
         many => bot
             .copy_messages(to, from, many.iter().map(|i| MessageId(*i)))
             .send()
@@ -225,6 +237,35 @@ async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
     match res {
         Ok(id) => Outcome::Sent(id),
         Err(e) => classify(&e),
+    }
+}
+
+/// One album item for sendMediaGroup, by its Telegram file id.
+fn input_media(m: &super::outbox::Media) -> teloxide::types::InputMedia {
+    use super::outbox::MediaKind;
+    use teloxide::types::{
+        FileId, InputFile, InputMedia, InputMediaAudio, InputMediaDocument, InputMediaPhoto,
+        InputMediaVideo,
+    };
+    let file = InputFile::file_id(FileId(m.file_id.clone()));
+    let caption = m.caption.clone();
+    match m.kind {
+        MediaKind::Photo => InputMedia::Photo(InputMediaPhoto {
+            caption,
+            ..InputMediaPhoto::new(file)
+        }),
+        MediaKind::Video => InputMedia::Video(InputMediaVideo {
+            caption,
+            ..InputMediaVideo::new(file)
+        }),
+        MediaKind::Document => InputMedia::Document(InputMediaDocument {
+            caption,
+            ..InputMediaDocument::new(file)
+        }),
+        MediaKind::Audio => InputMedia::Audio(InputMediaAudio {
+            caption,
+            ..InputMediaAudio::new(file)
+        }),
     }
 }
 

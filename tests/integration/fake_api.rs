@@ -572,6 +572,25 @@ async fn handle(
                 .collect();
             ok(Value::Array(ids))
         }
+        "sendMediaGroup" => {
+            let n = body
+                .get("media")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let chat_id = chat.unwrap_or_default();
+            let ids: Vec<Value> = (0..n)
+                .map(|_| {
+                    json!({
+                        "message_id": inner.next_message.fetch_add(1, Ordering::SeqCst),
+                        "date": 1_700_000_000,
+                        "chat": group(chat_id, "group"),
+                        "from": bot_user(),
+                        "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+                    })
+                })
+                .collect();
+            ok(Value::Array(ids))
+        }
         "sendPhoto" => {
             let id = inner.next_message.fetch_add(1, Ordering::SeqCst);
             let chat_id = chat.unwrap_or_default();

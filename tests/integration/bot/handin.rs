@@ -206,7 +206,7 @@ fn received(api: &FakeApi, chat: i64) -> (Vec<Call>, Vec<Call>, Vec<Call>) {
     (
         heads,
         api.ok_to("copyMessage", chat),
-        api.ok_to("copyMessages", chat),
+        api.ok_to("sendMediaGroup", chat),
     )
 }
 
@@ -243,7 +243,22 @@ fn got_it_once(api: &FakeApi, chat: i64, ask: i64, others: usize) {
         "{chat}: the text answers the ask"
     );
     assert_eq!(albums.len(), 1, "{chat}: the album once");
-    assert_eq!(albums[0].body["message_ids"], json!(ALBUM));
+    // Sent again whole by its photos' file ids, as a reply to the ask too.
+    let files: Vec<String> = albums[0].body["media"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .map(|x| x["media"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let want: Vec<String> = ALBUM.iter().map(|id| format!("f{id}")).collect();
+    assert_eq!(files, want, "{chat}: the album's photos");
+    assert_eq!(
+        albums[0].reply_to(),
+        Some(ask),
+        "{chat}: the album answers the ask"
+    );
     assert!(heads[0].at <= texts[0].at && texts[0].at <= albums[0].at);
 }
 
@@ -480,7 +495,7 @@ async fn a_429_delays_only_its_group_and_a_refusal_is_reported_while_the_others_
     review_then(&b, &api).await;
     api.fail("copyMessage", Some(-1001), Some(1), Fail::RetryAfter(2));
     api.fail("copyMessage", Some(-1002), None, Fail::Forbidden);
-    api.fail("copyMessages", Some(-1003), None, Fail::BadRequest);
+    api.fail("sendMediaGroup", Some(-1003), None, Fail::BadRequest);
     press(&api, &find_button(&api, |s| s == Step::All));
     let r = report(&api).await;
     b.settle().await;
