@@ -204,6 +204,8 @@ pub enum CliError {
     Fit(#[from] fit::FitError),
     #[error(transparent)]
     Report(#[from] report::ReportError),
+    #[error(transparent)]
+    Store(#[from] crate::bot::state::StoreError),
 }
 
 impl CliError {
@@ -244,7 +246,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Run(args) => Ok(crate::bot::run_cli(args, config, cli.config.clone())),
-        Command::Report(args) => report::run(&args, &config.report, settings, &mut out),
+        Command::Report(args) => report::run(&args, &config, settings, &mut out),
         Command::Demo { format } => demo::demo(format, settings, &mut out),
         Command::Replay {
             log,

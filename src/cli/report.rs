@@ -2,7 +2,7 @@
 //! HTML (with charts), Markdown or JSON.
 
 use super::CliError;
-use crate::config::ReportConfig;
+use crate::config::Config;
 use crate::core::engine::{Engine, Settings};
 use crate::core::report::{self, Params};
 use crate::event;
@@ -11,7 +11,7 @@ use crate::render::report as render;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
@@ -104,10 +104,11 @@ fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>
 
 pub fn run(
     args: &ReportArgs,
-    config: &ReportConfig,
+    full: &Config,
     settings: Settings,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
+    let config = &full.report;
     // Everything the user typed is checked before any store is opened.
     if matches!(args.format, ReportFormat::Png) && args.out.is_none() {
         return Err(ReportError::PngNeedsOut.into());
@@ -134,12 +135,17 @@ pub fn run(
             return Err(ReportError::Negative { field, value }.into());
         }
     }
-    let (events, source) = match &args.db {
+    let (engine, source) = match &args.db {
         Some(db) => {
             if !db.exists() {
                 return Err(ReportError::NoJournal(db.display().to_string()).into());
             }
-            (Journal::open(db)?.events()?, db.display().to_string())
+            let source = db.display().to_string();
+            let (engine, events, _) = engine_from_db(db, full, settings)?;
+            if events == 0 {
+                return Err(ReportError::NoEvents(source).into());
+            }
+            (engine, source)
         }
         None => {
             let mut all = Vec::new();
@@ -147,24 +153,24 @@ pub fn run(
                 all.extend(event::read_log(l)?);
             }
             let names: Vec<String> = args.log.iter().map(|l| l.display().to_string()).collect();
-            (all, names.join(", "))
+            let source = names.join(", ");
+            if all.is_empty() {
+                return Err(ReportError::NoEvents(source).into());
+            }
+            // The engine's state is all the report reads: the events applied,
+            // without the replay's daily digests for everyone.
+            let mut engine = Engine::new(settings);
+            for ev in &all {
+                engine.apply(ev);
+            }
+            (engine, source)
         }
     };
-    if events.is_empty() {
-        return Err(ReportError::NoEvents(source).into());
-    }
     let short_notice_minutes = args
         .short_notice_hours
-        .map_or(settings.conflicts.short_notice_minutes, |h| {
+        .map_or(engine.settings.conflicts.short_notice_minutes, |h| {
             (h * 60.0).round() as i64
         });
-    // The engine's state is all the report reads: the events applied, without
-    // the replay's daily digests for everyone (hundreds of thousands over a
-    // large journal).
-    let mut engine = Engine::new(settings);
-    for ev in &events {
-        engine.apply(ev);
-    }
     let first_ask = engine.tasks.values().map(|t| t.sent.date()).min();
     let last = engine.last_seen.map(|t| t.date());
     let Some(last) = last.or(first_ask) else {
@@ -222,4 +228,23 @@ pub fn run(
         None => out.write_all(&text)?,
     }
     Ok(0)
+}
+
+/// The engine a report reads from the bot's state directory `db`: the
+/// engine snapshot and the journal's tail after it when the snapshot was
+/// written by this build with this configuration (a restart's quick path:
+/// seconds, not a replay of the whole journal), else the whole journal
+/// replayed. Also how many journal events it stands for, and whether the
+/// snapshot was read.
+pub fn engine_from_db(
+    db: &Path,
+    config: &Config,
+    settings: Settings,
+) -> Result<(Engine, u64, bool), CliError> {
+    let journal = Journal::open(db)?;
+    let (mut engine, base, tail) = crate::bot::snapshot::start(db, config, settings, &journal)?;
+    for (_, ev) in &tail {
+        engine.apply(ev);
+    }
+    Ok((engine, base + tail.len() as u64, base > 0))
 }

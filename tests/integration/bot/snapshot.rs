@@ -146,6 +146,44 @@ fn a_restart_from_a_snapshot_equals_a_full_replay() {
     assert!(shared.engine().is_done(UserId(5002), first));
 }
 
+/// `report --db` over a stopped bot's state starts from its engine snapshot
+/// and the journal's tail, and reads the same engine a full replay gives.
+#[test]
+fn the_report_reads_the_bots_snapshot_and_the_journals_tail() {
+    use onedigest::cli::report::engine_from_db;
+    use onedigest::core::engine::Settings;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let events = fixture();
+    let (first, rest) = events.split_at(events.len() / 2);
+    let full = {
+        let shared = open_state(dir.path(), NOW, |_| {});
+        record(&shared, first);
+        snapshot::take(&shared, None).expect("snapshot written");
+        record(&shared, rest);
+        state_bytes(&shared)
+    };
+    let cfg = config(dir.path());
+    let settings = || Settings::from_config(&cfg).expect("settings");
+    let (engine, n, from_snapshot) = engine_from_db(&state, &cfg, settings()).expect("engine");
+    assert!(from_snapshot, "the snapshot was not read");
+    let pos = Position {
+        last_seq: None,
+        events: 0,
+        fingerprint: 0,
+    };
+    assert!(
+        snapshot::encode(&pos, &engine).expect("encodes") == full,
+        "snapshot + tail differs from the bot's engine"
+    );
+    // Without the snapshot: the whole journal, the same engine.
+    std::fs::remove_file(snapshot::path(&state)).expect("remove the snapshot");
+    let (engine, all, from_snapshot) = engine_from_db(&state, &cfg, settings()).expect("engine");
+    assert!(!from_snapshot);
+    assert_eq!(all, n, "both stand for every journal event");
+    assert!(snapshot::encode(&pos, &engine).expect("encodes") == full);
+}
+
 #[test]
 fn a_corrupt_snapshot_is_ignored_with_a_warning_naming_it_and_the_journal_is_unchanged() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -320,6 +358,35 @@ fn restart_at_scale_with_and_without_a_snapshot() {
         "restart after {events} events: {full:?} replaying the whole journal, {quick:?} from the snapshot ({size} bytes, written in {write:?}); tasks {}",
         shared.engine().tasks.len()
     );
+    drop(shared);
+    // `report --db` over this state: the engine from the snapshot and the
+    // journal's tail, then the report itself.
+    {
+        use onedigest::cli::report::engine_from_db;
+        use onedigest::core::engine::Settings;
+        use onedigest::core::report::{self, Params};
+        let cfg = config(dir.path());
+        let settings = Settings::from_config(&cfg).expect("settings");
+        let t = Instant::now();
+        let (engine, n, from_snapshot) = engine_from_db(&state, &cfg, settings).expect("engine");
+        let read = t.elapsed();
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let params = Params {
+            from: d("2024-03-04"),
+            to: d("2024-03-08"),
+            short_notice_minutes: 120,
+            minutes_per_duplicate: 30.0,
+            minutes_per_group_post: 1.0,
+            top: report::DEFAULT_TOP,
+        };
+        let r = report::build(&engine, &params);
+        println!(
+            "report --db after {n} events (snapshot read: {from_snapshot}): engine in {read:?}, report in {:?} more; {} asks",
+            t.elapsed() - read,
+            r.totals.asks
+        );
+        assert!(from_snapshot);
+    }
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         for l in status
             .lines()
