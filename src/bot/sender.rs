@@ -199,18 +199,14 @@ fn keyboard(rows: &[Vec<Button>]) -> InlineKeyboardMarkup {
 
 /// Copy a person's messages into a group (one, or an album at once).
 async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
-    use teloxide::types::{ChatId as TgChat, MessageId, ReplyParameters};
+    use teloxide::types::{ChatId as TgChat, MessageId};
     let to = TgChat(q.chat);
     let from = TgChat(c.from_chat);
     let res = match c.message_ids.as_slice() {
         [one] => {
             let mut req = bot.copy_message(to, from, MessageId(*one));
             if let Some(r) = q.reply_to {
-                // Sent even if the ask was deleted meanwhile.
-                req = req.reply_parameters(ReplyParameters {
-                    allow_sending_without_reply: Some(true),
-                    ..ReplyParameters::new(MessageId(r))
-                });
+                req = req.reply_parameters(answering(r));
             }
             req.send().await.map(|m| m.0)
         }
@@ -219,10 +215,7 @@ async fn copy(bot: Bot, q: &Queued, c: &super::outbox::Copy) -> Outcome {
         many if c.media.len() == many.len() => {
             let mut req = bot.send_media_group(to, c.media.iter().map(input_media));
             if let Some(r) = q.reply_to {
-                req = req.reply_parameters(ReplyParameters {
-                    allow_sending_without_reply: Some(true),
-                    ..ReplyParameters::new(MessageId(r))
-                });
+                req = req.reply_parameters(answering(r));
             }
             req.send().await.map(|ms| ms.first().map_or(0, |m| m.id.0))
         }
@@ -269,6 +262,26 @@ fn input_media(m: &super::outbox::Media) -> teloxide::types::InputMedia {
     }
 }
 
+/// Links are not previewed: a digest or a warning full of links would
+/// otherwise show a card for the first.
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+/// A reply to message `r` of the chat, sent even if it was deleted meanwhile.
+fn answering(r: i32) -> teloxide::types::ReplyParameters {
+    teloxide::types::ReplyParameters {
+        allow_sending_without_reply: Some(true),
+        ..teloxide::types::ReplyParameters::new(teloxide::types::MessageId(r))
+    }
+}
+
 /// Replace a message's text and buttons (a digest after a hand-in).
 async fn edit(bot: Bot, q: &Queued, id: i32) -> Outcome {
     let mut req = bot
@@ -278,13 +291,7 @@ async fn edit(bot: Bot, q: &Queued, id: i32) -> Outcome {
             q.text.clone(),
         )
         .parse_mode(ParseMode::Html)
-        .link_preview_options(LinkPreviewOptions {
-            is_disabled: true,
-            url: None,
-            prefer_small_media: false,
-            prefer_large_media: false,
-            show_above_text: false,
-        });
+        .link_preview_options(no_preview());
     if !q.buttons.is_empty() {
         req = req.reply_markup(keyboard(&q.buttons));
     }
@@ -304,21 +311,12 @@ async fn attempt(bot: Bot, q: &Queued) -> Outcome {
     let mut req = bot
         .send_message(teloxide::types::ChatId(q.chat), q.text.clone())
         .parse_mode(ParseMode::Html)
-        .link_preview_options(LinkPreviewOptions {
-            is_disabled: true,
-            url: None,
-            prefer_small_media: false,
-            prefer_large_media: false,
-            show_above_text: false,
-        });
+        .link_preview_options(no_preview());
     if !q.buttons.is_empty() {
         req = req.reply_markup(keyboard(&q.buttons));
     }
     if let Some(r) = q.reply_to {
-        req = req.reply_parameters(teloxide::types::ReplyParameters {
-            allow_sending_without_reply: Some(true),
-            ..teloxide::types::ReplyParameters::new(teloxide::types::MessageId(r))
-        });
+        req = req.reply_parameters(answering(r));
     }
     match req.send().await {
         Ok(m) => Outcome::Sent(m.id.0),

@@ -3,7 +3,7 @@
 
 use super::charts::{CJK_FONTS, svgs};
 use super::font::FontError;
-use super::{Words, duration, percent, period_text, row, words};
+use super::{Words, duration, office_rows, percent, period_text, row, words};
 use crate::core::report::Report;
 use crate::model::Lang;
 use crate::render::html_escape as esc;
@@ -91,24 +91,7 @@ pub fn html(r: &Report, lang: Lang, font: Result<(), FontError>) -> String {
     );
     out.push_str(&chart(0));
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.by_office));
-    let rows: Vec<Vec<String>> = r
-        .offices
-        .iter()
-        .map(|o| {
-            let groups: Vec<String> = o
-                .groups
-                .iter()
-                .map(|g| match &g.owner_name {
-                    Some(n) => format!("{} ({}: {n})", g.title, w.owner),
-                    None => g.title.clone(),
-                })
-                .collect();
-            [o.office.clone(), groups.join("; ")]
-                .into_iter()
-                .chain(row(&o.figures, lang))
-                .collect()
-        })
-        .collect();
+    let rows = office_rows(r, w, lang);
     table(&mut out, &heads(&[w.office, w.groups], w), &rows, w.none);
     out.push_str(&chart(1));
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.by_week));

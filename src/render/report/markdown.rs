@@ -1,7 +1,7 @@
 //! The burden report as Markdown: the same figures as the HTML page, as
 //! tables.
 
-use super::{Words, duration, pair_text, percent, period_text, row, words};
+use super::{Words, duration, office_rows, pair_text, percent, period_text, row, words};
 use crate::core::report::Report;
 use crate::model::Lang;
 use std::fmt::Write;
@@ -47,24 +47,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         .collect();
     table(&mut out, &with_columns(&[w.week], w), &rows);
     let _ = writeln!(out, "## {}\n", w.by_office);
-    let rows: Vec<Vec<String>> = r
-        .offices
-        .iter()
-        .map(|o| {
-            let groups: Vec<String> = o
-                .groups
-                .iter()
-                .map(|g| match &g.owner_name {
-                    Some(n) => format!("{} ({}: {n})", g.title, w.owner),
-                    None => g.title.clone(),
-                })
-                .collect();
-            [o.office.clone(), groups.join("; ")]
-                .into_iter()
-                .chain(row(&o.figures, lang))
-                .collect()
-        })
-        .collect();
+    let rows = office_rows(r, w, lang);
     table(&mut out, &with_columns(&[w.office, w.groups], w), &rows);
     let _ = writeln!(out, "## {}\n", w.top_work);
     let rows: Vec<Vec<String>> = r

@@ -157,6 +157,28 @@ pub(crate) fn row(f: &Figures, lang: Lang) -> [String; 10] {
     ]
 }
 
+/// One row per asking office: the office, its groups (with their owners),
+/// then its figures, as both the page and the Markdown tables show them.
+pub(crate) fn office_rows(r: &Report, w: &Words, lang: Lang) -> Vec<Vec<String>> {
+    r.offices
+        .iter()
+        .map(|o| {
+            let groups: Vec<String> = o
+                .groups
+                .iter()
+                .map(|g| match &g.owner_name {
+                    Some(n) => format!("{} ({}: {n})", g.title, w.owner),
+                    None => g.title.clone(),
+                })
+                .collect();
+            [o.office.clone(), groups.join("; ")]
+                .into_iter()
+                .chain(row(&o.figures, lang))
+                .collect()
+        })
+        .collect()
+}
+
 pub(crate) fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
