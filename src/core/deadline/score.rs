@@ -148,12 +148,18 @@ fn ends_with_any(s: &str, words: Words) -> bool {
 /// break ("另外，上周的表今天下班前传给我", "Also reply … by noon"), lower-cased
 /// already, trimmed at its start.
 fn clause_of(head: &str) -> &str {
-    let from = head
+    // Looked for in the last 240 bytes only (linear over long texts); a
+    // clause longer than that has no start to read.
+    let w = clip_back(head, 240);
+    let from = w
         .rfind(['\n', '。', '；', ';', '!', '！', '?', '？'])
-        .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
-        .or_else(|| head.rfind(". ").map(|i| i + 2))
-        .unwrap_or(0);
-    head[from..].trim_start()
+        .map(|i| i + w[i..].chars().next().map_or(1, char::len_utf8))
+        .or_else(|| w.rfind(". ").map(|i| i + 2));
+    match from {
+        Some(i) => w[i..].trim_start(),
+        None if w.len() == head.len() => w.trim_start(),
+        None => "",
+    }
 }
 
 /// The 14 characters before `start`, trimmed.
@@ -276,11 +282,12 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // A secondary ask ("另请…", "also…") does not replace the headline ask
     // (one named before it); "also Thurs 2pm" opening a message adds to an
     // earlier message and is this one's own time.
-    if EARLIER_TIME.is_match(head)
-        && (ends_with_any(
-            before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
-            lexicon::SECONDARY_ASK,
-        ) || starts_with_any(clause_of(head), lexicon::SECONDARY_ASK))
+    // (Bounded looks back: a long text with many times stays linear.)
+    if (ends_with_any(
+        before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
+        lexicon::SECONDARY_ASK,
+    ) || starts_with_any(clause_of(head), lexicon::SECONDARY_ASK))
+        && EARLIER_TIME.is_match(clip_back(head, 480))
     {
         s -= 5;
     }
@@ -315,6 +322,9 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     // found on the first such time only (most texts have none), once, so
     // the whole stays linear.
     let mut stops: Option<Vec<usize>> = None;
+    // The day recurring work starts on, looked for once (on the first
+    // day-less time) so that the whole stays linear.
+    let mut recurring_start: Option<Option<chrono::NaiveDate>> = None;
     let mut used = vec![false; ds.len()];
     let mut out = Vec::new();
     for tm in &ts {
@@ -396,7 +406,8 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
         // A daily time that starts on a later day ("每天晚上8点前报，从明天
         // 开始", "daily by 9am, starting Monday"): its first instance.
         if date.is_none()
-            && let Some(first) = starts_on(t, &ds).filter(|d| *d > ctx.sent.date())
+            && let Some(first) = (*recurring_start.get_or_insert_with(|| starts_on(t, &ds)))
+                .filter(|d| *d > ctx.sent.date())
             && let Some(l) = resolve(Some(first), tm.spec, ctx)
         {
             dl = l;
