@@ -147,7 +147,17 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
     for c in caps(&R_DAY, cu.has('日') || cu.has('号'), t) {
         let Some(m) = c.get(0) else { continue };
         let prev = prev_char(t, m.start());
-        if prev.is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '-' || p == '.') {
+        if prev
+            .is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '-' || p == '.' || p == '第')
+        {
+            continue;
+        }
+        // "1号门", "3号楼", "5号文": a numbered thing, not a day of the month.
+        if m.as_str().ends_with('号')
+            && next_char(t, m.end()).is_some_and(|n| {
+                "门楼线车间院室窗机房位库池井柜台桌床馆岗箱罐塔栋文令件道区".contains(n)
+            })
+        {
             continue;
         }
         let d: u32 = num(&c, 1);

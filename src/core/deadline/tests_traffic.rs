@@ -576,3 +576,21 @@ fn a_length_in_minutes_is_not_a_deadline() {
         Some("2024-05-20T09:00")
     );
 }
+
+#[test]
+fn a_numbered_thing_is_not_a_day_of_the_month() {
+    let c = zh("2024-06-12T16:45");
+    assert_eq!(
+        dl(
+            "明天下午3点全厂消防演练，听到警报到2号门北侧空地集合，班组长2点45到车间门口清点人数。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-13T14:45")
+    );
+    // A day of the month still is.
+    assert_eq!(
+        dl("材料20号前交到3号楼办公室", &c).as_deref(),
+        Some("2024-06-20")
+    );
+}
