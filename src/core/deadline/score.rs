@@ -85,6 +85,12 @@ re!(
     r"(?:(?:^|\W)(?:not|instead of|rather than|moved from)|原定|原来|不是|而非|改自)[\s(（]*$"
 );
 
+// Right before a date: it restates what came before ("i.e.", 即).
+re!(
+    RESTATED,
+    r"(?:(?:^|\W)(?:i\.e\.?|ie|that is|namely),?|即|也就是)\s*$"
+);
+
 // A time or day named earlier in the message (for "also…").
 re!(
     EARLIER_TIME,
@@ -239,6 +245,11 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // "今天是…最后一天": the day itself is the deadline.
     if after.starts_with('是') && lexicon::LAST_DAY.in_text(clip(after_full, 80)) {
         s += 10;
+    }
+    // "within 10 working days, i.e. Tues 04/06", "3个工作日内，即6月5日前":
+    // the sender's own reckoning restated as a date is the deadline.
+    if RESTATED.is_match(clip_back(head, 16)) {
+        s += 6;
     }
     // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
     if ends_with_any(before, lexicon::MOVED_TO) {

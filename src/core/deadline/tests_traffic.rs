@@ -594,3 +594,26 @@ fn a_numbered_thing_is_not_a_day_of_the_month() {
         Some("2024-06-20")
     );
 }
+
+#[test]
+fn a_date_restating_a_reckoning_is_the_deadline() {
+    let c = Ctx {
+        day_first: true,
+        ..en("2024-05-20T08:45")
+    };
+    // Ten working days counted by the sender past a bank holiday we may not
+    // know: their date stands.
+    assert_eq!(
+        dl(
+            "Full response due within 10 working days, i.e. Tues 04/06/24 (bank holiday excluded).",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-04")
+    );
+    let z = zh("2024-05-20T08:45");
+    assert_eq!(
+        dl("请3个工作日内，即5月24日前报送。", &z).as_deref(),
+        Some("2024-05-24")
+    );
+}
