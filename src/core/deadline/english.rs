@@ -208,7 +208,11 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
             };
             let rest = t[m.end()..].trim_start();
             let rest_of = rest.strip_prefix("of ").unwrap_or(rest);
-            if rest.starts_with([':', '.', '/', '-'])
+            // "Weds 29th." ends a sentence; "Weds 10.30" is a time.
+            let ordinal = ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|x| m.as_str().ends_with(x));
+            if (!ordinal && rest.starts_with([':', '.', '/', '-']))
                 || rest.starts_with("o'clock")
                 || rest.starts_with("oclock")
                 || rest.starts_with("ish")

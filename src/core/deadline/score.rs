@@ -75,14 +75,16 @@ re!(
     r"(?i:(?:\d|\b(?:am|pm|noon|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)))$"
 );
 
-/// A date set aside by what comes before it ("not Wed", "instead of", 原定).
+/// A date set aside by what comes before it ("not Wed", "instead of", 原定),
+/// or the last day of a run ("every shift through Mon 5/27"): not the day
+/// of a time that follows.
 fn negated(t: &str, d: &DateM) -> bool {
     SET_ASIDE.is_match(clip_back(&t[..d.start], 24))
 }
 
 re!(
     SET_ASIDE,
-    r"(?:(?:^|\W)(?:not|instead of|rather than|moved from)|原定|原来|不是|而非|改自)[\s(（]*$"
+    r"(?:(?:^|\W)(?:not|instead of|rather than|moved from|through|thru)|原定|原来|不是|而非|改自)[\s(（]*$"
 );
 
 // Right before a date: it restates what came before ("i.e.", 即).

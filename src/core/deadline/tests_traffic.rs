@@ -617,3 +617,36 @@ fn a_date_restating_a_reckoning_is_the_deadline() {
         Some("2024-05-24")
     );
 }
+
+#[test]
+fn a_weekday_and_an_ordinal_ending_a_sentence_is_that_day() {
+    let c = en("2024-05-22T16:45");
+    assert_eq!(
+        dl(
+            "Great, thanks Sam. @jo the costs table is the last bit – same deadline, Weds 29th.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-29")
+    );
+    // "Weds 10.30" is not the 10th: it stays on Wednesday.
+    let monday = en("2024-05-20T09:00");
+    let got = dl("Site meeting Weds 10.30, please be there", &monday);
+    assert!(
+        got.as_deref().is_some_and(|d| d.starts_with("2024-05-22")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn the_last_day_of_a_run_is_not_the_day_of_its_times() {
+    let c = en("2024-05-24T07:05");
+    assert_eq!(
+        dl(
+            "Bank holiday reminder: bed state reports continue every shift through Mon 5/27, holiday included, same times (0800 / 2000).",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-24T08:00")
+    );
+}
