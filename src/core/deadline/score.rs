@@ -276,6 +276,21 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if window_end {
         s += 4;
     }
+    // "today's my deadline", "Friday's the last day": 's is "is", not a
+    // possessive naming the work ("today's report").
+    let is_contraction = after.strip_prefix("'s ").is_some_and(|r| {
+        r.split(' ').next().is_some_and(|w| {
+            matches!(
+                w,
+                "my" | "the" | "our" | "your" | "his" | "her" | "their" | "a" | "an"
+            )
+        })
+    });
+    if is_contraction
+        && (clip(after, 40).contains("deadline") || clip(after, 40).contains("last day"))
+    {
+        s += 4;
+    }
     // A dash between spaces before a word opens an aside ("by 0945 – the
     // auditors…"), not a range of times.
     let aside = (after_full.starts_with(char::is_whitespace) || t[..end].ends_with(' '))
@@ -284,7 +299,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             .is_some_and(|r| r.starts_with(' ') && r.trim_start().starts_with(char::is_alphabetic));
     // Context, not deadline.
     if ends_with_any(before, lexicon::CONTEXT_BEFORE)
-        || (starts_with_any(after, lexicon::CONTEXT_AFTER) && !aside)
+        || (starts_with_any(after, lexicon::CONTEXT_AFTER) && !aside && !is_contraction)
         // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
         || (before.ends_with("至") && !ends_with_any(before, lexicon::MOVED_TO) && !window_end)
         || range_before(before)

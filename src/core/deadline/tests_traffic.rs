@@ -650,3 +650,21 @@ fn the_last_day_of_a_run_is_not_the_day_of_its_times() {
         Some("2024-05-24T08:00")
     );
 }
+
+#[test]
+fn today_is_my_deadline_is_not_todays_work() {
+    let c = en("2024-05-24T09:00");
+    assert_eq!(
+        dl(
+            "Sam, FOI-0412 figures – today's my deadline, where are we? Jo's brought hers forward to Tuesday.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-24")
+    );
+    // A possessive still names the work: today's report is due Friday.
+    assert_eq!(
+        dl("today's report by Tuesday please", &c).as_deref(),
+        Some("2024-05-28")
+    );
+}
