@@ -52,6 +52,8 @@ pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Can
             "限时",
             "under",
             "no more than",
+            // "接班后30分钟内": counted from an event, not from the message.
+            "后",
         ]
         .iter()
         .any(|w| lead.ends_with(w))

@@ -181,15 +181,21 @@ fn before_of(head: &str) -> &str {
     head[from..].trim_end()
 }
 
+/// The text after a time past a deadline mark ("前到场" → "到场",
+/// "前把材料发我" → "把材料发我").
+fn arriving_after(after: &str) -> &str {
+    after
+        .strip_prefix("之前")
+        .or_else(|| after.strip_prefix("以前"))
+        .or_else(|| after.strip_prefix('前'))
+        .unwrap_or(after)
+}
+
 /// An arrival, assembly or sign-in time ("2:10前到场", "集合时间", "be on
 /// your ward by"), given the text before the time, its last 14 characters
 /// and the text after it.
 fn is_arrival(head: &str, before: &str, after: &str) -> bool {
-    let arriving = after
-        .strip_prefix("之前")
-        .or_else(|| after.strip_prefix("以前"))
-        .or_else(|| after.strip_prefix('前'))
-        .unwrap_or(after);
+    let arriving = arriving_after(after);
     (arriving.starts_with('到') && !arriving.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
         || starts_with_any(arriving, lexicon::ARRIVAL_AFTER)
         || ends_with_any(before, lexicon::ARRIVAL_BEFORE)
@@ -258,7 +264,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         s += 4;
     }
     // "各网格员周一把名单核一遍": the time of the readers' own action.
-    if after.starts_with('把') {
+    if after.starts_with('把') || arriving_after(after).starts_with('把') {
         s += 2;
     }
     if HAND_IN_WORDS.is_match(after2) {

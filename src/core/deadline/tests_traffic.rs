@@ -668,3 +668,39 @@ fn today_is_my_deadline_is_not_todays_work() {
         Some("2024-05-28")
     );
 }
+
+#[test]
+fn a_time_before_a_handing_over_is_the_readers_own() {
+    let c = zh("2024-06-03T07:50");
+    assert_eq!(
+        dl(
+            "各位组长：以后每天早上8点半前把本组巡查情况（人数、点位、问题）发我，晚查下午5点前发我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-03T08:30")
+    );
+    // Over an upstream window counted from now.
+    let c = zh("2024-06-13T09:50");
+    assert_eq!(
+        dl(
+            "各村：县里要求2小时内反馈排查情况，请10点半前把本村排查情况报我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-13T10:30")
+    );
+}
+
+#[test]
+fn a_window_counted_from_an_event_is_not_from_the_message() {
+    let c = zh("2024-06-11T07:40");
+    assert_eq!(
+        dl(
+            "从今天白班起执行交接班确认，每班接班后30分钟内在本群发确认，白班8:30前、夜班20:30前。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-11T08:30")
+    );
+}
