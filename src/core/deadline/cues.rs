@@ -86,7 +86,7 @@ const CUE_WORDS: &[(Cue, &[&str])] = &[
         ],
     ),
     (Cue::Month, &["month"]),
-    (Cue::EndOrWeek, &["end", "week"]),
+    (Cue::EndOrWeek, &["end", "week", "weekend"]),
     (Cue::Before, &["before"]),
     (Cue::WorkdayEnd, &["下班", "eod", "cob", "cop", "of "]),
     (Cue::AmPm, &["am", "pm", "a.m", "p.m"]),

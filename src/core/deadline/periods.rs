@@ -16,9 +16,11 @@ use chrono::{Datelike, Duration};
 use regex::Regex;
 use std::sync::LazyLock;
 
+re!(R_BEFORE_NEXT_HOLIDAY, r"节日?前");
+
 re!(
     R_PERIOD,
-    r"本月底|月底|本月末|月末|明年底|明年末|去年底|年底|年末|本周内|这周内|本周之内|本周|这周|end of (?:the )?month|month[- ]end|end of (?:the )?week|this week|end of (?:the )?year|year[- ]end"
+    r"本月底|月底|本月末|月末|明年底|明年末|去年底|年底|年末|本周内|这周内|本周之内|本周|这周|(?:这个?|本)(?:礼拜|星期)(?:之?内)?|end of (?:the )?month|month[- ]end|end of (?:the )?week|(?:before|ahead of) the weekend|周末前|this week|end of (?:the )?year|year[- ]end"
 );
 
 re!(
@@ -64,8 +66,8 @@ pub(super) fn periods(
     out: &mut Vec<DateM>,
 ) {
     let sent = ctx.sent.date();
-    let period_cue =
-        ['月', '年', '周'].iter().any(|c| cu.has(*c)) || (ascii_words && cu.word(Cue::EndOrWeek));
+    let period_cue = ['月', '年', '周', '拜', '期'].iter().any(|c| cu.has(*c))
+        || (ascii_words && cu.word(Cue::EndOrWeek));
     for m in finds(&R_PERIOD, period_cue, t) {
         let w = m.as_str();
         let date = match w {
@@ -76,7 +78,8 @@ pub(super) fn periods(
             }
             "明年底" | "明年末" => ymd(sent.year() + 1, 12, 31),
             "去年底" => ymd(sent.year() - 1, 12, 31),
-            "本周" | "这周" | "this week" => {
+            "本周" | "这周" | "this week" | "这礼拜" | "这个礼拜" | "本礼拜" | "这星期"
+            | "这个星期" | "本星期" => {
                 // Only when it times the ask; 本周小结 / "this week's report" name the work.
                 let next: String = t[m.end()..].chars().take(2).collect();
                 let names_object = next.starts_with('\'')
@@ -110,6 +113,32 @@ pub(super) fn periods(
 /// 节后第一个工作日 and the day before a holiday (国庆前, "before Christmas").
 pub(super) fn holidays(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>) {
     let sent = ctx.sent.date();
+    // A bare 节前 / 节日前 ("节前必须学完"): the day before the next holiday's
+    // own day (a named one, 端午节前, is read whole and wins the overlap).
+    if cu.has('节') {
+        for m in R_BEFORE_NEXT_HOLIDAY.find_iter(t) {
+            // "节前必须学完" times the ask; "节前安全自查表" names the work.
+            let after = &t[m.end()..];
+            let times_it = after.is_empty()
+                || after.starts_with(['，', '。', ',', '.', '！', '!', '；', ';', ' '])
+                || [
+                    "必须", "务必", "一定", "要", "需", "请", "完成", "全部", "交", "报", "提交",
+                    "发", "把", "做完", "学完", "办完", "弄完",
+                ]
+                .iter()
+                .any(|w| after.starts_with(w));
+            if !times_it {
+                continue;
+            }
+            let date = ctx
+                .cal
+                .holidays()
+                .iter()
+                .find(|h| h.day > sent)
+                .and_then(|h| h.day.pred_opt());
+            add(out, span(&m), date, false, true);
+        }
+    }
     for c in caps(&R_FIRST_WORKDAY, cu.has('后'), t) {
         let Some(m) = c.get(0) else { continue };
         let name = c

@@ -704,3 +704,29 @@ fn a_window_counted_from_an_event_is_not_from_the_message() {
         Some("2024-06-11T08:30")
     );
 }
+
+#[test]
+fn a_bare_before_the_holiday_and_this_week_said_otherwise() {
+    // Said on Thursday 6 June 2024: the next holiday is 端午 (Mon 10 June).
+    let c = zh("2024-06-06T17:00");
+    assert_eq!(
+        dl("还没学完的：周强、吴芳，抓紧，节前必须学完。", &c).as_deref(),
+        Some("2024-06-09")
+    );
+    // 节前 naming the work is no deadline.
+    assert_eq!(dl("节前安全自查表各村已交齐，已汇总。", &c), None);
+    let c = zh("2024-05-20T16:30");
+    assert_eq!(
+        dl("美玲 你们社会课这礼拜内把名册整理出来给我看。", &c).as_deref(),
+        Some("2024-05-24")
+    );
+    let e = en("2024-05-20T11:30");
+    assert_eq!(
+        dl(
+            "Could someone get it cleared before the weekend please?",
+            &e
+        )
+        .as_deref(),
+        Some("2024-05-24")
+    );
+}
