@@ -3,7 +3,7 @@
 
 use super::charts::{CJK_FONTS, svgs};
 use super::font::FontError;
-use super::{Words, duration, office_rows, percent, period_text, row, words};
+use super::{Words, duration, office_rows, percent, period_text, row, top_work_rows, words};
 use crate::core::report::Report;
 use crate::model::Lang;
 use crate::render::html_escape as esc;
@@ -113,19 +113,7 @@ pub fn html(r: &Report, lang: Lang, font: Result<(), FontError>) -> String {
     );
     overlap_table(&mut out, r, w);
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.top_work));
-    let rows: Vec<Vec<String>> = r
-        .top_work
-        .iter()
-        .map(|x| {
-            vec![
-                x.title.clone(),
-                x.asks.to_string(),
-                x.groups.to_string(),
-                x.people_reached.to_string(),
-                x.group_titles.join("; "),
-            ]
-        })
-        .collect();
+    let rows = top_work_rows(r);
     table(
         &mut out,
         &[w.work, w.asks, w.group_count, w.people, w.groups],

@@ -1,7 +1,9 @@
 //! The burden report as Markdown: the same figures as the HTML page, as
 //! tables.
 
-use super::{Words, duration, office_rows, pair_text, percent, period_text, row, words};
+use super::{
+    Words, duration, office_rows, pair_text, percent, period_text, row, top_work_rows, words,
+};
 use crate::core::report::Report;
 use crate::model::Lang;
 use std::fmt::Write;
@@ -50,19 +52,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     let rows = office_rows(r, w, lang);
     table(&mut out, &with_columns(&[w.office, w.groups], w), &rows);
     let _ = writeln!(out, "## {}\n", w.top_work);
-    let rows: Vec<Vec<String>> = r
-        .top_work
-        .iter()
-        .map(|x| {
-            vec![
-                x.title.clone(),
-                x.asks.to_string(),
-                x.groups.to_string(),
-                x.people_reached.to_string(),
-                x.group_titles.join("; "),
-            ]
-        })
-        .collect();
+    let rows = top_work_rows(r);
     table(
         &mut out,
         &[w.work, w.asks, w.group_count, w.people, w.groups],

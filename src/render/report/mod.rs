@@ -179,6 +179,23 @@ pub(crate) fn office_rows(r: &Report, w: &Words, lang: Lang) -> Vec<Vec<String>>
         .collect()
 }
 
+/// One row per piece of work asked in the most groups: its title, asks,
+/// groups, people reached and the groups' titles.
+pub(crate) fn top_work_rows(r: &Report) -> Vec<Vec<String>> {
+    r.top_work
+        .iter()
+        .map(|x| {
+            vec![
+                x.title.clone(),
+                x.asks.to_string(),
+                x.groups.to_string(),
+                x.people_reached.to_string(),
+                x.group_titles.join("; "),
+            ]
+        })
+        .collect()
+}
+
 pub(crate) fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
