@@ -772,6 +772,14 @@ pub fn resume(shared: &Shared) -> Result<(), StoreError> {
 
 type HandlerResult = Result<(), super::handlers::HandlerError>;
 
+/// The draft's row: [Send] (to the review) and [Cancel].
+fn send_or_cancel(task: MsgRef, user: UserId, lang: Lang, shared: &Shared) -> Vec<Vec<Button>> {
+    vec![vec![
+        button(Step::Review, task, user, lang, shared),
+        button(Step::Cancel, task, user, lang, shared),
+    ]]
+}
+
 fn button(step: Step, task: MsgRef, user: UserId, lang: Lang, shared: &Shared) -> Button {
     Button {
         label: label(step, lang).to_string(),
@@ -872,10 +880,7 @@ async fn start(
     };
     let sh = shared.clone();
     tokio::task::spawn_blocking(move || put_draft(&sh, user, Some(&d))).await??;
-    let buttons = vec![vec![
-        button(Step::Review, task, user, lang, shared),
-        button(Step::Cancel, task, user, lang, shared),
-    ]];
+    let buttons = send_or_cancel(task, user, lang, shared);
     tell(
         shared,
         key,
@@ -1160,10 +1165,7 @@ pub async fn on_message(
     let sh = shared.clone();
     tokio::task::spawn_blocking(move || put_draft(&sh, user, Some(&d))).await??;
     if first_of_album {
-        let buttons = vec![vec![
-            button(Step::Review, task, user, lang, shared),
-            button(Step::Cancel, task, user, lang, shared),
-        ]];
+        let buttons = send_or_cancel(task, user, lang, shared);
         tell(
             shared,
             reply_key,

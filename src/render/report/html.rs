@@ -3,7 +3,9 @@
 
 use super::charts::{CJK_FONTS, svgs};
 use super::font::FontError;
-use super::{Words, duration, office_rows, percent, period_text, row, top_work_rows, words};
+use super::{
+    Words, conflict_rows, duration, office_rows, percent, period_text, row, top_work_rows, words,
+};
 use crate::core::report::Report;
 use crate::model::Lang;
 use crate::render::html_escape as esc;
@@ -121,17 +123,7 @@ pub fn html(r: &Report, lang: Lang, font: Result<(), FontError>) -> String {
         w.none,
     );
     let _ = writeln!(out, "<h2>{}</h2>", esc(w.conflicts));
-    let rows: Vec<Vec<String>> = r
-        .conflicts
-        .iter()
-        .map(|c| {
-            vec![
-                c.title.clone(),
-                c.groups.to_string(),
-                c.deadlines.join(", "),
-            ]
-        })
-        .collect();
+    let rows = conflict_rows(r);
     table(
         &mut out,
         &[w.work, w.group_count, w.deadlines],

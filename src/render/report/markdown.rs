@@ -2,7 +2,8 @@
 //! tables.
 
 use super::{
-    Words, duration, office_rows, pair_text, percent, period_text, row, top_work_rows, words,
+    Words, conflict_rows, duration, office_rows, pair_text, percent, period_text, row,
+    top_work_rows, words,
 };
 use crate::core::report::Report;
 use crate::model::Lang;
@@ -66,17 +67,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         .collect();
     table(&mut out, &[w.pair, w.shared, w.share], &rows);
     let _ = writeln!(out, "## {}\n", w.conflicts);
-    let rows: Vec<Vec<String>> = r
-        .conflicts
-        .iter()
-        .map(|c| {
-            vec![
-                c.title.clone(),
-                c.groups.to_string(),
-                c.deadlines.join(", "),
-            ]
-        })
-        .collect();
+    let rows = conflict_rows(r);
     table(&mut out, &[w.work, w.group_count, w.deadlines], &rows);
     let _ = writeln!(out, "## {}\n", w.pileups);
     let rows: Vec<Vec<String>> = r

@@ -196,6 +196,21 @@ pub(crate) fn top_work_rows(r: &Report) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// One row per piece of work with conflicting deadlines: its title, how
+/// many groups asked, the deadlines they gave.
+pub(crate) fn conflict_rows(r: &Report) -> Vec<Vec<String>> {
+    r.conflicts
+        .iter()
+        .map(|c| {
+            vec![
+                c.title.clone(),
+                c.groups.to_string(),
+                c.deadlines.join(", "),
+            ]
+        })
+        .collect()
+}
+
 pub(crate) fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
