@@ -146,10 +146,27 @@ static PROMISE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
     regex::Regex::new(r"我们?[^，。,.!！？?你请各]{0,12}(?:发|报|交|给|送|弄|整理|提供|补|过来|对一下|看一下|处理|准备)").expect("valid regex")
 });
 
+// The sender and others of their side as the subject of a plan ("just
+// confirming me and the 2 HCAs will stay for…"): a promise, not an ask.
+static SELF_PLAN_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:me|myself) and [a-z0-9 ]{1,24}?(?:will|'ll|are going to|can)\b")
+        .expect("valid regex")
+});
+
+/// At most the first `n` bytes of `f`, cut on a character boundary.
+fn head_of(f: &str, n: usize) -> &str {
+    let mut n = n.min(f.len());
+    while !f.is_char_boundary(n) {
+        n -= 1;
+    }
+    &f[..n]
+}
+
 fn is_promise(f: &str) -> bool {
     let head: String = f.chars().take(12).collect();
     lexicon::PROMISES.in_text(&head)
         || PROMISE_RE.is_match(f)
+        || SELF_PLAN_RE.is_match(head_of(f, 80))
         || f.starts_with("我") && !f.contains("请") && !f.contains("你")
 }
 
@@ -489,5 +506,13 @@ mod tests {
             Assignees::Group
         );
         assert_eq!(run("请明天前报").assignees, Assignees::Group);
+    }
+
+    #[test]
+    fn the_sender_and_their_side_as_subject_is_a_promise() {
+        let e = run("just confirming me and the two porters will cover the late shift tomorrow");
+        assert!(e.cues.has(c::PROMISE), "{:?}", e.cues);
+        let e = run("porters, please cover the late shift tomorrow");
+        assert!(!e.cues.has(c::PROMISE), "{:?}", e.cues);
     }
 }

@@ -274,7 +274,7 @@ pub fn eval_file(path: &Path, settings: &Settings) -> Result<FileReport, EvalErr
     let run = replay::run(&events, settings.clone());
     let contract = Contract::from_run(&run);
     let (mut counts, mut misses) = score(&events, &labels, &contract, &run.engine.settings);
-    warnings(&run, &labels, &mut counts);
+    warnings(&run, &labels, &mut counts, &mut misses);
     counts.posts_handed_in = run
         .hand_ins
         .iter()
@@ -558,7 +558,12 @@ fn score(
 /// Every pair of messages that share a cluster (or a label key).
 /// Warning precision and the owners' "maybe" load, from the engine's own
 /// warnings (the contract keeps only the sure ones).
-fn warnings(run: &replay::Replayer, labels: &BTreeMap<MsgRef, Label>, k: &mut Counts) {
+fn warnings(
+    run: &replay::Replayer,
+    labels: &BTreeMap<MsgRef, Label>,
+    k: &mut Counts,
+    misses: &mut Vec<Miss>,
+) {
     let dup = |m: &MsgRef| {
         labels
             .get(m)
@@ -577,6 +582,17 @@ fn warnings(run: &replay::Replayer, labels: &BTreeMap<MsgRef, Label>, k: &mut Co
         k.warnings += 1;
         let same = dup(&w.task).is_some_and(|d| w.duplicate_of.iter().any(|o| dup(o) == Some(d)));
         k.warnings_true += usize::from(same);
+        if !same {
+            // Which warning misled its owner, for `eval --verbose`.
+            let refs: Vec<String> = w.duplicate_of.iter().map(ToString::to_string).collect();
+            misses.push(Miss {
+                category: "",
+                kind: "warn-wrong",
+                msg: w.task,
+                expected: dup(&w.task).unwrap_or("no piece of work").to_string(),
+                got: format!("a duplicate of {}", refs.join(", ")),
+            });
+        }
     }
     k.maybe_owner_days = owner_days.len();
 }

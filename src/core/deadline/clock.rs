@@ -33,7 +33,7 @@ re!(
 
 re!(
     R_EN_BARE_HOUR,
-    r"(?-u:\b)(?:by|before|at|until|till|around|about|@|after)\s*(\d{1,2})(?-u:\b)|(?-u:\b)(\d{1,2})\s*(?:o'?clock|ish)(?-u:\b)|(?-u:\b)(\d{1,2}) (?:tonight|this morning|this afternoon|this evening|in the morning|in the afternoon|in the evening|tomorrow morning|tomorrow afternoon|tomorrow evening|tomorrow|today)(?-u:\b)"
+    r"(?-u:\b)(?:by|before|at|until|till|around|about|@|after)\s*(\d{1,2})(?-u:\b)|(?-u:\b)(\d{1,2})\s*(?:o'?clock|ish)(?-u:\b)|(?-u:\b)(\d{1,2}) (?:tonight|this morning|this afternoon|this evening|in the morning|in the afternoon|in the evening|tomorrow morning|tomorrow afternoon|tomorrow evening|tomorrow|tmrw|tmr|today)(?-u:\b)"
 );
 
 re!(
@@ -480,11 +480,23 @@ fn en_parts_of_day(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, cover: &[bool], out: &
         if part_of_day_over(m.as_str(), hour) {
             continue;
         }
+        // "Morning all", "Good afternoon team": a greeting, not a time.
+        let head = t[..m.start()].trim_end_matches([' ', '\t']);
+        if !m.as_str().contains(' ')
+            && (head.is_empty()
+                || head.ends_with("good")
+                || head.ends_with('\n')
+                || head.ends_with("hi")
+                || head.ends_with("hello"))
+        {
+            continue;
+        }
         out.push(TimeM {
             start: m.start(),
             end: m.end(),
             spec: TimeSpec::PartOfDay,
-            own_day: None,
+            // "by tomorrow morning": the match carries its own day.
+            own_day: m.as_str().starts_with("tomorrow").then_some(1),
         });
     }
 }

@@ -162,6 +162,7 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
     let t = &*with_numbers(t, ctx);
     let mut cands = candidates(t, ctx, false);
     names_the_work(t, &mut cands);
+    recurring_after_one_off(t, &mut cands);
     let forward = is_forward(t);
     let mut best: Option<Cand> = None;
     for c in &cands {
@@ -214,6 +215,30 @@ fn names_the_work(t: &str, cands: &mut [Cand]) {
             cands[i - 1].score -= 8;
         }
     }
+}
+
+/// A standing rule after a one-off ask ("请于6月28日前报送总结；自本周起，每周五
+/// 下班前报送简讯"): the one-off ask named first is the headline, so the
+/// recurring time (每周五, "every Friday") yields to it.
+fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
+    let Some(first) = cands.iter().position(|c| c.score >= 0) else {
+        return;
+    };
+    if recurring_at(t, cands[first].start) {
+        return;
+    }
+    let head_end = cands[first].end;
+    for c in cands.iter_mut().skip(first + 1) {
+        if c.start >= head_end && recurring_at(t, c.start) {
+            c.score -= 5;
+        }
+    }
+}
+
+/// Whether the time at `start` is a recurring one: 每周五, 每天, "every Friday".
+fn recurring_at(t: &str, start: usize) -> bool {
+    let head = t[..start].trim_end();
+    head.ends_with('每') || head.ends_with("every") || head.ends_with("each")
 }
 
 fn is_forward(t: &str) -> bool {

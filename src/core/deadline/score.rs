@@ -93,6 +93,46 @@ re!(
     r"(?:(?:^|\W)(?:i\.e\.?|ie|that is|namely),?|即|也就是)\s*$"
 );
 
+// A party that comes to the readers: inspectors, assessors, visitors.
+re!(
+    VISITORS,
+    r"(?:检查|督查|督导|考核|调研|评估|巡查|验收|暗访|审计|核查)组|专家组|(?i:\b(?:inspectors?|assessors?|auditors?|inspection team|visitors?|surveyors?|the ofsted team)\b)"
+);
+
+// English puts the hand-in verb before its time ("and send me findings +
+// photos by COP Fri"): in one ask in steps, the hand-in's time governs.
+re!(
+    HANDED_IN_BEFORE,
+    r"(?:^|\W)(?:send|submit|return|e-?mail|upload|hand in|hand over|drop off|forward|get (?:it|them|this|these|those) (?:to|back))\b"
+);
+
+/// The phrase a time ends: the text since the last comma, clause or
+/// sentence break, at most 80 bytes back.
+fn phrase_of(head: &str) -> &str {
+    let w = clip_back(head, 80);
+    let w = match w.rfind([',', '，', ';', '；', '\n', '?', '!', '。']) {
+        Some(i) => &w[i + w[i..].chars().next().map_or(1, char::len_utf8)..],
+        None => w,
+    };
+    match w.rfind(". ") {
+        Some(i) => &w[i + 2..],
+        None => w,
+    }
+}
+
+/// The readers hand something in, by the time that ends `phrase` ("send me
+/// findings by COP Fri"); not the sender ("so I can get it to them by 3").
+fn readers_hand_in(phrase: &str) -> bool {
+    HANDED_IN_BEFORE
+        .find(phrase)
+        .is_some_and(|m| !SENDER_SUBJECT.is_match(&phrase[..m.start()]))
+}
+
+re!(
+    SENDER_SUBJECT,
+    r"(?:^|\W)(?:i|we)(?:'ll|'d| can| could| will| would| need to| have to| must| to| then)?$"
+);
+
 // A time or day named earlier in the message (for "also…").
 re!(
     EARLIER_TIME,
@@ -236,7 +276,11 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // An arrival, assembly or sign-in time replaces the event's start, also
     // when a deadline mark comes between ("2:10前到场", "8点45前到机房").
     let marked = s > 0;
-    let arrival = is_arrival(head, before, after);
+    // A visiting party's time ("检查组定于13日上午9:00到厂检查", "the
+    // inspectors now come at 2:30"): when they come, not what the readers
+    // must do by then, which the message says apart ("明天下班前把资料准备好").
+    let visiting = VISITORS.is_match(clause_of(head));
+    let arrival = !visiting && is_arrival(head, before, after);
     if arrival {
         s += 5;
         // "Be there by X" is what the readers must do: it outranks the
@@ -260,14 +304,20 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
         s += 6;
     }
     // A new time after 改至 / 顺延至 / "moved to" is the deadline now.
-    if ends_with_any(before, lexicon::MOVED_TO) {
+    // "… on the first working day after the bank holiday instead": the
+    // new time, over the one it replaces.
+    if (ends_with_any(before, lexicon::MOVED_TO) && !visiting)
+        || after
+            .strip_prefix("instead")
+            .is_some_and(|r| !r.starts_with(" of"))
+    {
         s += 4;
     }
     // "各网格员周一把名单核一遍": the time of the readers' own action.
     if after.starts_with('把') || arriving_after(after).starts_with('把') {
         s += 2;
     }
-    if HAND_IN_WORDS.is_match(after2) {
+    if HAND_IN_WORDS.is_match(after2) || readers_hand_in(phrase_of(head)) {
         s += 2;
     } else if MEETING_WORDS.is_match(after2) {
         // Meetings and attendance: the start is the deadline.
@@ -553,13 +603,21 @@ fn day_of(
             if d.start - tm.end > NEAR {
                 break;
             }
-            if is_glue(&t[tm.end..d.start]) {
+            let gap = &t[tm.end..d.start];
+            if is_glue(gap) || names_event(gap) {
                 day = Some((k, *d));
                 break;
             }
         }
     }
     day
+}
+
+/// One word naming the event a time belongs to, between the time and its
+/// day: "before 0700 huddle tomorrow", "the 9am call Friday".
+fn names_event(gap: &str) -> bool {
+    let g = gap.trim();
+    g.len() < gap.len() && lexicon::en::EVENT_NOUNS.contains(&g)
 }
 
 /// The dates no time was read on, each a day-precision candidate, except

@@ -253,6 +253,14 @@ fn a_bracketed_date_after_a_relative_phrase_governs() {
     );
 }
 
+/// British traffic: day/month order.
+fn en_gb(sent: &str) -> Ctx<'static> {
+    Ctx {
+        day_first: true,
+        ..en(sent)
+    }
+}
+
 fn zh(sent: &str) -> Ctx<'static> {
     Ctx {
         lang: Lang::Zh,
@@ -728,5 +736,159 @@ fn a_bare_before_the_holiday_and_this_week_said_otherwise() {
         )
         .as_deref(),
         Some("2024-05-24")
+    );
+}
+
+#[test]
+fn tomorrow_morning_is_tomorrow_and_a_greeting_is_no_time() {
+    // Said after noon, "tomorrow morning" is still tomorrow (it was read on
+    // the send day).
+    let c = en("2024-05-13T15:10");
+    assert_eq!(
+        dl(
+            "please file the incident form before you go home tomorrow morning",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-14")
+    );
+    assert_eq!(
+        dl("rota changes to me by tomorrow morning", &c).as_deref(),
+        Some("2024-05-14")
+    );
+    // "Morning all" greets; the ask's time is later in the text.
+    let c = en("2024-05-13T08:10");
+    assert_eq!(
+        dl("Morning all. Can the van be washed before the weekend?", &c).as_deref(),
+        Some("2024-05-17")
+    );
+    assert_eq!(
+        dl("Good morning team! Timesheets by Wednesday please.", &c).as_deref(),
+        Some("2024-05-15")
+    );
+    // Not a greeting: a part of day that times the ask.
+    assert_eq!(
+        dl("Sign the visitor book this afternoon please", &c).as_deref(),
+        Some("2024-05-13")
+    );
+}
+
+#[test]
+fn a_bare_hour_beside_a_short_day_word_and_the_event_it_starts() {
+    let c = en("2024-05-13T09:40");
+    assert_eq!(
+        dl("Priya pls drop the keys at reception by 11 tmrw.", &c).as_deref(),
+        Some("2024-05-14T11:00")
+    );
+    assert_eq!(
+        dl(
+            "can you both check the sluice room tomorrow before 9 with the audit tool?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-14T09:00")
+    );
+    // The day after the event the time starts, not a day named before.
+    let c = en("2024-05-13T10:15");
+    assert_eq!(
+        dl(
+            "Audit is Thu/Fri. I need the fridge logs on my desk before 0800 briefing tomorrow.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-14T08:00")
+    );
+}
+
+#[test]
+fn a_standing_rule_after_a_one_off_ask_yields_to_it() {
+    let c = zh("2024-05-07T09:00");
+    // The one-off ask first, then a weekly rule: the headline is the first.
+    assert_eq!(
+        dl(
+            "请各站所5月24日前报送一季度工作小结；另外从本周开始，每周四下午4点前报当周巡查台账。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-24")
+    );
+    assert_eq!(
+        dl(
+            "1.请于5月20日前上报培训名单；\n2.自下周起，每周一上午10点前上报考勤。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-20")
+    );
+    // A standing rule alone is labelled as its first instance.
+    assert_eq!(
+        dl("以后每周五下班前报本周巡查记录", &c).as_deref(),
+        Some("2024-05-10T17:30")
+    );
+}
+
+#[test]
+fn a_time_said_instead_replaces_the_one_it_moves() {
+    let c = en("2024-05-13T09:00");
+    assert_eq!(
+        dl(
+            "I'm off Thursday, so could you send the rota on Wednesday instead? The usual date is still Friday 17/05.",
+            &en_gb("2024-05-13T09:00")
+        )
+        .as_deref(),
+        Some("2024-05-15")
+    );
+    // "instead of" sets a day aside.
+    assert_eq!(
+        dl("please send it Friday instead of Monday", &c).as_deref(),
+        Some("2024-05-17")
+    );
+}
+
+#[test]
+fn in_an_ask_in_steps_the_hand_in_time_governs_in_english_too() {
+    let c = en_gb("2024-05-14T10:05");
+    assert_eq!(
+        dl(
+            "Can you visit the site within 24 hours, and email me the notes + photos by close of play Thursday?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-16T17:00")
+    );
+    // The sender's own hand-in is no reader's step.
+    assert_eq!(
+        dl(
+            "Please log every complaint on the tracker by 1pm each day, so I can send it to the director before 4.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-14T13:00")
+    );
+}
+
+#[test]
+fn a_visiting_partys_time_is_not_the_readers_deadline() {
+    let c = zh("2024-05-07T10:00");
+    assert_eq!(
+        dl(
+            "省督导组定于5月9日（周四）上午9:30到我镇检查防汛工作。请各村明天下班前把巡查台账整理到位。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-08T17:30")
+    );
+    assert_eq!(
+        dl(
+            "验收组时间调整为5月9日下午3点，资料还是明天中午12点前交到办公室。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-08T12:00")
+    );
+    // The readers' own arrival still governs their attendance.
+    assert_eq!(
+        dl("周四下午3点开会，请各村2点50前到会议室签到", &c).as_deref(),
+        Some("2024-05-09T14:50")
     );
 }

@@ -264,7 +264,37 @@ pub const SECONDARY_ASK: &[&str] = &["also", "separately", "in addition", "addit
 /// sharp"); any other word makes it a count ("by 3 schools").
 pub const HOUR_AFTER_BY: &[&str] = &[
     "today", "tomorrow", "please", "pls", "on", "this", "tonight", "so", "and", "if", "at",
-    "latest", "sharp", "o'clock", "oclock", "ish", "in",
+    "latest", "sharp", "o'clock", "oclock", "ish", "in", "tmrw", "tmr", "with", "then", "or",
+];
+
+/// An event a time is the start of, named between the time and its day
+/// ("before 0700 huddle tomorrow").
+pub const EVENT_NOUNS: &[&str] = &[
+    "huddle",
+    "meeting",
+    "call",
+    "briefing",
+    "handover",
+    "session",
+    "shift",
+    "round",
+    "rounds",
+    "training",
+    "drill",
+    "visit",
+    "inspection",
+    "review",
+    "standup",
+    "stand-up",
+    "catch-up",
+    "appointment",
+    "class",
+    "lesson",
+    "webinar",
+    "walkround",
+    "walkabout",
+    "muster",
+    "parade",
 ];
 
 // Is a new ask the same work as an earlier one?

@@ -356,11 +356,13 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
         .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']))
         .collect();
     let mut deliverables: Vec<&str> = Vec::new();
-    rules.each_deliverable(folded, |kind, generic| {
-        if !generic {
-            deliverables.push(kind);
-        }
-    });
+    for clause in asked_clauses(folded) {
+        rules.each_deliverable(clause, |kind, generic| {
+            if !generic {
+                deliverables.push(kind);
+            }
+        });
+    }
     Signature {
         terms: hashes.into(),
         quoted,
@@ -369,6 +371,27 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
         wsum: Default::default(),
     }
 }
+
+/// The clauses of a text that name what is asked for: a purpose clause
+/// ("厂里安全月总结要用", "用于年终总结") names
+/// the work the deliverable feeds, not the deliverable, so its kinds are not
+/// the message's. Texts without a purpose mark are one clause (no split).
+fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
+    let purpose = PURPOSE.is_match(folded);
+    let mut parts: Vec<&str> = if purpose {
+        folded
+            .split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')'])
+            .filter(|c| !PURPOSE.is_match(c))
+            .collect()
+    } else {
+        vec![folded]
+    };
+    parts.retain(|c| !c.trim().is_empty());
+    parts.into_iter()
+}
+
+static PURPOSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"要用\s*$|要用[。！!]|用于|以便").expect("valid purpose regex"));
 
 /// Sorted and deduplicated before copying, so repeats are not allocated.
 fn sorted_set(items: &mut Vec<&str>) -> Box<[Box<str>]> {

@@ -135,9 +135,8 @@ fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signatu
         .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
         .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into())
         .collect());
-    let deliverables = set(rules
-        .deliverables_by_regex(folded)
-        .into_iter()
+    let deliverables = set(asked_clauses(folded)
+        .flat_map(|c| rules.deliverables_by_regex(c))
         .filter(|(_, generic)| !generic)
         .map(|(k, _)| k.into())
         .collect());
@@ -329,6 +328,20 @@ fn salutation_is_not_work() {
 mod deliverable {
     use super::*;
     use crate::core::normalize::fold;
+
+    #[test]
+    fn a_purpose_clause_names_no_deliverable() {
+        let rules = Rules::bundled().expect("bundled rules");
+        let kinds = |t: &str| signature(&fold(t), &[], &rules).deliverables;
+        // The summary is what the photos feed, not what is asked for.
+        let fed = kinds("@小王 活动照片下周一上午发我，县里年终总结要用。");
+        assert!(!fed.iter().any(|d| &**d == "总结"), "{fed:?}");
+        let fed = kinds("把各村的照片整理好，用于年度总结");
+        assert!(!fed.iter().any(|d| &**d == "总结"), "{fed:?}");
+        // Asked for, it is the deliverable.
+        let asked = kinds("请各村下周一前报送年终总结");
+        assert!(asked.iter().any(|d| &**d == "总结"), "{asked:?}");
+    }
 
     #[test]
     fn same_deliverable_is_a_reason() {
