@@ -259,6 +259,9 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
         add(out, span(&m), date, false, true);
     }
     let sep = cu.has('/') || cu.has('.') || cu.has('-');
+    // Whether the text is Chinese (has Han characters), looked at once: an
+    // emoji or a dash makes a text non-ASCII, not Chinese.
+    let mut han: Option<bool> = None;
     for c in caps(&R_EN_NUM, sep, t) {
         let Some(m) = c.get(0) else { continue };
         let (a, b, y) = if c.get(1).is_some() {
@@ -269,6 +272,7 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
         // Chinese text: a count like 1/3 is no date unless marked as one.
         if y.is_none()
             && !t.is_ascii()
+            && *han.get_or_insert_with(|| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
             && !matches!(
                 next_char(t, m.end()),
                 Some('前' | '日' | '号' | ' ' | ',' | '，' | '。' | '(' | '（') | None

@@ -892,3 +892,25 @@ fn a_visiting_partys_time_is_not_the_readers_deadline() {
         Some("2024-05-09T14:50")
     );
 }
+
+#[test]
+fn an_emoji_does_not_make_english_text_chinese() {
+    // A numeric date with no mark after it is no date in Chinese text (a
+    // count like 1/3); an emoji or a dash is not Chinese.
+    let c = en_gb("2024-05-23T08:00");
+    assert_eq!(
+        dl(
+            "📣 Rota poll is open until 12 noon Fri 07/06. Takes 2 mins.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-07T12:00")
+    );
+    assert_eq!(
+        dl("✅ forms back by 14/06.", &c).as_deref(),
+        Some("2024-06-14")
+    );
+    // Chinese text still needs the mark.
+    let z = zh("2024-05-23T08:00");
+    assert_eq!(dl("已完成1/3了，请继续", &z), None);
+}
