@@ -18,6 +18,7 @@ pub mod event;
 pub mod extract;
 pub mod fit;
 pub mod hash;
+pub mod headline;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;

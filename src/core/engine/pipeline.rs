@@ -10,6 +10,7 @@ use super::retrieval::TOO_COMMON;
 use crate::core::deadline::Found;
 use crate::core::event::Mention;
 use crate::core::extract::{self, Input, Named};
+use crate::core::headline;
 use crate::core::matcher::{self, Signature};
 use crate::model::{Deadline, MsgRef, UserId};
 use chrono::NaiveDateTime;
@@ -115,7 +116,9 @@ impl Engine {
         // People's names stay in the terms: a chaser naming the same person
         // as an open ask is (weak) evidence of the same work, and skipping the
         // name scan keeps matching fast in large groups.
-        matcher::signature(&r.ex.folded, &[], &self.settings.rules)
+        // A notice listing separate asks is matched by its headline ask.
+        let text = headline::headline(&r.ex.folded, r.ex.deadline, &self.ctx(r.at));
+        matcher::signature(text, &[], &self.settings.rules)
     }
 
     /// Count a new message's terms into the document frequencies (before it

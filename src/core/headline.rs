@@ -1,0 +1,135 @@
+//! The headline ask of a message that lists several: a notice of numbered
+//! items ("1) binders to Quality by noon Tue 2) two tracer names by COB
+//! 3) EOC sweep by 1500") is labelled, matched and titled by the one item
+//! whose time is the message's deadline. Its other items are separate
+//! pieces of work, labelled where they are asked on their own; matching
+//! them too would let this one message bridge their relays into one
+//! cluster.
+
+use super::deadline::{self, Ctx, Found};
+
+/// The text that names the message's headline ask: the text up to the end
+/// of the item that holds the deadline, so the items after it (separate
+/// asks) are left out. The whole text when it is no list, has no deadline,
+/// the deadline is not in exactly one item, or that item is the last (one
+/// ask in steps, "1.周四前检查 2.记录周五前交", keeps every step).
+pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>) -> &'t str {
+    let Some(due) = found.deadline() else {
+        return folded;
+    };
+    let items = items(folded);
+    if items.len() < 2 {
+        return folded;
+    }
+    let mut holding = items.iter().enumerate().filter(|(_, r)| {
+        deadline::find_folded(&folded[r.start..r.end], ctx).deadline() == Some(due)
+    });
+    match (holding.next(), holding.next()) {
+        (Some((k, r)), None) if k + 1 < items.len() => &folded[..r.end],
+        _ => folded,
+    }
+}
+
+/// The byte ranges of a numbered list's items, numbered 1, 2, … from the
+/// first, each up to the next item (the last to the end of its line); empty
+/// when the text has no such list.
+fn items(t: &str) -> Vec<std::ops::Range<usize>> {
+    if !t.contains('\n') {
+        return Vec::new();
+    }
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for line in t.split_inclusive('\n') {
+        if let Some(n) = item_number(line)
+            && n == starts.len() as u32 + 1
+        {
+            starts.push((at, at + line.len()));
+        }
+        at += line.len();
+    }
+    let mut out = Vec::with_capacity(starts.len());
+    for (k, &(s, line_end)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(line_end, |&(next, _)| next);
+        out.push(s..end);
+    }
+    out
+}
+
+/// The number a list item opens with: "1.", "2)", "（3）", "二、", "①".
+fn item_number(line: &str) -> Option<u32> {
+    let l = line.trim_start_matches([' ', '\t', '-', '*', '•', '(', '（']);
+    let mut chars = l.chars();
+    let c = chars.next()?;
+    if let Some(k) = "①②③④⑤⑥⑦⑧⑨".chars().position(|x| x == c) {
+        return Some(k as u32 + 1);
+    }
+    let n = match c.to_digit(10) {
+        Some(d) => d,
+        None => "一二三四五六七八九".chars().position(|x| x == c)? as u32 + 1,
+    };
+    // One digit then a marker: "1." "1)" "1、" "1）" (not "10:00", "3月").
+    let next = chars.next()?;
+    let marked = matches!(next, '.' | ')' | '、' | '）' | '．' | ':' | '：');
+    (marked && !chars.next().is_some_and(|c| c.is_ascii_digit())).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::calendar::holidays::Calendar;
+    use crate::model::Lang;
+    use chrono::{NaiveDateTime, NaiveTime};
+
+    fn ctx(cal: &Calendar) -> Ctx<'_> {
+        Ctx {
+            sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M")
+                .expect("time"),
+            workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
+            lang: Lang::Zh,
+            day_first: false,
+            cal,
+            utc_offset: None,
+        }
+    }
+
+    fn head(text: &str) -> String {
+        let cal = Calendar::bundled().expect("calendar");
+        let c = ctx(&cal);
+        let folded = crate::core::normalize::fold(text);
+        headline(&folded, deadline::find(text, &c), &c).to_string()
+    }
+
+    #[test]
+    fn a_list_of_separate_asks_is_named_by_the_item_holding_the_deadline() {
+        let h = head(
+            "各站所：\n1.请于5月20日前报送一季度工作小结；\n2.自下周起，每周一上午10点前上报考勤；\n3.安全台账本周内自查。",
+        );
+        assert!(h.contains("工作小结"), "{h}");
+        assert!(h.contains("各站所"), "{h}");
+        assert!(!h.contains("考勤") && !h.contains("台账"), "{h}");
+    }
+
+    #[test]
+    fn steps_of_one_ask_and_plain_texts_stay_whole() {
+        // The deadline is in the last item: every step is kept.
+        let t = "请各村：\n1.周四前检查完灭火器；\n2.检查记录周五上午10点前交。";
+        assert_eq!(head(t), crate::core::normalize::fold(t));
+        // No list, or no deadline: unchanged.
+        let t = "请于5月20日前报送一季度工作小结";
+        assert_eq!(head(t), crate::core::normalize::fold(t));
+        let t = "请大家：\n1.注意安全\n2.保持手机畅通";
+        assert_eq!(head(t), crate::core::normalize::fold(t));
+    }
+
+    #[test]
+    fn item_numbers_are_read_and_times_are_not() {
+        assert_eq!(item_number("1. 报名单"), Some(1));
+        assert_eq!(item_number("2) names"), Some(2));
+        assert_eq!(item_number("（3）台账"), Some(3));
+        assert_eq!(item_number("二、工作要求"), Some(2));
+        assert_eq!(item_number("②照片"), Some(2));
+        assert_eq!(item_number("10:00前报"), None);
+        assert_eq!(item_number("3月5日前报"), None);
+        assert_eq!(item_number("1.5万元"), None);
+    }
+}
