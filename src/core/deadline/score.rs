@@ -7,7 +7,7 @@ use super::dates::dates;
 use super::durations::{ago_spans, arrive_early, durations};
 use super::matches::{DateM, TimeM};
 use super::relative::{R_WD_EN, R_WD_ZH};
-use super::zones::zone_near;
+use super::zones::{is_zone_word, zone_near};
 use super::{Cand, Ctx};
 use crate::core::lexicon::{self, Words};
 use crate::model::Deadline;
@@ -604,7 +604,8 @@ fn day_of(
                 break;
             }
             let gap = &t[tm.end..d.start];
-            if is_glue(gap) || names_event(gap) {
+            // "by noon ET Tuesday 5/21": the zone belongs to the time.
+            if is_glue(gap) || names_event(gap) || is_zone_word(gap.trim()) {
                 day = Some((k, *d));
                 break;
             }

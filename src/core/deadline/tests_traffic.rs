@@ -914,3 +914,16 @@ fn an_emoji_does_not_make_english_text_chinese() {
     let z = zh("2024-05-23T08:00");
     assert_eq!(dl("已完成1/3了，请继续", &z), None);
 }
+
+#[test]
+fn a_zone_between_a_time_and_its_day_belongs_to_the_time() {
+    let c = en("2024-05-20T07:50");
+    assert_eq!(
+        dl("Folders to the front office by noon ET Tuesday 5/21.", &c).as_deref(),
+        Some("2024-05-21T12:00")
+    );
+    assert_eq!(
+        dl("Slides to me by 9am PT Thursday", &c).as_deref(),
+        Some("2024-05-23T09:00")
+    );
+}

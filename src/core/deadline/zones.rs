@@ -37,6 +37,13 @@ const ZONES: &[(&str, i32)] = &[
     ("hst", -600),
 ];
 
+/// Whether `w` names a time zone: one of [`ZONES`], or a US zone said
+/// without its season ("noon ET", "9am PT"), which the organisation's own
+/// zone already reads as local.
+pub(super) fn is_zone_word(w: &str) -> bool {
+    matches!(w, "et" | "pt" | "ct" | "mt" | "local time") || ZONES.iter().any(|(z, _)| *z == w)
+}
+
 /// The zone named right after a clock time ending at `end` ("4pm CET",
 /// "9 am (BST)", "8:00 utc+2") or right before it starting at `start`
 /// (北京时间8点): its offset in minutes and the end of the zone's text.
