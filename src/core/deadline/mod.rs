@@ -221,7 +221,35 @@ fn names_the_work(t: &str, cands: &mut [Cand]) {
 /// 下班前报送简讯"): the one-off ask named first is the headline, so the
 /// recurring time (每周五, "every Friday") yields to it.
 fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
-    let Some(first) = cands.iter().position(|c| c.score >= 0) else {
+    // The day a standing rule starts on ("从今天起每天9点前报") is no ask.
+    let starts_rule = |c: &Cand| {
+        let after = t[c.end..].trim_start();
+        let before = t[..c.start].trim_end();
+        after.starts_with('起')
+            || after.starts_with("开始")
+            || ["从", "自", "starting", "from", "beginning"]
+                .iter()
+                .any(|w| before.ends_with(w))
+    };
+    // Days listed in a run ("8日 钟伟，9日 罗丽，10日 卢晓燕") are a roster's,
+    // not a one-off ask's.
+    let in_run = |k: usize| {
+        let day = |c: &Cand| matches!(c.deadline, crate::model::Deadline::Day(_));
+        let near = |a: &Cand, b: &Cand| {
+            b.start >= a.end
+                && b.start - a.end <= 16
+                && !t[a.end..b.start].contains(['。', '\n', '；', ';'])
+        };
+        let c = &cands[k];
+        day(c)
+            && (cands.get(k + 1).is_some_and(|n| day(n) && near(c, n))
+                || k.checked_sub(1)
+                    .and_then(|p| cands.get(p))
+                    .is_some_and(|p| day(p) && near(p, c)))
+    };
+    let Some(first) =
+        (0..cands.len()).find(|&k| cands[k].score >= 0 && !starts_rule(&cands[k]) && !in_run(k))
+    else {
         return;
     };
     if recurring_at(t, cands[first].start) {
@@ -230,7 +258,7 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
     let head_end = cands[first].end;
     for c in cands.iter_mut().skip(first + 1) {
         if c.start >= head_end && recurring_at(t, c.start) {
-            c.score -= 5;
+            c.score -= 8;
         }
     }
 }
@@ -238,7 +266,19 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
 /// Whether the time at `start` is a recurring one: 每周五, 每天, "every Friday".
 fn recurring_at(t: &str, start: usize) -> bool {
     let head = t[..start].trim_end();
-    head.ends_with('每') || head.ends_with("every") || head.ends_with("each")
+    [
+        "每",
+        "每天",
+        "每日",
+        "每晚",
+        "every",
+        "each",
+        "daily",
+        "every day",
+        "each day",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w))
 }
 
 fn is_forward(t: &str) -> bool {

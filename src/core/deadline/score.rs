@@ -224,11 +224,16 @@ fn before_of(head: &str) -> &str {
 /// The text after a time past a deadline mark ("前到场" → "到场",
 /// "前把材料发我" → "把材料发我").
 fn arriving_after(after: &str) -> &str {
-    after
+    let a = after
         .strip_prefix("之前")
         .or_else(|| after.strip_prefix("以前"))
         .or_else(|| after.strip_prefix('前'))
-        .unwrap_or(after)
+        .unwrap_or(after);
+    // "2点20再出发", "8点准时集合": an adverb before the arrival.
+    ["再", "就", "准时", "统一"]
+        .iter()
+        .find_map(|w| a.strip_prefix(w))
+        .unwrap_or(a)
 }
 
 /// An arrival, assembly or sign-in time ("2:10前到场", "集合时间", "be on
@@ -354,6 +359,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             .strip_prefix(['-', '–', '—'])
             .is_some_and(|r| r.starts_with(' ') && r.trim_start().starts_with(char::is_alphabetic));
     // Context, not deadline.
+    // "端午前后" is around the holiday, not before it: no deadline at all.
+    if t[start..end].ends_with('前') && after_full.starts_with('后') {
+        s -= 10;
+    }
     if ends_with_any(before, lexicon::CONTEXT_BEFORE)
         || (starts_with_any(after, lexicon::CONTEXT_AFTER) && !aside && !is_contraction)
         // 至 ends a range (3日至5日), unless it is a move's (改至 5日).
@@ -409,6 +418,7 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
     // The day recurring work starts on, looked for once (on the first
     // day-less time) so that the whole stays linear.
     let mut recurring_start: Option<Option<chrono::NaiveDate>> = None;
+    let mut recurring: Option<bool> = None;
     let mut used = vec![false; ds.len()];
     let mut out = Vec::new();
     for tm in &ts {
@@ -477,12 +487,17 @@ pub(super) fn candidates(t: &str, ctx: &Ctx<'_>, full: bool) -> Vec<Cand> {
                 || SAME_DAY.is_match(clip_back(head, 24))
                 || is_arrival(head, before_of(head), t[tm.end..].trim_start()))
         {
-            let later = ds[..before_idx]
-                .iter()
-                .rev()
-                .find(|d| !negated(t, d))
-                .map(|d| d.date)
-                .filter(|d| *d > ctx.sent.date());
+            let mut named = ds[..before_idx].iter().filter(|d| !negated(t, d));
+            // A daily time on the days a roster names ("8日 钟伟，9日 罗丽。
+            // 每天早上8点交接") is first due on the first of them.
+            let later = if *recurring.get_or_insert_with(|| RECURRING.is_match(t)) {
+                named.map(|d| d.date).filter(|d| *d > ctx.sent.date()).min()
+            } else {
+                named
+                    .next_back()
+                    .map(|d| d.date)
+                    .filter(|d| *d > ctx.sent.date())
+            };
             if let Some(l) = later.and_then(|l| resolve(Some(l), tm.spec, ctx)) {
                 dl = l;
             }

@@ -927,3 +927,46 @@ fn a_zone_between_a_time_and_its_day_belongs_to_the_time() {
         Some("2024-05-23T09:00")
     );
 }
+
+#[test]
+fn around_a_holiday_rosters_and_standing_rules() {
+    let c = zh("2024-06-03T07:40");
+    // 端午前后 is around the holiday; the standing rule's first instance.
+    assert_eq!(
+        dl(
+            "各村注意：端午前后是防汛关键期，从今天起每天上午10点前在群里报巡查情况。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-03T10:00")
+    );
+    // A daily time on the days a roster names: the first of them.
+    let c = zh("2024-06-07T16:00");
+    assert_eq!(
+        dl(
+            "端午值班：8日 王强，9日 李敏，10日 周红。每天早上8点半到镇值班室交接。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-08T08:30")
+    );
+    // A one-off ask today, then a nightly rule: the headline is today's.
+    let c = zh("2024-06-07T13:00");
+    assert_eq!(
+        dl(
+            "各位网格员：今天下班前把空置房排查表交上来；放假期间每晚8点前在群里报平安。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-06-07T17:30")
+    );
+}
+
+#[test]
+fn the_readers_departure_outranks_the_moved_event() {
+    let c = zh("2024-06-06T13:35");
+    assert_eq!(
+        dl("小刘 培训推迟到3点，我们2点15再出发", &c).as_deref(),
+        Some("2024-06-06T14:15")
+    );
+}
