@@ -7,6 +7,8 @@
 //! cluster.
 
 use super::deadline::{self, Ctx, Found};
+use super::lexicon;
+use crate::model::Deadline;
 
 /// The text that names the message's headline ask: the text up to the end
 /// of the item that holds the deadline, so the items after it (separate
@@ -19,7 +21,7 @@ pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>) -> &'t str {
     };
     let items = items(folded);
     if items.len() < 2 {
-        return folded;
+        return before_side_ask(folded, due, ctx);
     }
     let mut holding = items.iter().enumerate().filter(|(_, r)| {
         deadline::find_folded(&folded[r.start..r.end], ctx).deadline() == Some(due)
@@ -27,6 +29,29 @@ pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>) -> &'t str {
     match (holding.next(), holding.next()) {
         (Some((k, r)), None) if k + 1 < items.len() => &folded[..r.end],
         _ => folded,
+    }
+}
+
+/// The text before a side ask that opens its own sentence ("…周三上午9点开会。
+/// 另外，上周的进度表今天下班前传我", "… Also send me …"), when the deadline
+/// is the headline's, read before it: the side ask is a piece of work of its
+/// own (labelled where it is asked on its own).
+fn before_side_ask<'t>(t: &'t str, due: Deadline, ctx: &Ctx<'_>) -> &'t str {
+    let side = t.char_indices().find_map(|(i, c)| {
+        let stop = matches!(c, '\n' | '。' | '；' | ';' | '!' | '！')
+            || (c == '.' && t[i + 1..].starts_with(' '));
+        if !stop {
+            return None;
+        }
+        let rest = t[i + c.len_utf8()..].trim_start();
+        lexicon::SECONDARY_ASK
+            .iter()
+            .any(|w| rest.starts_with(w))
+            .then_some(i)
+    });
+    match side {
+        Some(p) if p > 0 && deadline::find_folded(&t[..p], ctx).deadline() == Some(due) => &t[..p],
+        _ => t,
     }
 }
 
@@ -107,6 +132,17 @@ mod tests {
         assert!(h.contains("工作小结"), "{h}");
         assert!(h.contains("各站所"), "{h}");
         assert!(!h.contains("考勤") && !h.contains("台账"), "{h}");
+    }
+
+    #[test]
+    fn a_side_ask_in_its_own_sentence_is_left_out() {
+        let h = head(
+            "本周例会定于周三上午9点，请各站准备汇报。\n另外，上周的台账还没交的，今天下班前传给我。",
+        );
+        assert!(h.contains("例会") && !h.contains("台账"), "{h}");
+        // The deadline is the side ask's (no time before it): whole text.
+        let t = "请各站准备汇报材料。另外，上周的台账今天下班前传给我。";
+        assert_eq!(head(t), crate::core::normalize::fold(t));
     }
 
     #[test]

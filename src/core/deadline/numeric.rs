@@ -179,11 +179,15 @@ pub(super) fn dates(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<DateM>)
             }) {
                 continue;
             }
-            if !matches!(
-                next,
-                Some('前' | '日' | '号' | '(' | '（' | ' ' | ',' | '，' | '之' | '以' | '。')
-                    | None
-            ) {
+            // "下周一（11.18）前": a date in brackets says which day.
+            let bracketed = matches!(prev, Some('(' | '（')) && matches!(next, Some(')' | '）'));
+            if !bracketed
+                && !matches!(
+                    next,
+                    Some('前' | '日' | '号' | '(' | '（' | ' ' | ',' | '，' | '之' | '以' | '。')
+                        | None
+                )
+            {
                 continue;
             }
             // "3-5" in a range of counts: a dash needs a plausible month-day.

@@ -322,6 +322,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if after.starts_with('把') || arriving_after(after).starts_with('把') {
         s += 2;
     }
+    // "本周例会订周三上午9点": the day an event is set for.
+    if before.ends_with(['订', '定']) {
+        s += 2;
+    }
     if HAND_IN_WORDS.is_match(after2) || readers_hand_in(phrase_of(head)) {
         s += 2;
     } else if MEETING_WORDS.is_match(after2) {
@@ -386,7 +390,21 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // 今日推文 / 今天的X name today's work, not a time to hand it in.
     let span = &t[start..end];
-    if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
+    // "今天白班的交接班", "今天南塘的晨检": a short name between 今天 and 的.
+    let names_today = (span == "今天" || span == "今日")
+        && after_full
+            .char_indices()
+            .take(6)
+            .find(|&(_, c)| c == '的' || !('\u{4e00}'..='\u{9fff}').contains(&c))
+            .is_some_and(|(i, c)| {
+                c == '的'
+                    && i > 0
+                    && !after_full[..i]
+                        .contains(|c: char| "前内后点时分半上下午务必须要请把将就".contains(c))
+            });
+    if names_today {
+        s -= 6;
+    } else if span == "今日" || (span == "今天" && after_full.starts_with('的')) {
         let next: String = after_full.chars().take(2).collect();
         if next.chars().next().is_some_and(|c| !c.is_ascii())
             && !lexicon::TODAY_TIMED_BY.iter().any(|w| next.starts_with(w))

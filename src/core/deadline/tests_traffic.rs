@@ -970,3 +970,48 @@ fn the_readers_departure_outranks_the_moved_event() {
         Some("2024-06-06T14:15")
     );
 }
+
+#[test]
+fn names_of_todays_work_calendars_and_set_days() {
+    let c = zh("2024-06-12T08:35");
+    // 今天 + a short name + 的 names today's instance, no time.
+    assert_eq!(dl("@小董 今天夜班的交接记录还没看到", &c), None);
+    assert_eq!(dl("今天北村的巡河照片还差两张", &c), None);
+    // A time still times it.
+    assert_eq!(
+        dl("今天下午的照片5点前发群里", &c).as_deref(),
+        Some("2024-06-12T17:00")
+    );
+    // A school calendar's dates are context.
+    let c = zh("2024-06-04T10:40");
+    assert_eq!(
+        dl(
+            "【转发】致家长的一封信：端午节6月8日至10日放假，6月11日（星期二）正常上课。请各位家长看到后回复收到。",
+            &c
+        ),
+        None
+    );
+    // The day an event is set for (订/定), over a side ask after it.
+    let c = zh("2024-05-20T08:30");
+    assert_eq!(
+        dl(
+            "本周例会订周三(5/22)上午9点，请各科准备汇报。\n另外，上周的进度表还没交的，请今天下班前传给我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22T09:00")
+    );
+}
+
+#[test]
+fn a_bracketed_dotted_date_says_which_day() {
+    let c = zh("2024-11-11T11:30");
+    assert_eq!(
+        dl(
+            "【转发】关于报送自查报告的通知：2024年11月22日前报县局。\n——\n小郑牵头，初稿下周一（11.18）前给我。",
+            &c
+        )
+        .as_deref(),
+        Some("2024-11-18")
+    );
+}

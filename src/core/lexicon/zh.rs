@@ -315,6 +315,12 @@ pub const CONTEXT_AFTER: &[&str] = &[
     "举办的",
     "上午到",
     "和",
+    // A school or office calendar: "6月11日（星期二）正常上课".
+    "正常上课",
+    "正常上班",
+    "复课",
+    "开学",
+    "放假",
 ];
 
 /// Right before a time, punctuation aside: a secondary ask (另请…), which
