@@ -1015,3 +1015,21 @@ fn a_bracketed_dotted_date_says_which_day() {
         Some("2024-11-18")
     );
 }
+
+#[test]
+fn this_week_in_a_statement_about_it_is_no_deadline() {
+    let c = zh("2024-06-11T10:50");
+    assert_eq!(
+        dl(
+            "咱们班组本周应该没有动火作业，@小江 你核实一下，没有的话报个“无”",
+            &c
+        ),
+        None
+    );
+    assert_eq!(dl("本周有两家单位要来检查，大家把现场收拾一下", &c), None);
+    // It still times an ask.
+    assert_eq!(
+        dl("本周把动火作业台账报安全科", &c).as_deref(),
+        Some("2024-06-14")
+    );
+}

@@ -339,17 +339,41 @@ impl Engine {
     ) -> Option<Deadline> {
         // The asker's earlier ask in this group that it points at: the most
         // alike, then the most recent ("同上" follows what it refers to).
+        // A pointer at a notice ("以书记修改后的通知为准", "see the updated
+        // post") may point at another member's, and at one still open.
+        let at_notice = self
+            .messages
+            .get(&src)
+            .is_some_and(|m| POINTS_AT_NOTICE.is_match(&crate::core::normalize::fold(&m.text)));
         self.chat_tasks(src.chat_id)
-            .filter(|t| t.sender == sender && t.sent <= at && t.src != src && t.deadline.is_some())
-            .map(|t| (matcher::compare(sig, &t.sig, &self.df).score, t))
-            .max_by(|(a, x), (b, y)| {
-                a.total_cmp(b)
+            .filter(|t| {
+                t.sent <= at
+                    && t.src != src
+                    && t.deadline.is_some()
+                    && (at_notice || t.sender == sender)
+            })
+            .map(|t| {
+                let open = at_notice && t.deadline.is_some_and(|d| d.is_pending_at(at));
+                (open, matcher::compare(sig, &t.sig, &self.df).score, t)
+            })
+            .max_by(|(o1, a, x), (o2, b, y)| {
+                o1.cmp(o2)
+                    .then_with(|| a.total_cmp(b))
                     .then_with(|| (x.sent, x.src.message_id).cmp(&(y.sent, y.src.message_id)))
             })
+            .map(|(_, s, t)| (s, t))
             .and_then(|(_, t)| t.deadline)
             .map(|d| next_instance(d, at))
     }
 }
+
+/// A pointer at a notice, which may be another member's.
+static POINTS_AT_NOTICE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:通知|公告|安排|修改后的|更新后的|最新的?)[^，。,.]{0,6}为准|(?:updated|revised|latest|new) (?:post|notice|message|version)",
+    )
+    .expect("valid regex")
+});
 
 /// A pointed-at clock time that has passed ("at the usual time", "same
 /// time as always" about yesterday's 14:00): the next time the clock shows

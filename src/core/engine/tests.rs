@@ -575,6 +575,45 @@ fn a_pointer_at_the_usual_time_takes_todays_instance_of_it() {
 }
 
 #[test]
+fn a_pointer_at_a_notice_takes_that_notice_also_when_another_posted_it() {
+    let mut e = people_and_groups();
+    // Member 2's own earlier ask, passed by now.
+    say(
+        &mut e,
+        -1001,
+        70,
+        2,
+        4,
+        "09:00",
+        "各组长周一下班前把参会人数报我。",
+    );
+    // Member 1's notice, still open.
+    let notice = say(
+        &mut e,
+        -1001,
+        71,
+        1,
+        5,
+        "09:00",
+        "【支部通知】主题党日定于3月8日下午4点在三楼开展，请全体党员3:50前签到。",
+    );
+    let pointer = say(
+        &mut e,
+        -1001,
+        72,
+        2,
+        6,
+        "10:00",
+        "主题党日时间地点有调整，以书记修改后的通知为准，请大家相互转告。",
+    );
+    assert_eq!(
+        e.tasks[&pointer].deadline.map(|d| d.to_label()).as_deref(),
+        Some("2024-03-08T15:50")
+    );
+    assert_eq!(e.tasks[&pointer].deadline, e.tasks[&notice].deadline);
+}
+
+#[test]
 fn a_not_duplicate_verdict_splits_a_large_cluster_along_its_links() {
     // 20,000 asks in one cluster, each linked to an earlier one (ask i to
     // ask (i - 1) / 2: a binary tree). "Not a duplicate" on the root and

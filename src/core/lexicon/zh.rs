@@ -339,6 +339,8 @@ pub const TODAY_TIMED_BY: &[&str] = &[
 /// not when it is due.
 pub const WORK_AFTER_WEEK: &[&str] = &[
     "小结", "总结", "工作", "例会", "计划", "学习", "值班", "志愿",
+    // What the week holds, said as a statement ("本周应该没有有限空间作业").
+    "应该", "应当", "没有", "有", "已", "共", "一共", "将", "会", "安排",
 ];
 
 // Is a new ask the same work as an earlier one?
