@@ -163,6 +163,8 @@ pub fn find_folded(t: &str, ctx: &Ctx<'_>) -> Found {
     let mut cands = candidates(t, ctx, false);
     names_the_work(t, &mut cands);
     recurring_after_one_off(t, &mut cands);
+    steps_then_hand_in(t, &mut cands);
+    role_side_jobs(t, &mut cands);
     let forward = is_forward(t);
     let mut best: Option<Cand> = None;
     for c in &cands {
@@ -261,6 +263,80 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
             c.score -= 8;
         }
     }
+}
+
+/// A clause for a role after the headline's time ("Fire drill tomorrow at
+/// 10:30 … Fire wardens: hi-vis from reception by 10:15"): a side job,
+/// labelled where it is asked on its own.
+fn role_side_jobs(t: &str, cands: &mut [Cand]) {
+    for i in 1..cands.len() {
+        let Some(cs) = score::role_clause_start(&t[..cands[i].start]) else {
+            continue;
+        };
+        // The role's own arrival still governs its attendance ("Link
+        // nurses: meet at the sluice room at 0940").
+        if score::arrival_at(t, cands[i].start, cands[i].end) {
+            continue;
+        }
+        if cands[..i].iter().any(|c| c.end <= cs && c.score >= 0) {
+            cands[i].score -= 5;
+        }
+    }
+}
+
+/// One ask in steps ("本周四前查完，排查表周五上午交安全办"): the time a step is
+/// finished by yields to the later time its record is handed in by.
+fn steps_then_hand_in(t: &str, cands: &mut [Cand]) {
+    if cands.len() < 2 {
+        return;
+    }
+    // The clause after a time, past its deadline mark.
+    let clause_after = |c: &Cand| -> &str {
+        let a = t[c.end..].trim_start();
+        let a = a
+            .strip_prefix("之前")
+            .or_else(|| a.strip_prefix('前'))
+            .unwrap_or(a);
+        let end = a
+            .find(['，', ',', '。', '；', ';', '\n'])
+            .unwrap_or(a.len());
+        clip_to(&a[..end], 24)
+    };
+    let finished = |c: &Cand| {
+        let a = clause_after(c);
+        let a = clip_to(a, 12);
+        a.contains('完') || a.contains("做好") || a.contains("结束")
+    };
+    // The record handed in is named before its time ("排查表和整改台帐周五
+    // 上午交"), by the readers ("组织部周五通报" is no hand-in).
+    let handed_in = |prev: &Cand, c: &Cand| {
+        let a = clause_after(c);
+        let named = clip_to(&t[prev.end..c.start], 60);
+        ["交", "报", "上传", "提交", "发我", "发给", "传给"]
+            .iter()
+            .any(|w| a.contains(w))
+            && !a.contains("通报")
+            && [
+                "表", "台账", "台帐", "记录", "照片", "材料", "报告", "截图", "清单",
+            ]
+            .iter()
+            .any(|w| named.contains(w))
+    };
+    for i in 0..cands.len() - 1 {
+        let (a, b) = (cands[i], cands[i + 1]);
+        if a.score >= 0 && b.score >= 0 && b.start >= a.end && finished(&a) && handed_in(&a, &b) {
+            cands[i].score = cands[i].score.min(b.score - 1);
+        }
+    }
+}
+
+/// At most the first `n` bytes of `s`, cut on a character boundary.
+fn clip_to(s: &str, n: usize) -> &str {
+    let mut n = n.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    &s[..n]
 }
 
 /// Whether the time at `start` is a recurring one: 每周五, 每天, "every Friday".

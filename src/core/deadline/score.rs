@@ -93,10 +93,116 @@ re!(
     r"(?:(?:^|\W)(?:i\.e\.?|ie|that is|namely),?|即|也就是)\s*$"
 );
 
-// A party that comes to the readers: inspectors, assessors, visitors.
+// The sender as the one who owes the work.
 re!(
+    SENDER_OWES,
+    r"(?:^|\W)i (?:owe|have to (?:send|submit|get|hand)|need to (?:send|submit|get|hand)|must (?:send|submit))\b"
+);
+
+// A role named as the label of a clause: "fire wardens:", "各网格员：".
+re!(
+    SUBGROUP_LABEL,
+    r"^(?:([a-z][a-z -]{2,24})|各?\p{Han}{1,6}(?:员|长|们|组|老师|班主任|同志))\s*[:：]\s*\S"
+);
+
+/// Whether the time at `start..end` is an arrival or assembly time.
+pub(super) fn arrival_at(t: &str, start: usize, end: usize) -> bool {
+    let head = &t[..start];
+    is_arrival(head, before_of(head), t[end..].trim_start())
+}
+
+/// Where the clause a time ends in starts, when it opens with a role's
+/// label ("Fire wardens: hi-vis by 10:15", "各组长：…"): a side job for that
+/// role when the message named the headline's time before it.
+pub(super) fn role_clause_start(head: &str) -> Option<usize> {
+    let clause = clause_of(head);
+    if !clause.contains([':', '：']) {
+        return None;
+    }
+    let c = SUBGROUP_LABEL.captures(clause)?;
+    // Headings, not roles: "Deadline:", "NB:", "Update:".
+    if c.get(1).is_some_and(|w| {
+        [
+            "deadline", "due", "time", "date", "when", "note", "nb", "ps", "reminder", "update",
+            "action", "re", "fyi",
+        ]
+        .iter()
+        .any(|x| w.as_str().trim() == *x || w.as_str().starts_with(x))
+    }) {
+        return None;
+    }
+    Some(head.len() - clause.len())
+}
+
+/// A date alone in brackets right after a name, not after a time word.
+fn dates_a_name(head: &str, after: &str) -> bool {
+    let h = head.trim_end();
+    let Some(h) = h.strip_suffix(['(', '（']) else {
+        return false;
+    };
+    let h = h.trim_end();
+    let last_word = h
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    after.starts_with([')', '）'])
+        && h.ends_with(|c: char| c.is_alphabetic())
+        && !["时间", "日期", "截止"].iter().any(|w| h.ends_with(w))
+        && !["前", "后", "底", "末", "内"].iter().any(|w| h.ends_with(w))
+        // "by end of term (12 July)": the date restates a time phrase.
+        && ![
+            "deadline", "due", "date", "by", "before", "until", "term", "month", "week", "year",
+            "quarter", "holiday", "holidays", "break", "day", "weekend", "today", "tomorrow",
+        ]
+        .contains(&last_word)
+}
+
+// A party that comes to the readers: inspectors, assessors, visitors
+// (an automaton: looked for in every candidate's clause).
+words!(
     VISITORS,
-    r"(?:检查|督查|督导|考核|调研|评估|巡查|验收|暗访|审计|核查)组|专家组|(?i:\b(?:inspectors?|assessors?|auditors?|inspection team|visitors?|surveyors?|the ofsted team)\b)"
+    [
+        "检查组",
+        "督查组",
+        "督导组",
+        "考核组",
+        "调研组",
+        "评估组",
+        "巡查组",
+        "验收组",
+        "暗访组",
+        "审计组",
+        "核查组",
+        "专家组",
+        "inspector",
+        "assessor",
+        "auditor",
+        "inspection team",
+        "visitor",
+        "surveyor",
+        "ofsted team",
+    ]
+);
+
+words!(
+    HAND_IN_VERBS_EN,
+    [
+        "send",
+        "submit",
+        "return",
+        "email",
+        "e-mail",
+        "upload",
+        "hand in",
+        "hand over",
+        "drop off",
+        "forward",
+        "get it",
+        "get them",
+        "get this",
+        "get these",
+        "get those",
+    ]
 );
 
 // English puts the hand-in verb before its time ("and send me findings +
@@ -123,6 +229,10 @@ fn phrase_of(head: &str) -> &str {
 /// The readers hand something in, by the time that ends `phrase` ("send me
 /// findings by COP Fri"); not the sender ("so I can get it to them by 3").
 fn readers_hand_in(phrase: &str) -> bool {
+    // The automaton first: most phrases name no such verb.
+    if !HAND_IN_VERBS_EN.is_match(phrase) {
+        return false;
+    }
     HANDED_IN_BEFORE
         .find(phrase)
         .is_some_and(|m| !SENDER_SUBJECT.is_match(&phrase[..m.start()]))
@@ -294,6 +404,17 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
             s += 2;
         }
     }
+    // The sender's own obligation ("I owe Linda a plan by 5/31, … bullet
+    // points to me by Friday"): context for the time set for the readers.
+    let phrase = phrase_of(head);
+    if phrase.contains("i ") && SENDER_OWES.is_match(phrase) {
+        s -= 3;
+    }
+    // A date alone in brackets after a name ("Housing Panel update
+    // (13/06): first draft to me Tuesday week") dates the thing named.
+    if dates_a_name(head, after) {
+        s -= 6;
+    }
     // A time the sender quotes from upstream ("县里周五要") yields to the one
     // they set for their own readers.
     if UPSTREAM_WORDS.is_match(before) {
@@ -326,7 +447,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if before.ends_with(['订', '定']) {
         s += 2;
     }
-    if HAND_IN_WORDS.is_match(after2) || readers_hand_in(phrase_of(head)) {
+    if HAND_IN_WORDS.is_match(after2) || readers_hand_in(phrase) {
         s += 2;
     } else if MEETING_WORDS.is_match(after2) {
         // Meetings and attendance: the start is the deadline.

@@ -1033,3 +1033,67 @@ fn this_week_in_a_statement_about_it_is_no_deadline() {
         Some("2024-06-14")
     );
 }
+
+#[test]
+fn the_senders_own_due_date_and_a_date_naming_a_thing_are_context() {
+    let c = en("2024-05-13T15:00");
+    assert_eq!(
+        dl(
+            "I owe the director a staffing plan by 5/31 and want your input first. Notes to me by Thursday please.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-16")
+    );
+    let g = en_gb("2024-05-13T16:40");
+    assert_eq!(
+        dl(
+            "Priya – Licensing Committee report (20/06): first draft to me Tuesday week please.",
+            &g
+        )
+        .as_deref(),
+        Some("2024-05-21")
+    );
+    // A bracketed date after a time word is the deadline.
+    assert_eq!(
+        dl("Returns due date (24/05), no extensions.", &g).as_deref(),
+        Some("2024-05-24")
+    );
+}
+
+#[test]
+fn a_roles_side_job_after_the_headline_and_steps_then_hand_in() {
+    let c = en_gb("2024-05-21T09:05");
+    assert_eq!(
+        dl(
+            "Evacuation drill, Town Hall, tomorrow (Weds 22/05) at 11:00. Everyone out by the nearest exit. First aiders: grab the kits by 10:45, headcounts back to me by noon.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-22T11:00")
+    );
+    // A heading is no role: "Deadline:" times the ask itself.
+    assert_eq!(
+        dl("Quarterly returns. Deadline: Friday 24/05 noon.", &c).as_deref(),
+        Some("2024-05-24T12:00")
+    );
+    // One ask in steps: finished by Thursday, its record handed in Friday.
+    let z = zh("2024-06-04T15:10");
+    assert_eq!(
+        dl(
+            "各村：消防栓本周四前检查完，检查记录表周五上午交镇安办。",
+            &z
+        )
+        .as_deref(),
+        Some("2024-06-07")
+    );
+    // Someone else's announcement after the finish is no hand-in.
+    assert_eq!(
+        dl(
+            "请各位干部于本周四下班前完成专题学习，组织部周五通报学时。",
+            &z
+        )
+        .as_deref(),
+        Some("2024-06-06T17:30")
+    );
+}
