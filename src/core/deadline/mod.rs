@@ -269,17 +269,27 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
 /// 10:30 … Fire wardens: hi-vis from reception by 10:15"): a side job,
 /// labelled where it is asked on its own.
 fn role_side_jobs(t: &str, cands: &mut [Cand]) {
-    for i in 1..cands.len() {
-        let Some(cs) = score::role_clause_start(&t[..cands[i].start]) else {
-            continue;
-        };
-        // The role's own arrival still governs its attendance ("Link
-        // nurses: meet at the sluice room at 0940").
-        if score::arrival_at(t, cands[i].start, cands[i].end) {
-            continue;
+    // Most texts have no label at all (a colon after a word): one pass.
+    let labelled = t
+        .match_indices([':', '：'])
+        .any(|(i, _)| t[..i].trim_end().ends_with(|c: char| c.is_alphabetic()));
+    if cands.len() < 2 || !labelled {
+        return;
+    }
+    // The earliest end of a time read as a deadline so far (one pass).
+    let mut first_end: Option<usize> = None;
+    for c in cands.iter_mut() {
+        if let Some(fe) = first_end
+            && let Some(cs) = score::role_clause_start(&t[..c.start])
+            && fe <= cs
+            // The role's own arrival still governs its attendance ("Link
+            // nurses: meet at the sluice room at 0940").
+            && !score::arrival_at(t, c.start, c.end)
+        {
+            c.score -= 5;
         }
-        if cands[..i].iter().any(|c| c.end <= cs && c.score >= 0) {
-            cands[i].score -= 5;
+        if c.score >= 0 {
+            first_end = Some(first_end.map_or(c.end, |e| e.min(c.end)));
         }
     }
 }
@@ -297,10 +307,12 @@ fn steps_then_hand_in(t: &str, cands: &mut [Cand]) {
             .strip_prefix("之前")
             .or_else(|| a.strip_prefix('前'))
             .unwrap_or(a);
+        // Clipped first: the search stays short on a long text.
+        let a = clip_to(a, 24);
         let end = a
             .find(['，', ',', '。', '；', ';', '\n'])
             .unwrap_or(a.len());
-        clip_to(&a[..end], 24)
+        &a[..end]
     };
     let finished = |c: &Cand| {
         let a = clause_after(c);

@@ -102,7 +102,7 @@ re!(
 // A role named as the label of a clause: "fire wardens:", "各网格员：".
 re!(
     SUBGROUP_LABEL,
-    r"^(?:([a-z][a-z -]{2,24})|各?\p{Han}{1,6}(?:员|长|们|组|老师|班主任|同志))\s*[:：]\s*\S"
+    r"^(?:([a-z][a-z -]{2,24})|各?\p{Han}{1,6}(?:员|长|们|组|老师|班主任|同志))$"
 );
 
 /// Whether the time at `start..end` is an arrival or assembly time.
@@ -116,10 +116,13 @@ pub(super) fn arrival_at(t: &str, start: usize, end: usize) -> bool {
 /// role when the message named the headline's time before it.
 pub(super) fn role_clause_start(head: &str) -> Option<usize> {
     let clause = clause_of(head);
-    if !clause.contains([':', '：']) {
+    // The label is short and ends in a word ("10:30" is no label).
+    let colon = clause.find([':', '：'])?;
+    let label = clause[..colon].trim_end();
+    if label.len() > 30 || !label.ends_with(|c: char| c.is_alphabetic()) {
         return None;
     }
-    let c = SUBGROUP_LABEL.captures(clause)?;
+    let c = SUBGROUP_LABEL.captures(label)?;
     // Headings, not roles: "Deadline:", "NB:", "Update:".
     if c.get(1).is_some_and(|w| {
         [
@@ -394,7 +397,11 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // A visiting party's time ("检查组定于13日上午9:00到厂检查", "the
     // inspectors now come at 2:30"): when they come, not what the readers
     // must do by then, which the message says apart ("明天下班前把资料准备好").
-    let visiting = VISITORS.is_match(clause_of(head));
+    let clause = clause_of(head);
+    // Every visitor word ends in 组, "or" or names a team: the automaton
+    // only runs where one can be (a memchr-fast check first).
+    let visiting = (clause.contains('组') || clause.contains("or") || clause.contains("team"))
+        && VISITORS.is_match(clause);
     let arrival = !visiting && is_arrival(head, before, after);
     if arrival {
         s += 5;
@@ -406,7 +413,13 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // The sender's own obligation ("I owe Linda a plan by 5/31, … bullet
     // points to me by Friday"): context for the time set for the readers.
-    let phrase = phrase_of(head);
+    // The English phrase the time ends (empty when it has no Latin words:
+    // its two checks are English).
+    let phrase = if clip_back(head, 80).bytes().any(|b| b.is_ascii_lowercase()) {
+        phrase_of(head)
+    } else {
+        ""
+    };
     if phrase.contains("i ") && SENDER_OWES.is_match(phrase) {
         s -= 3;
     }
@@ -504,7 +517,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if (ends_with_any(
         before.trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_alphabetic()),
         lexicon::SECONDARY_ASK,
-    ) || starts_with_any(clause_of(head), lexicon::SECONDARY_ASK))
+    ) || starts_with_any(clause, lexicon::SECONDARY_ASK))
         && EARLIER_TIME.is_match(clip_back(head, 480))
     {
         s -= 5;
