@@ -357,7 +357,16 @@ fn is_arrival(head: &str, before: &str, after: &str) -> bool {
     (arriving.starts_with('到') && !arriving.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
         || starts_with_any(arriving, lexicon::ARRIVAL_AFTER)
         || ends_with_any(before, lexicon::ARRIVAL_BEFORE)
-        || BE_SOMEWHERE_BY.is_match(clip_back(head, 48))
+        || be_somewhere_by(clip_back(head, 48))
+}
+
+/// [`BE_SOMEWHERE_BY`], run only where one of its verbs is (the regex runs
+/// on every candidate's tail otherwise; most have none).
+fn be_somewhere_by(tail: &str) -> bool {
+    ["be ", "meet", "muster", "assemble", "gather"]
+        .iter()
+        .any(|w| tail.contains(w))
+        && BE_SOMEWHERE_BY.is_match(tail)
 }
 
 fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx<'_>) -> i32 {
