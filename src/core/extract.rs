@@ -331,8 +331,6 @@ fn assignees(f: &str, input: &Input<'_>, has: Present) -> Assignees {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Lang;
-    use chrono::{NaiveDateTime, NaiveTime};
 
     static CAL: std::sync::LazyLock<crate::core::calendar::holidays::Calendar> =
         std::sync::LazyLock::new(|| {
@@ -344,15 +342,7 @@ mod tests {
         std::sync::LazyLock::new(|| crate::core::rules::Rules::bundled().expect("bundled rules"));
 
     fn ctx() -> Ctx<'static> {
-        Ctx {
-            sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M")
-                .expect("time"),
-            workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
-            lang: Lang::Zh,
-            day_first: false,
-            cal: &CAL,
-            utc_offset: None,
-        }
+        crate::core::deadline::test_ctx(&CAL)
     }
 
     fn run(text: &str) -> Extraction {

@@ -102,20 +102,7 @@ fn item_number(line: &str) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::core::calendar::holidays::Calendar;
-    use crate::model::Lang;
-    use chrono::{NaiveDateTime, NaiveTime};
-
-    fn ctx(cal: &Calendar) -> Ctx<'_> {
-        Ctx {
-            sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M")
-                .expect("time"),
-            workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
-            lang: Lang::Zh,
-            day_first: false,
-            cal,
-            utc_offset: None,
-        }
-    }
+    use crate::core::deadline::test_ctx as ctx;
 
     fn head(text: &str) -> String {
         let cal = Calendar::bundled().expect("calendar");

@@ -150,6 +150,20 @@ re!(
     r"同上|与上条一致|与之前一致|与上次一致|时间不变|截止时间不变|时间同前|为准|时间(?:跟|和|与)[^，。,.]{1,12}(?:一样|一致|相同)|same deadline|same time|same times|usual time|same due date|deadline unchanged|time unchanged"
 );
 
+/// The context the core's unit tests read Chinese at: Tuesday 2024-05-07
+/// 08:30, work ending 17:30, as in FORMAT.md's examples.
+#[cfg(test)]
+pub(crate) fn test_ctx(cal: &Calendar) -> Ctx<'_> {
+    Ctx {
+        sent: NaiveDateTime::parse_from_str("2024-05-07T08:30", "%Y-%m-%dT%H:%M").expect("time"),
+        workday_end: NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
+        lang: Lang::Zh,
+        day_first: false,
+        cal,
+        utc_offset: None,
+    }
+}
+
 /// Find the deadline of the ask in `text`.
 pub fn find(text: &str, ctx: &Ctx<'_>) -> Found {
     // Borrowed when nothing folds: no copy of the message.
