@@ -83,10 +83,23 @@ pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Can
         let n: i64 = num.parse().unwrap_or(0);
         let unit = if half { "分钟" } else { unit };
         let n = if half { 30 } else { n };
+        // Checked: a run of digits ("2024122024小时内") is no duration and
+        // must not overflow the calendar.
+        // A duration beyond a year or so is a count, not a time to hand in.
+        let later = |d: Option<Duration>| {
+            d.filter(|d| d.num_days() <= 400)
+                .and_then(|d| ctx.sent.checked_add_signed(d))
+        };
         let dl = if unit.starts_with("小时") || unit.starts_with("hour") {
-            Deadline::Minute(ctx.sent + Duration::hours(n))
+            let Some(t) = later(Duration::try_hours(n)) else {
+                continue;
+            };
+            Deadline::Minute(t)
         } else if unit.starts_with("分钟") || unit.starts_with("min") {
-            Deadline::Minute(ctx.sent + Duration::minutes(n))
+            let Some(t) = later(Duration::try_minutes(n)) else {
+                continue;
+            };
+            Deadline::Minute(t)
         } else if unit.contains("工作日") || unit.contains("business") || unit.contains("working")
         {
             Deadline::Day(
@@ -94,7 +107,10 @@ pub(super) fn durations(t: &str, cu: &Cues<'_>, ctx: &Ctx<'_>, out: &mut Vec<Can
                     .add_workdays(ctx.sent.date(), n.clamp(0, 366) as u32),
             )
         } else {
-            Deadline::Day(ctx.sent.date() + Duration::days(n))
+            let Some(t) = later(Duration::try_days(n)) else {
+                continue;
+            };
+            Deadline::Day(t.date())
         };
         out.push(Cand {
             start: m.start(),
@@ -123,8 +139,11 @@ pub(super) fn arrive_early(t: &str, cu: &Cues<'_>, out: &mut [Cand]) {
             .rev()
             .find(|x| x.start < m.start() && matches!(x.deadline, Deadline::Minute(_)))
         {
-            if let Deadline::Minute(at) = cand.deadline {
-                cand.deadline = Deadline::Minute(at - Duration::minutes(mins));
+            if let Deadline::Minute(at) = cand.deadline
+                && let Some(early) =
+                    Duration::try_minutes(mins).and_then(|d| at.checked_sub_signed(d))
+            {
+                cand.deadline = Deadline::Minute(early);
                 cand.score += 3;
             }
         }

@@ -209,11 +209,14 @@ pub(super) fn nth_days(t: &str, ctx: &Ctx<'_>, full: bool, out: &mut Vec<DateM>)
             Some(y) => ymd(y.as_str().parse().unwrap_or(0), 1, 1),
             None => Some(sent),
         };
-        if let Some(d) = first.filter(|_| n >= 1) {
+        if let Some(d) = first
+            .filter(|_| n >= 1)
+            .and_then(|d| d.checked_add_signed(Duration::try_days(n - 1)?))
+        {
             out.push(DateM {
                 start: m.start(),
                 end: m.end(),
-                date: d + Duration::days(n - 1),
+                date: d,
                 explicit: true,
                 weak: true,
                 roll: Roll::None,
@@ -296,7 +299,7 @@ pub(super) fn named_days(
                 let base = match unit {
                     "year" => add_months(sent, 12 * n),
                     "month" => add_months(sent, n),
-                    _ => Some(sent + Duration::weeks(n as i64)),
+                    _ => Duration::try_weeks(n as i64).and_then(|w| sent.checked_add_signed(w)),
                 };
                 if let Some(b) = base {
                     date = named_near(k, b, 1);

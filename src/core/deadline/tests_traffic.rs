@@ -1097,3 +1097,13 @@ fn a_roles_side_job_after_the_headline_and_steps_then_hand_in() {
         Some("2024-06-06T17:30")
     );
 }
+
+#[test]
+fn a_run_of_digits_before_a_unit_is_no_duration_and_does_not_overflow() {
+    let c = zh("2024-05-07T08:30");
+    // Found by the arbitrary-Unicode property test: the calendar overflowed.
+    assert_eq!(dl("2024122024小时内", &c), None);
+    assert_eq!(dl("99999999999999分钟内", &c), None);
+    assert_eq!(dl("开会提前99999999999999分钟到场", &c), None);
+    assert_eq!(dl("48小时内回复", &c).as_deref(), Some("2024-05-09T08:30"));
+}
