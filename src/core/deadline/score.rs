@@ -429,14 +429,10 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // The sender's own obligation ("I owe Linda a plan by 5/31, … bullet
     // points to me by Friday"): context for the time set for the readers.
-    // The English phrase the time ends (empty when it has no Latin words:
-    // its two checks are English).
-    let phrase = if clip_back(head, 80).bytes().any(|b| b.is_ascii_lowercase()) {
-        phrase_of(head)
-    } else {
-        ""
-    };
-    if phrase.contains("i ") && SENDER_OWES.is_match(phrase) {
+    // The English phrase the time ends is cut only when one of its two
+    // checks can apply (the last 80 bytes name "i " or a hand-in verb).
+    let tail = clip_back(head, 80);
+    if tail.contains("i ") && SENDER_OWES.is_match(phrase_of(head)) {
         s -= 3;
     }
     // A date alone in brackets after a name ("Housing Panel update
@@ -476,7 +472,9 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     if before.ends_with(['订', '定']) {
         s += 2;
     }
-    if HAND_IN_WORDS.is_match(after2) || readers_hand_in(phrase) {
+    if HAND_IN_WORDS.is_match(after2)
+        || (HAND_IN_VERBS_EN.is_match(tail) && readers_hand_in(phrase_of(head)))
+    {
         s += 2;
     } else if MEETING_WORDS.is_match(after2) {
         // Meetings and attendance: the start is the deadline.
