@@ -283,11 +283,14 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
 /// 10:30 … Fire wardens: hi-vis from reception by 10:15"): a side job,
 /// labelled where it is asked on its own.
 fn role_side_jobs(t: &str, cands: &mut [Cand]) {
-    // Most texts have no label at all (a colon after a word): one pass.
-    let labelled = t
-        .match_indices([':', '：'])
-        .any(|(i, _)| t[..i].trim_end().ends_with(|c: char| c.is_alphabetic()));
-    if cands.len() < 2 || !labelled {
+    if cands.len() < 2 {
+        return;
+    }
+    // Most texts have no label at all (a colon after a word): memchr first.
+    let labelled = (t.contains(':') || t.contains('：'))
+        && t.match_indices([':', '：'])
+            .any(|(i, _)| t[..i].trim_end().ends_with(|c: char| c.is_alphabetic()));
+    if !labelled {
         return;
     }
     // The earliest end of a time read as a deadline so far (one pass).

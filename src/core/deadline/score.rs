@@ -786,7 +786,7 @@ fn day_of(
             }
             let gap = &t[tm.end..d.start];
             // "by noon ET Tuesday 5/21": the zone belongs to the time.
-            if is_glue(gap) || names_event(gap) || is_zone_word(gap.trim()) {
+            if is_glue(gap) || (gap.len() <= 16 && (names_event(gap) || is_zone_word(gap.trim()))) {
                 day = Some((k, *d));
                 break;
             }
