@@ -153,20 +153,11 @@ static SELF_PLAN_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::ne
         .expect("valid regex")
 });
 
-/// At most the first `n` bytes of `f`, cut on a character boundary.
-fn head_of(f: &str, n: usize) -> &str {
-    let mut n = n.min(f.len());
-    while !f.is_char_boundary(n) {
-        n -= 1;
-    }
-    &f[..n]
-}
-
 fn is_promise(f: &str) -> bool {
     let head: String = f.chars().take(12).collect();
     lexicon::PROMISES.in_text(&head)
         || PROMISE_RE.is_match(f)
-        || SELF_PLAN_RE.is_match(head_of(f, 80))
+        || SELF_PLAN_RE.is_match(deadline::clip(f, 80))
         || f.starts_with("我") && !f.contains("请") && !f.contains("你")
 }
 

@@ -88,6 +88,7 @@ use chrono::{NaiveDateTime, NaiveTime};
 use numbers::with_numbers;
 use regex::Regex;
 use score::candidates;
+pub(crate) use score::clip;
 use std::sync::LazyLock;
 
 /// What the parser needs to know besides the text.
@@ -250,7 +251,7 @@ fn recurring_after_one_off(t: &str, cands: &mut [Cand]) {
     // Days listed in a run ("8日 钟伟，9日 罗丽，10日 卢晓燕") are a roster's,
     // not a one-off ask's.
     let in_run = |k: usize| {
-        let day = |c: &Cand| matches!(c.deadline, crate::model::Deadline::Day(_));
+        let day = |c: &Cand| matches!(c.deadline, Deadline::Day(_));
         let near = |a: &Cand, b: &Cand| {
             b.start >= a.end
                 && b.start - a.end <= 16
@@ -325,7 +326,7 @@ fn steps_then_hand_in(t: &str, cands: &mut [Cand]) {
             .or_else(|| a.strip_prefix('前'))
             .unwrap_or(a);
         // Clipped first: the search stays short on a long text.
-        let a = clip_to(a, 24);
+        let a = clip(a, 24);
         let end = a
             .find(['，', ',', '。', '；', ';', '\n'])
             .unwrap_or(a.len());
@@ -333,14 +334,14 @@ fn steps_then_hand_in(t: &str, cands: &mut [Cand]) {
     };
     let finished = |c: &Cand| {
         let a = clause_after(c);
-        let a = clip_to(a, 12);
+        let a = clip(a, 12);
         a.contains('完') || a.contains("做好") || a.contains("结束")
     };
     // The record handed in is named before its time ("排查表和整改台帐周五
     // 上午交"), by the readers ("组织部周五通报" is no hand-in).
     let handed_in = |prev: &Cand, c: &Cand| {
         let a = clause_after(c);
-        let named = clip_to(&t[prev.end..c.start], 60);
+        let named = clip(&t[prev.end..c.start], 60);
         ["交", "报", "上传", "提交", "发我", "发给", "传给"]
             .iter()
             .any(|w| a.contains(w))
@@ -357,15 +358,6 @@ fn steps_then_hand_in(t: &str, cands: &mut [Cand]) {
             cands[i].score = cands[i].score.min(b.score - 1);
         }
     }
-}
-
-/// At most the first `n` bytes of `s`, cut on a character boundary.
-fn clip_to(s: &str, n: usize) -> &str {
-    let mut n = n.min(s.len());
-    while !s.is_char_boundary(n) {
-        n -= 1;
-    }
-    &s[..n]
 }
 
 /// Whether the time at `start` is a recurring one: 每周五, 每天, "every Friday".

@@ -144,7 +144,7 @@ impl Engine {
         }
         let deadline = match r.ex.deadline {
             Found::Deadline(d) => Some(d),
-            Found::SameAsEarlier => self.earlier_deadline(src, r.sender, r.sent, sig),
+            Found::SameAsEarlier => self.earlier_deadline(src, r, sig),
             Found::None => None,
         };
         if self.tasks.contains_key(&src) {
@@ -330,21 +330,13 @@ impl Engine {
 
     /// The deadline of the asker's previous task in the same chat, for
     /// "same time as before".
-    fn earlier_deadline(
-        &self,
-        src: MsgRef,
-        sender: UserId,
-        at: NaiveDateTime,
-        sig: &Signature,
-    ) -> Option<Deadline> {
+    fn earlier_deadline(&self, src: MsgRef, r: &Reading, sig: &Signature) -> Option<Deadline> {
+        let (sender, at) = (r.sender, r.sent);
         // The asker's earlier ask in this group that it points at: the most
         // alike, then the most recent ("同上" follows what it refers to).
         // A pointer at a notice ("以书记修改后的通知为准", "see the updated
         // post") may point at another member's, and at one still open.
-        let at_notice = self
-            .messages
-            .get(&src)
-            .is_some_and(|m| POINTS_AT_NOTICE.is_match(&crate::core::normalize::fold(&m.text)));
+        let at_notice = POINTS_AT_NOTICE.is_match(&r.ex.folded);
         self.chat_tasks(src.chat_id)
             .filter(|t| {
                 t.sent <= at

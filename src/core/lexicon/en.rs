@@ -183,6 +183,37 @@ pub const MEETING_CUES: &[&str] = &[
 /// Who a time is quoted from when it is upstream's, not the sender's.
 pub const UPSTREAM: &[&str] = &["needs it", "wants it", "want it"];
 
+/// In the clause before a time: a party that comes to the readers.
+pub const VISITORS: &[&str] = &[
+    "inspector",
+    "assessor",
+    "auditor",
+    "inspection team",
+    "visitor",
+    "surveyor",
+    "ofsted team",
+];
+
+/// Before a time in its phrase: the readers hand something in ("send me
+/// the findings by Fri"); English puts the verb first.
+pub const HAND_IN_BEFORE_TIME: &[&str] = &[
+    "send",
+    "submit",
+    "return",
+    "email",
+    "e-mail",
+    "upload",
+    "hand in",
+    "hand over",
+    "drop off",
+    "forward",
+    "get it",
+    "get them",
+    "get this",
+    "get these",
+    "get those",
+];
+
 /// Right after a time: it is a deadline ("5pm before the meeting").
 pub const DEADLINE_AFTER: &[&str] = &[
     "before",

@@ -124,6 +124,10 @@ pub const HAND_IN_DEADLINE_CUES: Words =
 pub const MEETING_CUES: Words = Words::new(zh::MEETING_CUES, en::MEETING_CUES);
 /// A time quoted from upstream.
 pub const UPSTREAM: Words = Words::new(zh::UPSTREAM, en::UPSTREAM);
+/// Before a time: a visiting party (inspectors, 检查组).
+pub const VISITORS: Words = Words::new(zh::VISITORS, en::VISITORS);
+/// Before a time in its phrase: an English hand-in verb.
+pub const HAND_IN_BEFORE_TIME: Words = Words::new(&[], en::HAND_IN_BEFORE_TIME);
 /// Right after a time: a deadline.
 pub const DEADLINE_AFTER: Words = Words::new(zh::DEADLINE_AFTER, en::DEADLINE_AFTER);
 /// Right before a time: a deadline.
@@ -237,6 +241,8 @@ mod tests {
         ("HAND_IN_DEADLINE_CUES", HAND_IN_DEADLINE_CUES),
         ("MEETING_CUES", MEETING_CUES),
         ("UPSTREAM", UPSTREAM),
+        ("VISITORS", VISITORS),
+        ("HAND_IN_BEFORE_TIME", HAND_IN_BEFORE_TIME),
         ("DEADLINE_AFTER", DEADLINE_AFTER),
         ("DEADLINE_BEFORE", DEADLINE_BEFORE),
         ("ARRIVAL_AFTER", ARRIVAL_AFTER),

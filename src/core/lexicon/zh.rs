@@ -241,6 +241,23 @@ pub const MEETING_CUES: &[&str] = &[
 /// Who a time is quoted from when it is upstream's, not the sender's.
 pub const UPSTREAM: &[&str] = &["县里", "区里", "市里", "省里", "上级", "局里"];
 
+/// In the clause before a time: a party that comes to the readers, whose
+/// time is not the readers' arrival (检查组定于…到厂).
+pub const VISITORS: &[&str] = &[
+    "检查组",
+    "督查组",
+    "督导组",
+    "考核组",
+    "调研组",
+    "评估组",
+    "巡查组",
+    "验收组",
+    "暗访组",
+    "审计组",
+    "核查组",
+    "专家组",
+];
+
 /// Right after a time: it is a deadline (5点前, 周五截止).
 pub const DEADLINE_AFTER: &[&str] = &["前", "之前", "以前", "截止", "为止", "止"];
 
