@@ -121,34 +121,36 @@ static CUE_AC: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
     (ac, fams)
 });
 
+/// The non-ASCII cue characters, each with its bit in [`Cues`].
+const CJK_CUES: [char; 23] = [
+    '月', '日', '号', '第', '天', '晚', '早', '晨', '夜', '儿', '周', '期', '拜', '年', '后', '前',
+    '点', '时', '内', '·', '初', '廿', '卅',
+];
+
+/// Where the CJK cue characters live (U+4E00 on): a table indexed by code
+/// point, one load per character instead of a search through the list.
+const CJK_BASE: u32 = 0x4E00;
+static CJK_TABLE: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    let mut table = vec![0u8; 0xA000 - CJK_BASE as usize].into_boxed_slice();
+    for (bit, c) in CJK_CUES.iter().enumerate() {
+        if let Some(slot) = (*c as u32)
+            .checked_sub(CJK_BASE)
+            .and_then(|i| table.get_mut(i as usize))
+        {
+            *slot = bit as u8 + 1;
+        }
+    }
+    table
+});
+
 /// The bit of a non-ASCII cue character in [`Cues`].
 fn cjk_bit(c: char) -> Option<u32> {
-    Some(match c {
-        '月' => 0,
-        '日' => 1,
-        '号' => 2,
-        '第' => 3,
-        '天' => 4,
-        '晚' => 5,
-        '早' => 6,
-        '晨' => 7,
-        '夜' => 8,
-        '儿' => 9,
-        '周' => 10,
-        '期' => 11,
-        '拜' => 12,
-        '年' => 13,
-        '后' => 14,
-        '前' => 15,
-        '点' => 16,
-        '时' => 17,
-        '内' => 18,
-        '·' => 19,
-        '初' => 20,
-        '廿' => 21,
-        '卅' => 22,
-        _ => return None,
-    })
+    let cp = c as u32;
+    if cp == 0xB7 {
+        return CJK_CUES.iter().position(|&x| x == '·').map(|b| b as u32);
+    }
+    let slot = *CJK_TABLE.get(cp.checked_sub(CJK_BASE)? as usize)?;
+    slot.checked_sub(1).map(u32::from)
 }
 
 impl<'a> Cues<'a> {
@@ -192,5 +194,22 @@ impl<'a> Cues<'a> {
         } else {
             self.t.contains(c)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cue_character_has_its_own_bit_and_no_other_character_has_one() {
+        for (i, c) in CJK_CUES.iter().enumerate() {
+            assert_eq!(cjk_bit(*c), Some(i as u32), "{c}");
+        }
+        for c in ['一', '交', '午', 'a', '。', '\u{9FFF}', '\u{A000}', '😀'] {
+            assert_eq!(cjk_bit(c), None, "{c}");
+        }
+        let cu = Cues::new("周五前交");
+        assert!(cu.has('周') && cu.has('前') && !cu.has('月'));
     }
 }

@@ -49,12 +49,55 @@
 //! and `zones`, and scores which one is the deadline. `numbers` reads
 //! English number words first. `expr` is evaluation only.
 
-/// A regex compiled once, on first use.
+/// A regex compiled once, on first use, with ASCII classes (see
+/// [`ascii_classes`]).
 macro_rules! re {
     ($vis:vis $name:ident, $pat:expr) => {
-        $vis static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($pat).expect(concat!("valid regex ", stringify!($name))));
+        $vis static $name: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(&$crate::core::deadline::ascii_classes($pat))
+                .expect(concat!("valid regex ", stringify!($name)))
+        });
     };
+}
+
+/// A pattern with its digit, word and word-boundary classes made ASCII.
+/// The text is folded first (full-width digits are ASCII by then), only
+/// ASCII digits parse as numbers, and an English word beside a CJK character
+/// ("周五前submit") is a word of its own; Unicode classes would also push the
+/// regex engine off its fast DFA onto CJK text (a Unicode `\b` makes the
+/// lazy DFA give up on the first non-ASCII byte).
+pub(crate) fn ascii_classes(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len() + 16);
+    let mut chars = pat.chars();
+    let mut in_class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('d') if in_class > 0 => out.push_str("0-9"),
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') if in_class == 0 => out.push_str("[^0-9]"),
+                Some('w') if in_class > 0 => out.push_str("0-9A-Za-z_"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('W') if in_class == 0 => out.push_str("[^0-9A-Za-z_]"),
+                Some('b') if in_class == 0 => out.push_str("(?-u:\\b)"),
+                Some(e) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class += 1;
+                out.push(c);
+            }
+            ']' if in_class > 0 => {
+                in_class -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 mod clock;
@@ -137,13 +180,6 @@ pub struct Cand {
     pub score: i32,
     /// A clock time with no day given (resolved on the send day).
     pub dayless: bool,
-}
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($pat).expect(concat!("valid regex ", stringify!($name))));
-    };
 }
 
 re!(

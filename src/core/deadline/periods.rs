@@ -54,7 +54,7 @@ static R_NAMED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(\d{{2,4}})\s*年|(今|去|明|前|后|大前)年)?(?:的)?(?:(?-u:\b)(next|last|this|the next|the last|the following|following|upcoming|coming|previous|the previous) )?({})(?:,?\s*(?:of |in )?(this year|next year|last year|\d{{4}})(?-u:\b))?",
         alt.join("|")
     );
-    Regex::new(&pat).expect("valid named-day regex")
+    Regex::new(&super::ascii_classes(&pat)).expect("valid named-day regex")
 });
 
 /// 月底, 年底, 本周内, "end of the week".

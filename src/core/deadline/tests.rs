@@ -755,3 +755,16 @@ proptest::proptest! {
         let _ = find(&text, &en(T));
     }
 }
+
+#[test]
+fn patterns_read_digits_words_and_boundaries_as_ascii() {
+    assert_eq!(
+        super::ascii_classes(r"\d+[\d.]\b\w\W\\d\s"),
+        r"[0-9]+[0-9.](?-u:\b)[0-9A-Za-z_][^0-9A-Za-z_]\\d\s"
+    );
+    let word = regex::Regex::new(&super::ascii_classes(r"\bfriday\b")).expect("valid");
+    // An English word right beside a CJK character is a word of its own.
+    assert!(word.is_match("周五前friday交"));
+    let digits = regex::Regex::new(&super::ascii_classes(r"^\d+$")).expect("valid");
+    assert!(digits.is_match("2024") && !digits.is_match("٣"));
+}
