@@ -50,6 +50,10 @@ pub struct Extraction {
     pub deadline: Found,
     pub assignees: Assignees,
     pub folded: String,
+    /// Where sentences open by addressing a member ("罗丽 …；钟伟 防溺水这块
+    /// 你来抓"): byte offsets into `folded`, 0 when the message opens so. Asks
+    /// of different people in turn are separate pieces of work.
+    pub turns: Vec<usize>,
 }
 
 /// The word lists `extract` asks about, by bit.
@@ -278,8 +282,31 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>, model: &TaskModel) -> Extractio
         cues: x,
         deadline,
         assignees,
+        turns: turns(&folded, input),
         folded,
     }
+}
+
+/// The starts of the sentences that open by addressing a member ("罗丽
+/// 资助核查表你牵头，周三下班前给我；钟伟 防溺水这块你来抓"), 0 when the message
+/// itself does.
+fn turns(f: &str, input: &Input<'_>) -> Vec<usize> {
+    if input.members.is_empty() {
+        return Vec::new();
+    }
+    let opening = is_vocative(f, input).then_some(0);
+    opening
+        .into_iter()
+        .chain(
+            f.char_indices()
+                .filter(|&(i, c)| {
+                    matches!(c, '\n' | '。' | '；' | ';' | '!' | '！' | '?' | '？')
+                        || (c == '.' && f[i + 1..].starts_with(' '))
+                })
+                .map(|(i, c)| i + c.len_utf8())
+                .filter(|&p| p < f.len() && is_vocative(&f[p..], input)),
+        )
+        .collect()
 }
 
 fn assignees(f: &str, input: &Input<'_>, has: Present) -> Assignees {
@@ -362,6 +389,17 @@ mod tests {
             &ctx(),
             &MODEL.task_model,
         )
+    }
+
+    #[test]
+    fn sentences_opening_by_addressing_a_member_are_turns() {
+        let x = run("两件事。王磊 台账你负责，周三前给我；Priya, can you send the photos?");
+        let f = x.folded.as_str();
+        let at = |s: &str| f.find(s).expect("in text");
+        assert_eq!(x.turns, vec![at("王磊"), at("priya")]);
+        // The opening counts as 0; a name inside a sentence is no turn.
+        let x = run("王磊 周五前交台账，让priya nair也看一下。");
+        assert_eq!(x.turns, vec![0]);
     }
 
     #[test]

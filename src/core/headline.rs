@@ -15,10 +15,13 @@ use crate::model::Deadline;
 /// asks) are left out. The whole text when it is no list, has no deadline,
 /// the deadline is not in exactly one item, or that item is the last (one
 /// ask in steps, "1.周四前检查 2.记录周五前交", keeps every step).
-pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>) -> &'t str {
+pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>, turns: &[usize]) -> &'t str {
     let Some(due) = found.deadline() else {
         return folded;
     };
+    if let Some(head) = before_later_turn(folded, due, ctx, turns) {
+        return head;
+    }
     let items = items(folded);
     if items.len() < 2 {
         return before_side_ask(folded, due, ctx);
@@ -30,6 +33,31 @@ pub fn headline<'t>(folded: &'t str, found: Found, ctx: &Ctx<'_>) -> &'t str {
         (Some((k, r)), None) if k + 1 < items.len() => &folded[..r.end],
         _ => folded,
     }
+}
+
+/// Members asked in turn ("罗丽 资助核查表你牵头，周三下班前给我；钟伟 防溺水这块
+/// 你来抓，回执和照片收到安全办"): a turn after the one that holds the deadline
+/// asks someone else, a piece of work of its own like a side ask, and is
+/// left out. `turns` are the starts of the sentences that open by addressing
+/// a member (from `extract`, 0 when the message opens so). Only turns after
+/// an addressed one count: a notice to all followed by "@X please tell the
+/// residents" makes X's ask the message's own. Turns before the one holding
+/// the deadline stay: people asked in turn for parts of one piece of work
+/// ("dev – stats; nadia – scores; one draft to me by Friday") name it together.
+fn before_later_turn<'t>(
+    t: &'t str,
+    due: Deadline,
+    ctx: &Ctx<'_>,
+    turns: &[usize],
+) -> Option<&'t str> {
+    let first = *turns.iter().min()?;
+    turns
+        .iter()
+        .copied()
+        .filter(|&p| p > first && p < t.len())
+        .filter(|&p| deadline::find_folded(&t[..p], ctx).deadline() == Some(due))
+        .min()
+        .map(|p| &t[..p])
 }
 
 /// The text before a side ask that opens its own sentence ("…周三上午9点开会。
@@ -108,7 +136,7 @@ mod tests {
         let cal = Calendar::bundled().expect("calendar");
         let c = ctx(&cal);
         let folded = crate::core::normalize::fold(text);
-        headline(&folded, deadline::find(text, &c), &c).to_string()
+        headline(&folded, deadline::find(text, &c), &c, &[]).to_string()
     }
 
     #[test]
@@ -119,6 +147,32 @@ mod tests {
         assert!(h.contains("工作小结"), "{h}");
         assert!(h.contains("各站所"), "{h}");
         assert!(!h.contains("考勤") && !h.contains("台账"), "{h}");
+    }
+
+    /// The headline when the sentences opening with `names` address members.
+    fn head_turns(text: &str, names: &[&str]) -> String {
+        let cal = Calendar::bundled().expect("calendar");
+        let c = ctx(&cal);
+        let folded = crate::core::normalize::fold(text);
+        let turns: Vec<usize> = names.iter().filter_map(|n| folded.find(n)).collect();
+        headline(&folded, deadline::find(text, &c), &c, &turns).to_string()
+    }
+
+    #[test]
+    fn a_later_turn_asking_another_member_is_left_out() {
+        let t = "今天两件事，经费报表和安全检查。张伟 经费报表你负责，周三下班前给我；李强 安全检查你来抓，照片收到办公室。";
+        let h = head_turns(t, &["张伟", "李强"]);
+        assert!(h.contains("经费报表你负责") && !h.contains("照片"), "{h}");
+        // Parts of one piece of work asked in turn, the deadline in the last.
+        let t = "调研报告：张伟 写数据部分；李强 写案例部分，合稿周五前给我。";
+        assert_eq!(
+            head_turns(t, &["张伟", "李强"]),
+            crate::core::normalize::fold(t)
+        );
+        // A notice to all, then one member asked to pass it on: that ask is
+        // the message's own, nothing is cut.
+        let t = "明天例会改在二楼会议室，时间不变（下午3点）。王芳 麻烦再通知一下各村";
+        assert_eq!(head_turns(t, &["王芳"]), crate::core::normalize::fold(t));
     }
 
     #[test]

@@ -117,7 +117,7 @@ impl Engine {
         // as an open ask is (weak) evidence of the same work, and skipping the
         // name scan keeps matching fast in large groups.
         // A notice listing separate asks is matched by its headline ask.
-        let text = headline::headline(&r.ex.folded, r.ex.deadline, &self.ctx(r.at));
+        let text = headline::headline(&r.ex.folded, r.ex.deadline, &self.ctx(r.at), &r.ex.turns);
         matcher::signature(text, &[], &self.settings.rules)
     }
 
