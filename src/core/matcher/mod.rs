@@ -372,19 +372,30 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
     }
 }
 
-/// The clauses of a text that name what is asked for: a purpose clause
-/// ("厂里安全月总结要用", "用于年终总结") names
-/// the work the deliverable feeds, not the deliverable, so its kinds are not
-/// the message's. Texts without a purpose mark are one clause (no split).
+/// The clauses of a text that name what is asked for. A purpose clause
+/// ("厂里安全月总结要用", "用于年终总结") names the work the deliverable feeds,
+/// and an inspection's scope ("检查组…重点看：1.隐患台账；2.作业审批记录") what
+/// visitors will look at, not what is handed in: neither names the message's
+/// deliverables. Texts with neither mark are one clause (no split).
 fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
+    let text = match SCOPE.find(folded) {
+        // The scope runs to the end of its sentence or line.
+        Some(m) => {
+            let end = folded[m.end()..]
+                .find(['。', '\n', '!', '！'])
+                .map_or(folded.len(), |i| m.end() + i);
+            vec![&folded[..m.start()], &folded[end..]]
+        }
+        None => vec![folded],
+    };
     let purpose = PURPOSE.is_match(folded);
     let mut parts: Vec<&str> = if purpose {
-        folded
-            .split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')'])
+        text.into_iter()
+            .flat_map(|t| t.split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')']))
             .filter(|c| !PURPOSE.is_match(c))
             .collect()
     } else {
-        vec![folded]
+        text
     };
     parts.retain(|c| !c.trim().is_empty());
     parts.into_iter()
@@ -392,6 +403,12 @@ fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
 
 static PURPOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"要用\s*$|要用[。！!]|用于|以便").expect("valid purpose regex"));
+
+/// Where an inspection's scope is listed: what the visitors will look at.
+static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:重点看|重点检查|重点查|检查重点|检查内容|主要检查|检查范围)(?:以下)?(?:几项|内容)?[:：]")
+        .expect("valid scope regex")
+});
 
 /// Sorted and deduplicated before copying, so repeats are not allocated.
 fn sorted_set(items: &mut Vec<&str>) -> Box<[Box<str>]> {

@@ -344,6 +344,25 @@ mod deliverable {
     }
 
     #[test]
+    fn an_inspections_scope_names_no_deliverable() {
+        let rules = Rules::bundled().expect("bundled rules");
+        let kinds = |t: &str| signature(&fold(t), &[], &rules).deliverables;
+        // What the visitors will look at is not what is handed in: the ask
+        // is getting ready for them.
+        let prep = kinds(
+            "督查组周四上午到站里检查，重点检查：1.消防台账；2.值班表。请明天下班前做好迎检准备。",
+        );
+        assert!(
+            !prep.iter().any(|d| &**d == "台账" || &**d == "值班表"),
+            "{prep:?}"
+        );
+        assert!(prep.iter().any(|d| &**d == "迎检"), "{prep:?}");
+        // Outside a scope list the same words are the deliverable.
+        let asked = kinds("请各站周四前报送消防台账和值班表。");
+        assert!(asked.iter().any(|d| &**d == "台账"), "{asked:?}");
+    }
+
+    #[test]
     fn same_deliverable_is_a_reason() {
         let rules = Rules::bundled().expect("bundled rules");
         let a = signature(
