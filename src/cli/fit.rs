@@ -172,7 +172,7 @@ fn hand_set(base: &Rules) -> Rules {
 const CLUSTER_GRID: [f64; 5] = [0.4, 0.55, 0.7, 0.85, 1.0];
 
 /// The fitted rules with the whole-cluster threshold that gives the best
-/// pairwise F0.5 when the training logs are replayed: it acts on clusters
+/// pairwise F-beta (the join threshold's [`BETA`](crate::core::fit::BETA)) when the training logs are replayed: it acts on clusters
 /// as they grow, which scored pairs alone do not show.
 fn with_cluster(
     base: &Rules,
@@ -190,10 +190,11 @@ fn with_cluster(
         }
         let sc = total.scores();
         let (p, r) = (sc.dup_precision, sc.dup_recall);
+        let b2 = crate::core::fit::BETA * crate::core::fit::BETA;
         let f05 = if p + r == 0.0 {
             0.0
         } else {
-            1.25 * p * r / (0.25 * p + r)
+            (1.0 + b2) * p * r / (b2 * p + r)
         };
         if best.as_ref().is_none_or(|(b, _)| f05 > *b) {
             best = Some((f05, rules));

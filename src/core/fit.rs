@@ -35,7 +35,7 @@ const TASK_L2: f64 = 0.1;
 const ROUNDS: usize = 50;
 /// Precision counts this much more than recall when the join threshold is
 /// chosen (F-beta with beta = 0.5).
-const BETA: f64 = 0.5;
+pub const BETA: f64 = 0.5;
 
 /// Fit the model and thresholds; None without a single positive and
 /// negative pair.
