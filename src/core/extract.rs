@@ -287,6 +287,9 @@ pub fn extract(input: &Input<'_>, ctx: &Ctx<'_>, model: &TaskModel) -> Extractio
     }
 }
 
+/// How many sentence starts are checked for a turn.
+const MAX_TURNS: usize = 64;
+
 /// The starts of the sentences that open by addressing a member ("罗丽
 /// 资助核查表你牵头，周三下班前给我；钟伟 防溺水这块你来抓"), 0 when the message
 /// itself does.
@@ -304,7 +307,11 @@ fn turns(f: &str, input: &Input<'_>) -> Vec<usize> {
                         || (c == '.' && f[i + 1..].starts_with(' '))
                 })
                 .map(|(i, c)| i + c.len_utf8())
-                .filter(|&p| p < f.len() && is_vocative(&f[p..], input)),
+                .filter(|&p| p < f.len())
+                // Each start is checked against every member's names: a
+                // bound keeps a long notice in a large group cheap.
+                .take(MAX_TURNS)
+                .filter(|&p| is_vocative(&f[p..], input)),
         )
         .collect()
 }
