@@ -447,6 +447,37 @@ fn an_ask_that_says_it_is_separate_work_does_not_merge() {
 }
 
 #[test]
+fn an_english_answer_that_says_separate_does_not_merge() {
+    let mut e = people_and_groups();
+    let weekly = say(
+        &mut e,
+        -1001,
+        52,
+        1,
+        4,
+        "09:00",
+        "Observers: please log the hand hygiene audit observations in the app by Friday.",
+    );
+    let extra = say(
+        &mut e,
+        -1001,
+        53,
+        1,
+        4,
+        "09:30",
+        "Observers: please log 10 extra hand hygiene audit observations in the app by Friday; they're separate.",
+    );
+    let best = e.tasks[&extra].considered.first().expect("a candidate");
+    assert_eq!(best.to, weekly);
+    assert!(
+        f64::from(best.score) >= e.settings.rules.duplicate,
+        "alike enough to merge but for the statement: {}",
+        best.score
+    );
+    assert_ne!(e.tasks[&extra].cluster, e.tasks[&weekly].cluster);
+}
+
+#[test]
 fn a_chaser_replying_to_an_open_ask_joins_it() {
     let mut e = people_and_groups();
     let ask = say(

@@ -368,6 +368,13 @@ pub const SEPARATE: &[&str] = &[
     "don't mix",
     "do not mix",
     "not to be confused",
+    // "No, separate.", "they're separate", "that one is separate".
+    "no, separate",
+    "no - separate",
+    "is separate",
+    "are separate",
+    "'s separate",
+    "'re separate",
 ];
 
 /// Words of work that recurs each day or shift: each day's instance is its own piece of work.
