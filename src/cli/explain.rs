@@ -134,12 +134,28 @@ pub fn explanation(engine: &Engine, m: MsgRef) -> String {
             );
         }
         None => {
-            let _ = writeln!(
-                out,
-                "a new piece of work (cluster c{}): no open ask scored {:.2} or more",
-                t.cluster,
-                engine.settings.rules.threshold_for(m.chat_id)
-            );
+            let threshold = engine.settings.rules.threshold_for(m.chat_id);
+            match t.considered.first().map(|c| f64::from(c.score)) {
+                // Alike enough, held apart all the same: say so rather than
+                // that nothing scored.
+                Some(best) if best >= threshold => {
+                    let _ = writeln!(
+                        out,
+                        "a new piece of work (cluster c{}): the closest open ask scored {best:.2} \
+                         (the threshold is {threshold:.2}), but the work it belongs to did not fit \
+                         this ask as a whole (mean score against its latest asks under {:.2}), or \
+                         this ask says it is separate work",
+                        t.cluster, engine.settings.rules.cluster
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "a new piece of work (cluster c{}): no open ask scored {threshold:.2} or more",
+                        t.cluster,
+                    );
+                }
+            }
         }
     }
     if t.considered.len() > usize::from(t.link.is_some()) {
@@ -164,4 +180,38 @@ pub fn explanation(engine: &Engine, m: MsgRef) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn an_ask_held_apart_though_alike_says_so_rather_than_that_nothing_scored() {
+        let log = [
+            r#"{"type":"person","user_id":1,"name":"周敏"}"#,
+            r#"{"type":"group","chat_id":-1001,"title":"县委宣传部群","owner_id":1}"#,
+            r#"{"type":"member","chat_id":-1001,"user_id":1}"#,
+            r#"{"type":"message","chat_id":-1001,"message_id":50,"sender_id":1,"date":"2024-03-04T09:00:00+08:00","text":"各村：请于3月8日前报送消防安全隐患排查台账。"}"#,
+            r#"{"type":"message","chat_id":-1001,"message_id":51,"sender_id":1,"date":"2024-03-04T10:00:00+08:00","text":"各村：燃气安全隐患排查台账和消防安全隐患排查台账是两回事，请于3月8日前报送燃气安全隐患排查台账。"}"#,
+            r#"{"type":"message","chat_id":-1001,"message_id":52,"sender_id":1,"date":"2024-03-04T11:00:00+08:00","text":"各村：请于3月15日前报送春季植树活动照片。"}"#,
+        ]
+        .join("\n");
+        let events = event::parse_log("test.jsonl", &log).expect("valid log");
+        let settings = Settings::from_config(&Config::default()).expect("settings");
+        let mut engine = Engine::new(settings);
+        for e in &events {
+            engine.apply(e);
+        }
+        let at = |id| MsgRef {
+            chat_id: ChatId(-1001),
+            message_id: id,
+        };
+        let apart = explanation(&engine, at(51));
+        assert!(apart.contains("the closest open ask scored"), "{apart}");
+        assert!(!apart.contains("no open ask scored"), "{apart}");
+        let unlike = explanation(&engine, at(52));
+        assert!(unlike.contains("no open ask scored"), "{unlike}");
+    }
 }
