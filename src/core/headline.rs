@@ -50,15 +50,21 @@ fn before_later_turn<'t>(
     ctx: &Ctx<'_>,
     turns: &[usize],
 ) -> Option<&'t str> {
-    let first = *turns.iter().min()?;
-    turns
-        .iter()
-        .copied()
-        .filter(|&p| p > first && p < t.len())
-        .filter(|&p| deadline::find_folded(&t[..p], ctx).deadline() == Some(due))
-        .min()
+    let mut later: Vec<usize> = turns.iter().copied().filter(|&p| p < t.len()).collect();
+    later.sort_unstable();
+    later.dedup();
+    // The first turn is the addressed one; each later one costs a deadline
+    // read of the text before it, so only the first few are tried.
+    later
+        .into_iter()
+        .skip(1)
+        .take(MAX_LATER_TURNS)
+        .find(|&p| deadline::find_folded(&t[..p], ctx).deadline() == Some(due))
         .map(|p| &t[..p])
 }
+
+/// How many later turns are tried as the end of the headline.
+const MAX_LATER_TURNS: usize = 8;
 
 /// The text before a side ask that opens its own sentence ("…周三上午9点开会。
 /// 另外，上周的进度表今天下班前传我", "… Also send me …"), when the deadline
