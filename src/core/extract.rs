@@ -515,6 +515,11 @@ mod tests {
     fn request_in_question_form_is_a_task() {
         assert!(run("王磊，能把签到表整理一下发我吗？").is_task);
         assert!(run("Priya, could you send me the rota?").is_task);
+        // Asked of whoever can: still an ask.
+        assert!(
+            run("Evening all. Could someone send me a list of the closed roads in the ward?")
+                .is_task
+        );
     }
 
     #[test]

@@ -96,7 +96,7 @@ re!(
 // The sender as the one who owes the work.
 re!(
     SENDER_OWES,
-    r"(?:^|\W)i (?:owe|have to (?:send|submit|get|hand)|need to (?:send|submit|get|hand)|must (?:send|submit))\b"
+    r"(?:^|\W)i (?:owe|have to (?:send|submit|get|hand)|need to (?:send|submit|get|hand)|must (?:send|submit))\b|(?:^|\W)i(?:'ve| have)(?: got)? (?:a|an|my|our)\b"
 );
 
 // A role named as the label of a clause: "fire wardens:", "各网格员：".
@@ -135,6 +135,32 @@ pub(super) fn role_clause_start(head: &str) -> Option<usize> {
         return None;
     }
     Some(head.len() - clause.len())
+}
+
+/// An English week or month ("this week", "next month") in a clause that
+/// tells what happened, or at the end of an of-phrase after a noun ("a list of the missed collections in Hilltop ward
+/// this week", "the names of anyone off sick this week"): the period the
+/// thing covers. Not after a quantifier ("all of your training this week"
+/// is when to do it), nor with a verb, a modal or a deadline word between
+/// (`clause` is the clause before the period, lower-cased).
+fn period_of_a_noun(clause: &str, span: &str) -> bool {
+    let period = (span.starts_with("this ") || span.starts_with("next "))
+        && (span.ends_with("week") || span.ends_with("month"));
+    if !period || !clause.is_ascii() {
+        return false;
+    }
+    // "I've had four residents ring me about missed bins this week": what
+    // happened in it, told in the perfect or the past.
+    if lexicon::en::PAST_TELLING.iter().any(|w| clause.contains(w)) {
+        return true;
+    }
+    let Some(i) = clause.rfind(" of ") else {
+        return false;
+    };
+    let owner = clause[..i].rsplit(' ').next().unwrap_or("");
+    let inside = &clause[i + 3..];
+    !lexicon::en::QUANTIFIERS.contains(&owner)
+        && !lexicon::en::VERB_LINKS.iter().any(|w| inside.contains(w))
 }
 
 /// A date alone in brackets right after a name, not after a time word.
@@ -389,12 +415,17 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     // The English phrase the time ends is cut only when one of its two
     // checks can apply (the last 80 bytes name "i " or a hand-in verb).
     let tail = clip_back(head, 80);
-    if tail.contains("i ") && SENDER_OWES.is_match(phrase_of(head)) {
+    if (tail.contains("i ") || tail.contains("i'")) && SENDER_OWES.is_match(phrase_of(head)) {
         s -= 3;
     }
     // A date alone in brackets after a name ("Housing Panel update
     // (13/06): first draft to me Tuesday week") dates the thing named.
     if dates_a_name(head, after) {
+        s -= 6;
+    }
+    // "a list of the missed collections in Hilltop ward this week": a week
+    // inside an of-phrase says what the thing covers, not when it is due.
+    if period_of_a_noun(clause, &t[start..end]) {
         s -= 6;
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one

@@ -1107,3 +1107,69 @@ fn a_run_of_digits_before_a_unit_is_no_duration_and_does_not_overflow() {
     assert_eq!(dl("开会提前99999999999999分钟到场", &c), None);
     assert_eq!(dl("48小时内回复", &c).as_deref(), Some("2024-05-09T08:30"));
 }
+
+#[test]
+fn a_week_that_says_what_a_thing_covers_or_when_things_happened_is_no_deadline() {
+    // Tuesday 21 May 2024.
+    let c = en("2024-05-21T10:10");
+    // Inside an of-phrase after a noun: what the list covers.
+    assert_eq!(
+        dl(
+            "Could someone send me a summary of the parking complaints on Mill St this week?",
+            &c
+        ),
+        None
+    );
+    assert_eq!(
+        dl(
+            "Send me the names of anyone off sick this week by Thursday.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-23")
+    );
+    // Told in the perfect: when things happened.
+    assert_eq!(
+        dl(
+            "We've had three complaints about the bins this week. Can you check the sheet by 3?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-21T15:00")
+    );
+    // When to do it: a share of the work, or the object of the verb.
+    assert_eq!(
+        dl("Please complete all of your training this week.", &c).as_deref(),
+        Some("2024-05-24")
+    );
+    assert_eq!(
+        dl("Please send your timesheets this week.", &c).as_deref(),
+        Some("2024-05-24")
+    );
+}
+
+#[test]
+fn the_senders_own_engagement_is_context() {
+    let c = en("2024-05-21T10:10");
+    // "I've a meeting on the 29th" says why the sender needs it, not when.
+    assert_eq!(
+        dl(
+            "Can you pull the figures together? I've a residents' meeting on the 29th.",
+            &c
+        ),
+        None
+    );
+    assert_eq!(
+        dl(
+            "I've got a budget meeting on Friday, so please send me your figures by Thursday noon.",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-23T12:00")
+    );
+    // Not the sender's: the readers'.
+    assert_eq!(
+        dl("Please book the room for the meeting on the 29th.", &c).as_deref(),
+        Some("2024-05-29")
+    );
+}

@@ -45,6 +45,10 @@ pub const ASK_CUES: &[&str] = &[
     "can you",
     "could you",
     "would you",
+    "can someone",
+    "could someone",
+    "can anyone",
+    "could anyone",
     "if you can",
     "if you have a minute",
     "asap",
@@ -164,8 +168,16 @@ pub const URGING: &[&str] = &["must", "please"];
 
 /// A question that is a request aimed at someone ("could you…?"), not a
 /// question for information.
-pub const QUESTION_REQUESTS: &[&str] =
-    &["can you", "could you", "would you", "can someone", "please"];
+pub const QUESTION_REQUESTS: &[&str] = &[
+    "can you",
+    "could you",
+    "would you",
+    "can someone",
+    "could someone",
+    "can anyone",
+    "could anyone",
+    "please",
+];
 
 // Which time is the deadline?
 
@@ -482,4 +494,34 @@ pub const CLOCK_24H_DAY_TALK: &[&str] = &[
     "afternoon",
     "evening",
     "night",
+];
+
+/// Words that take an of-phrase as a share of something ("all of your
+/// training"), not as what a thing is made of ("a list of the jobs").
+pub const QUANTIFIERS: &[&str] = &[
+    "all", "each", "any", "some", "both", "none", "most", "one", "either", "neither", "rest",
+    "many", "few", "every", "part",
+];
+
+/// Words that put a verb between an of-phrase and a time after it ("a list
+/// of the jobs you need to finish this week"): the time is then the verb's.
+pub const VERB_LINKS: &[&str] = &[
+    " to ", " by ", " before ", " until ", " due ", " need", " must ", " should ", " will ",
+    " have ", " can ", " could ", " would ", "'ll ",
+];
+
+/// A clause telling what has happened (perfect or past): a week named in it
+/// is when things happened, not when work is due.
+pub const PAST_TELLING: &[&str] = &[
+    "i've had",
+    "we've had",
+    "i have had",
+    "we have had",
+    "has had",
+    "there have been",
+    "there has been",
+    "there were",
+    "there was",
+    "i had ",
+    "we had ",
 ];
