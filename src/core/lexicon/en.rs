@@ -25,9 +25,17 @@ pub const ACKNOWLEDGEMENTS: &[&str] = &[
     "sure",
 ];
 
-/// Words that on their own make a message an ask.
+/// Words that on their own make a message an ask. The first
+/// [`QUESTION_ASKS`] of them also make a question a request.
 pub const ASK_CUES: &[&str] = &[
     "please",
+    "can you",
+    "could you",
+    "would you",
+    "can someone",
+    "could someone",
+    "can anyone",
+    "could anyone",
     "pls",
     "need ",
     "needs ",
@@ -42,18 +50,14 @@ pub const ASK_CUES: &[&str] = &[
     "still need",
     "haven't",
     "hasn't",
-    "can you",
-    "could you",
-    "would you",
-    "can someone",
-    "could someone",
-    "can anyone",
-    "could anyone",
     "if you can",
     "if you have a minute",
     "asap",
     "wants",
 ];
+
+/// How many of [`ASK_CUES`], from the first, ask in question form.
+const QUESTION_ASKS: usize = 8;
 
 /// Verbs that hand something in or do something: a message with one reads
 /// more like an ask.
@@ -167,17 +171,8 @@ pub const ADDRESSING: &[&str] = &["please", "you"];
 pub const URGING: &[&str] = &["must", "please"];
 
 /// A question that is a request aimed at someone ("could you…?"), not a
-/// question for information.
-pub const QUESTION_REQUESTS: &[&str] = &[
-    "can you",
-    "could you",
-    "would you",
-    "can someone",
-    "could someone",
-    "can anyone",
-    "could anyone",
-    "please",
-];
+/// question for information: the first ask cues.
+pub const QUESTION_REQUESTS: &[&str] = ASK_CUES.split_at(QUESTION_ASKS).0;
 
 // Which time is the deadline?
 

@@ -281,6 +281,17 @@ mod tests {
     }
 
     #[test]
+    fn question_requests_are_the_question_form_ask_cues() {
+        let q = en::QUESTION_REQUESTS;
+        assert!(
+            q.contains(&"please") && q.contains(&"could someone"),
+            "{q:?}"
+        );
+        assert!(!q.contains(&"must") && !q.contains(&"pls"), "{q:?}");
+        assert!(q.iter().all(|w| en::ASK_CUES.contains(w)));
+    }
+
+    #[test]
     fn each_word_is_in_its_languages_file() {
         for (name, words) in ALL {
             let [zh, en, marks] = words.lists();
