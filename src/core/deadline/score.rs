@@ -137,13 +137,15 @@ pub(super) fn role_clause_start(head: &str) -> Option<usize> {
     Some(head.len() - clause.len())
 }
 
-/// An English week or month ("this week", "next month") in a clause that
-/// tells what happened, or at the end of an of-phrase after a noun ("a list of the missed collections in Hilltop ward
-/// this week", "the names of anyone off sick this week"): the period the
-/// thing covers. Not after a quantifier ("all of your training this week"
-/// is when to do it), nor with a verb, a modal or a deadline word between
-/// (`clause` is the clause before the period, lower-cased).
-fn period_of_a_noun(clause: &str, span: &str) -> bool {
+/// An English week or month ("this week", "next month") that names the
+/// period a thing covers, not when it is due: at the end of an of-phrase
+/// after a noun ("a list of the missed collections in Hilltop ward this
+/// week", "the names of anyone off sick this week"), or in a clause telling
+/// what has happened ("I've had four residents ring me … this week"). Not
+/// after a quantifier ("all of your training this week" is when to do it),
+/// nor with a verb, a modal or a deadline word between (`clause` is the
+/// clause before the period, lower-cased).
+fn period_it_covers(clause: &str, span: &str) -> bool {
     let period = (span.starts_with("this ") || span.starts_with("next "))
         && (span.ends_with("week") || span.ends_with("month"));
     if !period || !clause.is_ascii() {
@@ -425,7 +427,7 @@ fn score(t: &str, start: usize, end: usize, d: Deadline, minute: bool, ctx: &Ctx
     }
     // "a list of the missed collections in Hilltop ward this week": a week
     // inside an of-phrase says what the thing covers, not when it is due.
-    if period_of_a_noun(clause, &t[start..end]) {
+    if period_it_covers(clause, &t[start..end]) {
         s -= 6;
     }
     // A time the sender quotes from upstream ("县里周五要") yields to the one

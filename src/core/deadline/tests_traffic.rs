@@ -1167,6 +1167,15 @@ fn the_senders_own_engagement_is_context() {
         .as_deref(),
         Some("2024-05-23T12:00")
     );
+    // The sender's "I have a …" before the ask itself leaves its time alone.
+    assert_eq!(
+        dl(
+            "I have a favour to ask: can you send me the rota by Friday?",
+            &c
+        )
+        .as_deref(),
+        Some("2024-05-24")
+    );
     // Not the sender's: the readers'.
     assert_eq!(
         dl("Please book the room for the meeting on the 29th.", &c).as_deref(),
