@@ -258,6 +258,10 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
         }
         let run = &s[start..end];
         let next = pending.map(|(_, d)| d);
+        // 第一时间 / 一时间: 时间 is "time", not an hour after a numeral.
+        let after_next = pending.and_then(|(j, d)| s[j + d.len_utf8()..].chars().next());
+        let unit_next =
+            next.is_some_and(is_unit) && !(next == Some('时') && after_next == Some('间'));
         // 周一 / 星期三 / 礼拜五 are weekdays, not counts.
         let weekday = matches!(prev, Some('周' | '期' | '拜'));
         // 一刻 / 三刻 stay literal: quarter hours are read by the deadline parser.
@@ -268,11 +272,9 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
         let day_of_month = matches!(prev, Some('月' | '初'))
             && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
         // 廿二 / 卅 without 日 or 号 mark a lunar day: left for the parser.
-        let lunar_day = (c == '廿' || c == '卅') && !next.is_some_and(is_unit);
-        let convert = !weekday
-            && !quarter
-            && !lunar_day
-            && (next.is_some_and(is_unit) || after_hour || day_of_month);
+        let lunar_day = (c == '廿' || c == '卅') && !unit_next;
+        let convert =
+            !weekday && !quarter && !lunar_day && (unit_next || after_hour || day_of_month);
         if convert {
             let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
             let mark = o.len();
@@ -392,11 +394,11 @@ mod reference {
                 let day_of_month = matches!(prev, Some('月' | '初'))
                     && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
                 // 廿二 / 卅 without 日 or 号 mark a lunar day: left for the parser.
-                let lunar_day = (run[0] == '廿' || run[0] == '卅') && !next.is_some_and(is_unit);
-                let convert = !weekday
-                    && !quarter
-                    && !lunar_day
-                    && (next.is_some_and(is_unit) || after_hour || day_of_month);
+                let unit_next = next.is_some_and(is_unit)
+                    && !(next == Some('时') && chars.get(i + 1) == Some(&'间'));
+                let lunar_day = (run[0] == '廿' || run[0] == '卅') && !unit_next;
+                let convert =
+                    !weekday && !quarter && !lunar_day && (unit_next || after_hour || day_of_month);
                 match (convert, numeral_value(run)) {
                     (true, Some(v)) => out.push_str(&v),
                     _ => out.extend(run.iter()),
@@ -414,6 +416,13 @@ mod reference {
 mod tests {
     use super::{fold, fold_cow, reference};
     use proptest::prelude::*;
+
+    #[test]
+    fn time_after_a_numeral_is_no_hour() {
+        // 第一时间 is "at once"; 一时 alone is an hour.
+        assert_eq!(fold("遇突发情况第一时间报告"), "遇突发情况第一时间报告");
+        assert_eq!(fold("下午三时前"), "下午3时前");
+    }
 
     #[test]
     fn full_width_and_case() {

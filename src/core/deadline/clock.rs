@@ -147,6 +147,10 @@ fn zh_clock(t: &str, cu: &Cues<'_>, out: &mut Vec<TimeM>) {
     let clock = cu.has('点') || cu.has('时') || cu.has(':');
     for c in caps(&R_ZH_CLOCK, clock, t) {
         let Some(m) = c.get(0) else { continue };
+        // 第1时间 ("at once"): 时间 is "time", not an hour.
+        if m.as_str().ends_with('时') && t[m.end()..].starts_with('间') {
+            continue;
+        }
         let digits_at = c.get(2).map(|g| g.start()).unwrap_or(m.start());
         // "2018-12-1209:03": a date and a time run together.
         let run_on = prev_char(t, digits_at).is_some_and(|p| p.is_ascii_digit())

@@ -1182,3 +1182,19 @@ fn the_senders_own_engagement_is_context() {
         Some("2024-05-29")
     );
 }
+
+#[test]
+fn at_once_is_no_clock_time() {
+    let c = zh("2024-06-15T09:30");
+    // 第一时间 means "at once": no 1 o'clock.
+    assert_eq!(
+        dl("周末值班人员保持通讯畅通，遇突发情况第一时间报告。", &c),
+        None
+    );
+    assert_eq!(dl("遇到险情第1时间上报", &c), None);
+    // An hour after a numeral is still one.
+    assert_eq!(
+        dl("下午三时前报送", &c).as_deref(),
+        Some("2024-06-15T15:00")
+    );
+}
