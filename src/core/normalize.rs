@@ -273,8 +273,10 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
             && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
         // 廿二 / 卅 without 日 or 号 mark a lunar day: left for the parser.
         let lunar_day = (c == '廿' || c == '卅') && !unit_next;
+        let before_prev = s[..start].chars().rev().nth(1);
+        let bit = a_bit(run == "一", prev, before_prev, next, after_next);
         let convert =
-            !weekday && !quarter && !lunar_day && (unit_next || after_hour || day_of_month);
+            !weekday && !quarter && !lunar_day && !bit && (unit_next || after_hour || day_of_month);
         if convert {
             let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
             let mark = o.len();
@@ -289,6 +291,29 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
     let mut o = out?;
     o.push_str(&s[copied..]);
     Some(o)
+}
+
+/// 一点 meaning "a bit" (快一点, 注意一点, 晚一点交, 一点儿, 第一点 "point one"),
+/// not one o'clock: it follows an adjective, a verb or 第/这, or is 一点儿 /
+/// 一点点; after 今晚 / 明晚 it is the hour.
+fn a_bit(
+    one: bool,
+    prev: Option<char>,
+    before_prev: Option<char>,
+    next: Option<char>,
+    after_next: Option<char>,
+) -> bool {
+    if !one || next != Some('点') {
+        return false;
+    }
+    if matches!(after_next, Some('儿' | '点')) {
+        return true;
+    }
+    match prev {
+        Some('晚') => !matches!(before_prev, Some('今' | '明' | '昨' | '当' | '傍')),
+        Some(p) => "快早多少好慢心意有差大高低紧轻细强重远近些这第".contains(p),
+        None => false,
+    }
 }
 
 /// The fold before its fast path (per-character pushes, a `Vec<char>` for
@@ -397,8 +422,23 @@ mod reference {
                 let unit_next = next.is_some_and(is_unit)
                     && !(next == Some('时') && chars.get(i + 1) == Some(&'间'));
                 let lunar_day = (run[0] == '廿' || run[0] == '卅') && !unit_next;
-                let convert =
-                    !weekday && !quarter && !lunar_day && (unit_next || after_hour || day_of_month);
+                let before_prev = if start > 1 {
+                    Some(chars[start - 2])
+                } else {
+                    None
+                };
+                let bit = super::a_bit(
+                    run == ['一'],
+                    prev,
+                    before_prev,
+                    next,
+                    chars.get(i + 1).copied(),
+                );
+                let convert = !weekday
+                    && !quarter
+                    && !lunar_day
+                    && !bit
+                    && (unit_next || after_hour || day_of_month);
                 match (convert, numeral_value(run)) {
                     (true, Some(v)) => out.push_str(&v),
                     _ => out.extend(run.iter()),
@@ -422,6 +462,29 @@ mod tests {
         // 第一时间 is "at once"; 一时 alone is an hour.
         assert_eq!(fold("遇突发情况第一时间报告"), "遇突发情况第一时间报告");
         assert_eq!(fold("下午三时前"), "下午3时前");
+    }
+
+    #[test]
+    fn a_bit_is_no_one_oclock() {
+        for t in [
+            "快一点",
+            "注意一点",
+            "晚一点交",
+            "有一点问题",
+            "一点儿",
+            "第一点",
+            "差一点忘了",
+        ] {
+            assert!(fold(t).contains("一点"), "{t}: {}", fold(t));
+        }
+        for (t, want) in [
+            ("明天一点前交", "明天1点前交"),
+            ("今晚一点", "今晚1点"),
+            ("下午一点半", "下午1点半"),
+            ("一点前交", "1点前交"),
+        ] {
+            assert_eq!(fold(t), want);
+        }
     }
 
     #[test]

@@ -1192,6 +1192,12 @@ fn at_once_is_no_clock_time() {
         None
     );
     assert_eq!(dl("遇到险情第1时间上报", &c), None);
+    // 一点 "a bit" is no 1 o'clock either.
+    assert_eq!(
+        dl("大家动作快一点，今天把表交了", &c).as_deref(),
+        Some("2024-06-15")
+    );
+    assert_eq!(dl("材料注意一点格式，别出错", &c), None);
     // An hour after a numeral is still one.
     assert_eq!(
         dl("下午三时前报送", &c).as_deref(),
