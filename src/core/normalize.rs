@@ -295,7 +295,8 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
 
 /// 一点 meaning "a bit" (快一点, 注意一点, 晚一点交, 一点儿, 第一点 "point one"),
 /// not one o'clock: it follows an adjective, a verb or 第/这, or is 一点儿 /
-/// 一点点; after 今晚 / 明晚 it is the hour.
+/// 一点点; after 今晚 / 明晚 it is the hour. And 一日 before a count (一日三报)
+/// is "a day", not the 1st.
 fn a_bit(
     one: bool,
     prev: Option<char>,
@@ -303,7 +304,14 @@ fn a_bit(
     next: Option<char>,
     after_next: Option<char>,
 ) -> bool {
-    if !one || next != Some('点') {
+    if !one {
+        return false;
+    }
+    // 一日三报 / 一日一报: a frequency, not the 1st of a month.
+    if next == Some('日') {
+        return after_next.is_some_and(is_numeral);
+    }
+    if next != Some('点') {
         return false;
     }
     if matches!(after_next, Some('儿' | '点')) {

@@ -1198,6 +1198,8 @@ fn at_once_is_no_clock_time() {
         Some("2024-06-15")
     );
     assert_eq!(dl("材料注意一点格式，别出错", &c), None);
+    // 一日三报 is three a day, not the 1st of next month.
+    assert_eq!(dl("汛期一日三报，各村按时报", &c), None);
     // An hour after a numeral is still one.
     assert_eq!(
         dl("下午三时前报送", &c).as_deref(),
