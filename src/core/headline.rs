@@ -50,13 +50,13 @@ fn before_later_turn<'t>(
     ctx: &Ctx<'_>,
     turns: &[usize],
 ) -> Option<&'t str> {
-    let mut later: Vec<usize> = turns.iter().copied().filter(|&p| p < t.len()).collect();
-    later.sort_unstable();
-    later.dedup();
-    // The first turn is the addressed one; each later one costs a deadline
-    // read of the text before it, so only the first few are tried.
-    later
-        .into_iter()
+    // `turns` ascend (as `extract` finds them). The first turn is the
+    // addressed one; each later one costs a deadline read of the text before
+    // it, so only the first few are tried.
+    turns
+        .iter()
+        .copied()
+        .filter(|&p| p < t.len())
         .skip(1)
         .take(MAX_LATER_TURNS)
         .find(|&p| deadline::find_folded(&t[..p], ctx).deadline() == Some(due))

@@ -273,8 +273,7 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
             && !next.is_some_and(|c| "次个批场份人项家起期届回趟遍轮".contains(c));
         // 廿二 / 卅 without 日 or 号 mark a lunar day: left for the parser.
         let lunar_day = (c == '廿' || c == '卅') && !unit_next;
-        let before_prev = s[..start].chars().rev().nth(1);
-        let bit = a_bit(run == "一", prev, before_prev, next, after_next);
+        let bit = run == "一" && a_bit(&s[..start], next, after_next);
         let convert =
             !weekday && !quarter && !lunar_day && !bit && (unit_next || after_hour || day_of_month);
         if convert {
@@ -296,17 +295,11 @@ fn convert_numerals(s: &str, from: usize) -> Option<String> {
 /// 一点 meaning "a bit" (快一点, 注意一点, 晚一点交, 一点儿, 第一点 "point one"),
 /// not one o'clock: it follows an adjective, a verb or 第/这, or is 一点儿 /
 /// 一点点; after 今晚 / 明晚 it is the hour. And 一日 before a count (一日三报)
-/// is "a day", not the 1st.
-fn a_bit(
-    one: bool,
-    prev: Option<char>,
-    before_prev: Option<char>,
-    next: Option<char>,
-    after_next: Option<char>,
-) -> bool {
-    if !one {
-        return false;
-    }
+/// is "a day", not the 1st. (Only for a run that is 一 alone.)
+///
+/// `before` is the text before the 一, `next` and `after_next` the two
+/// characters after it.
+fn a_bit(before: &str, next: Option<char>, after_next: Option<char>) -> bool {
     // 一日三报 / 一日一报: a frequency, not the 1st of a month.
     if next == Some('日') {
         return after_next.is_some_and(is_numeral);
@@ -317,8 +310,9 @@ fn a_bit(
     if matches!(after_next, Some('儿' | '点')) {
         return true;
     }
-    match prev {
-        Some('晚') => !matches!(before_prev, Some('今' | '明' | '昨' | '当' | '傍')),
+    let mut back = before.chars().rev();
+    match back.next() {
+        Some('晚') => !matches!(back.next(), Some('今' | '明' | '昨' | '当' | '傍')),
         Some(p) => "快早多少好慢心意有差大高低紧轻细强重远近些这第".contains(p),
         None => false,
     }
@@ -430,18 +424,8 @@ mod reference {
                 let unit_next = next.is_some_and(is_unit)
                     && !(next == Some('时') && chars.get(i + 1) == Some(&'间'));
                 let lunar_day = (run[0] == '廿' || run[0] == '卅') && !unit_next;
-                let before_prev = if start > 1 {
-                    Some(chars[start - 2])
-                } else {
-                    None
-                };
-                let bit = super::a_bit(
-                    run == ['一'],
-                    prev,
-                    before_prev,
-                    next,
-                    chars.get(i + 1).copied(),
-                );
+                let before: String = chars[..start].iter().collect();
+                let bit = run == ['一'] && super::a_bit(&before, next, chars.get(i + 1).copied());
                 let convert = !weekday
                     && !quarter
                     && !lunar_day

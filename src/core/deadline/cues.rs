@@ -146,8 +146,9 @@ static CJK_TABLE: LazyLock<Box<[u8]>> = LazyLock::new(|| {
 /// The bit of a non-ASCII cue character in [`Cues`].
 fn cjk_bit(c: char) -> Option<u32> {
     let cp = c as u32;
-    if cp == 0xB7 {
-        return CJK_CUES.iter().position(|&x| x == '·').map(|b| b as u32);
+    // The one cue below U+4E00 (its place in CJK_CUES; the test holds it).
+    if c == '·' {
+        return Some(19);
     }
     let slot = *CJK_TABLE.get(cp.checked_sub(CJK_BASE)? as usize)?;
     slot.checked_sub(1).map(u32::from)
