@@ -169,38 +169,95 @@ fn hand_set(base: &Rules) -> Rules {
 }
 
 /// Fractions of the join threshold tried for the whole-cluster threshold.
-const CLUSTER_GRID: [f64; 5] = [0.4, 0.55, 0.7, 0.85, 1.0];
+const CLUSTER_GRID: [f64; 13] = [
+    0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0,
+];
 
-/// The fitted rules with the whole-cluster threshold that gives the best
-/// pairwise F-beta (the join threshold's [`BETA`](crate::core::fit::BETA)) when the training logs are replayed: it acts on clusters
-/// as they grow, which scored pairs alone do not show.
+/// The pairwise precision the whole-cluster threshold must keep on the
+/// training logs, over all of them and in each one: a wrong merge hides
+/// work, a miss costs a digest line, and no organisation should pay for
+/// another's recall.
+pub const PRECISION_TARGET: f64 = 0.95;
+pub const FILE_PRECISION_TARGET: f64 = 0.90;
+
+/// One whole-cluster threshold tried on the training logs.
+struct Tried {
+    precision: f64,
+    recall: f64,
+    /// The lowest precision of a log with merged pairs.
+    worst_file: f64,
+    rules: Rules,
+}
+
+impl Tried {
+    fn keeps_precision(&self) -> bool {
+        self.precision >= PRECISION_TARGET && self.worst_file >= FILE_PRECISION_TARGET
+    }
+}
+
+/// The fitted rules with the whole-cluster threshold that, when the
+/// training logs are replayed, keeps precision at the targets with the
+/// most recall (the best F-beta, the join threshold's
+/// [`BETA`](crate::core::fit::BETA), when none keeps them): it acts on
+/// clusters as they grow, which scored pairs alone do not show.
 fn with_cluster(
     base: &Rules,
     f: &Fitted,
     train: &[&Path],
     settings: &Settings,
 ) -> Result<Rules, CliError> {
-    let mut best: Option<(f64, Rules)> = None;
+    let mut tried = Vec::with_capacity(CLUSTER_GRID.len());
     for k in CLUSTER_GRID {
         let rules = applied(base, f, f.duplicate * k);
         let s = with_rules(settings, rules.clone());
         let mut total = Counts::default();
+        let mut worst_file: f64 = 1.0;
         for p in train {
-            total.add(&eval::eval_file(p, &s)?.counts);
+            let counts = eval::eval_file(p, &s)?.counts;
+            if counts.pair_tp + counts.pair_fp > 0 {
+                worst_file = worst_file.min(counts.scores().dup_precision);
+            }
+            total.add(&counts);
         }
         let sc = total.scores();
-        let (p, r) = (sc.dup_precision, sc.dup_recall);
-        let b2 = crate::core::fit::BETA * crate::core::fit::BETA;
-        let f05 = if p + r == 0.0 {
+        tried.push(Tried {
+            precision: sc.dup_precision,
+            recall: sc.dup_recall,
+            worst_file,
+            rules,
+        });
+    }
+    Ok(pick_cluster(tried).unwrap_or_else(|| applied(base, f, f.duplicate)))
+}
+
+/// Of the thresholds tried, the one with the most recall among those that
+/// keep the precision targets, else the best F-beta; ties go to the
+/// stricter threshold (tried later).
+fn pick_cluster(tried: Vec<Tried>) -> Option<Rules> {
+    let b2 = crate::core::fit::BETA * crate::core::fit::BETA;
+    let f_beta = |p: f64, r: f64| {
+        if p + r == 0.0 {
             0.0
         } else {
             (1.0 + b2) * p * r / (b2 * p + r)
-        };
-        if best.as_ref().is_none_or(|(b, _)| f05 > *b) {
-            best = Some((f05, rules));
+        }
+    };
+    let mut best: Option<((bool, f64), Rules)> = None;
+    for t in tried {
+        let ok = t.keeps_precision();
+        let key = (
+            ok,
+            if ok {
+                t.recall
+            } else {
+                f_beta(t.precision, t.recall)
+            },
+        );
+        if best.as_ref().is_none_or(|(b, _)| key >= *b) {
+            best = Some((key, t.rules));
         }
     }
-    Ok(best.map_or_else(|| applied(base, f, f.duplicate), |(_, r)| r))
+    best.map(|(_, r)| r)
 }
 
 fn line(text: &mut String, file: &str, k: &Counts) {
@@ -351,4 +408,47 @@ pub(super) fn read_labeled(path: &Path) -> Result<LabeledLog, CliError> {
         events,
         labels,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tried(points: &[(f64, f64, f64, f64)]) -> Vec<Tried> {
+        let base = Rules::bundled().expect("bundled rules");
+        points
+            .iter()
+            .map(|&(precision, recall, worst_file, cluster)| {
+                let mut rules = base.clone();
+                rules.cluster = cluster;
+                Tried {
+                    precision,
+                    recall,
+                    worst_file,
+                    rules,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cluster_threshold_keeps_precision_first_then_recall() {
+        // The loosest threshold has the best F-beta but misses the target.
+        let picked = pick_cluster(tried(&[
+            (0.90, 0.60, 0.90, 0.2),
+            (0.95, 0.45, 0.92, 0.3),
+            (0.97, 0.40, 0.95, 0.4),
+        ]))
+        .expect("one picked");
+        assert_eq!(picked.cluster, 0.3);
+        // Precise overall but not in one organisation's log: not kept.
+        let picked = pick_cluster(tried(&[(0.96, 0.50, 0.85, 0.2), (0.97, 0.40, 0.95, 0.4)]))
+            .expect("one picked");
+        assert_eq!(picked.cluster, 0.4);
+        // None keeps the targets: the best F-beta.
+        let picked = pick_cluster(tried(&[(0.80, 0.60, 0.8, 0.2), (0.90, 0.30, 0.9, 0.3)]))
+            .expect("one picked");
+        assert_eq!(picked.cluster, 0.2);
+        assert!(pick_cluster(Vec::new()).is_none());
+    }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 /// The signals, in vector order; these are the keys of `[model]`.
-pub const FEATURES: [&str; 17] = [
+pub const FEATURES: [&str; 21] = [
     "content",
     "same_title",
     "different_titles",
@@ -25,6 +25,10 @@ pub const FEATURES: [&str; 17] = [
     "other_chat",
     "thin_new",
     "thin_old",
+    "same_deadline",
+    "chases_here",
+    "chases_own",
+    "parallel",
 ];
 
 /// Number of signals.
@@ -49,6 +53,10 @@ pub mod f {
     pub const OTHER_CHAT: usize = 14;
     pub const THIN_NEW: usize = 15;
     pub const THIN_OLD: usize = 16;
+    pub const SAME_DEADLINE: usize = 17;
+    pub const CHASES_HERE: usize = 18;
+    pub const CHASES_OWN: usize = 19;
+    pub const PARALLEL: usize = 20;
 }
 
 /// One pair's signals: content similarity in 0..1, the rest 0 or 1.

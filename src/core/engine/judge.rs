@@ -289,6 +289,13 @@ impl Engine {
         x[f::OTHER_CHAT] = flag(old.src.chat_id != p.src.chat_id);
         x[f::THIN_NEW] = flag(matcher::is_thin(p.sig));
         x[f::THIN_OLD] = flag(matcher::is_thin(&old.sig));
+        // One piece of work has one time: a relay or a reminder keeps it.
+        x[f::SAME_DEADLINE] = flag(p.deadline.is_some() && p.deadline == old.deadline);
+        // A reminder or chaser points at an open ask in its own group,
+        // most often its sender's own.
+        let here = p.follows_up && old.src.chat_id == p.src.chat_id;
+        x[f::CHASES_HERE] = flag(here);
+        x[f::CHASES_OWN] = flag(here && old.sender == p.sender);
         if p.reply_to == Some(old.src) {
             v.features[f::REPLY] = 1.0;
             v.score = v.score.max(0.9);
@@ -332,6 +339,11 @@ impl Engine {
         {
             // Parallel asks of different people ("石桥村的也一样") are separate work.
             v.features[f::DIFFERENT_PEOPLE] = 1.0;
+            // The same asker handing out work to one person after another in
+            // one group: each is their own piece of work, unless it chases.
+            if old.sender == p.sender && !other_chat && !p.follows_up {
+                v.features[f::PARALLEL] = 1.0;
+            }
             v.score -= 0.4;
             v.note(explain, matcher::Reason::DifferentPeople);
         }

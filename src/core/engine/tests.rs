@@ -729,3 +729,124 @@ fn a_readers_view_builds_the_same_digest_as_the_whole_engine() {
     assert!(!view.groups.contains_key(&ChatId(-1003)));
     assert!(view.tasks.len() < e.tasks.len());
 }
+
+/// The signals kept for one scored pair.
+fn signals(e: &Engine, new: MsgRef, old: MsgRef) -> crate::core::dupmodel::Features {
+    e.samples()
+        .iter()
+        .find(|s| s.new == new && s.old == old)
+        .map(|s| s.x)
+        .unwrap_or_else(|| panic!("{new} was not scored against {old}"))
+}
+
+#[test]
+fn a_pair_says_whether_it_keeps_the_time_and_who_chases_whose_ask() {
+    use crate::core::dupmodel::f;
+    let mut e = people_and_groups();
+    e.collect_samples();
+    for (chat, id, sender, date, text) in [
+        (
+            -1002,
+            41,
+            3,
+            "2024-03-04T09:00:00+08:00",
+            "各村：请把本村水利设施巡护记录表整理好，周三下午5点前发群里。",
+        ),
+        // Relayed with the same time, and with another.
+        (
+            -1001,
+            42,
+            1,
+            "2024-03-04T09:30:00+08:00",
+            "各乡镇：水利设施巡护记录表周三下午5点前报送。",
+        ),
+        (
+            -1001,
+            43,
+            1,
+            "2024-03-04T09:40:00+08:00",
+            "各乡镇：水利设施巡护记录表周二下午5点前报送。",
+        ),
+        // The asker's own reminder, then a colleague's.
+        (
+            -1002,
+            44,
+            3,
+            "2024-03-05T16:00:00+08:00",
+            "提醒：水利设施巡护记录表还有3个村没发，抓紧。",
+        ),
+        (
+            -1002,
+            45,
+            2,
+            "2024-03-05T16:30:00+08:00",
+            "提醒：水利设施巡护记录表还没发的抓紧。",
+        ),
+    ] {
+        e.apply(&msg(chat, id, sender, date, text));
+    }
+    let x = signals(&e, r(-1001, 42), r(-1002, 41));
+    assert_eq!(x[f::SAME_DEADLINE], 1.0, "{x:?}");
+    assert_eq!(x[f::CHASES_HERE], 0.0, "{x:?}");
+    let x = signals(&e, r(-1001, 43), r(-1002, 41));
+    assert_eq!(x[f::SAME_DEADLINE], 0.0, "{x:?}");
+    let x = signals(&e, r(-1002, 44), r(-1002, 41));
+    assert_eq!((x[f::CHASES_HERE], x[f::CHASES_OWN]), (1.0, 1.0), "{x:?}");
+    let x = signals(&e, r(-1002, 45), r(-1002, 41));
+    assert_eq!((x[f::CHASES_HERE], x[f::CHASES_OWN]), (1.0, 0.0), "{x:?}");
+    // A chaser in another group points at nothing there.
+    let x = signals(&e, r(-1002, 44), r(-1001, 42));
+    assert_eq!(x[f::CHASES_HERE], 0.0, "{x:?}");
+}
+
+#[test]
+fn one_asker_handing_out_work_person_by_person_is_parallel_work() {
+    use crate::core::dupmodel::f;
+    let mut e = people_and_groups();
+    for j in [
+        r#"{"type":"person","user_id":4,"name":"黄志强"}"#,
+        r#"{"type":"member","chat_id":-1002,"user_id":4}"#,
+    ] {
+        e.apply(&ev(j));
+    }
+    e.collect_samples();
+    for (id, sender, date, text) in [
+        (
+            61,
+            3,
+            "2024-03-06T11:00:00+08:00",
+            "王磊 柳塘村农家书屋的开放时间表和管理员名单，今天下班前发我。",
+        ),
+        (
+            62,
+            3,
+            "2024-03-06T11:01:00+08:00",
+            "黄志强 石桥村的也一样，农家书屋开放时间表和管理员名单，今天下班前。",
+        ),
+        // Chasing the first one's person is no new hand-out.
+        (
+            63,
+            3,
+            "2024-03-06T16:00:00+08:00",
+            "黄志强 农家书屋开放时间表还没发，抓紧。",
+        ),
+    ] {
+        e.apply(&msg(-1002, id, sender, date, text));
+    }
+    let x = signals(&e, r(-1002, 62), r(-1002, 61));
+    assert_eq!(
+        (x[f::DIFFERENT_PEOPLE], x[f::PARALLEL]),
+        (1.0, 1.0),
+        "{x:?}"
+    );
+    assert_ne!(
+        e.tasks[&r(-1002, 62)].cluster,
+        e.tasks[&r(-1002, 61)].cluster
+    );
+    let x = signals(&e, r(-1002, 63), r(-1002, 61));
+    assert_eq!(
+        (x[f::DIFFERENT_PEOPLE], x[f::PARALLEL]),
+        (1.0, 0.0),
+        "{x:?}"
+    );
+}

@@ -291,7 +291,10 @@ fn each_term(folded: &str, names: &[String], rules: &Rules, f: impl FnMut(&str))
     let canonical = rules.canonical(strip_boilerplate(folded));
     // Borrowed unless something was taken out: not copied once more.
     let mut body = rules.strip(&canonical);
-    // People's names say who is asked, not what.
+    // People's names and @mentions say who is asked, not what.
+    if body.contains('@') {
+        body = std::borrow::Cow::Owned(MENTION.replace_all(&body, " ").into_owned());
+    }
     for n in names {
         if body.contains(n.as_str()) {
             body = std::borrow::Cow::Owned(body.replace(n.as_str(), " "));
@@ -388,11 +391,11 @@ fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
         }
         None => vec![folded],
     };
-    let purpose = PURPOSE.is_match(folded);
+    let purpose = PURPOSE.is_match(folded) || OTHER_WORK.is_match(folded);
     let mut parts: Vec<&str> = if purpose {
         text.into_iter()
             .flat_map(|t| t.split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')']))
-            .filter(|c| !PURPOSE.is_match(c))
+            .filter(|c| !PURPOSE.is_match(c) && !OTHER_WORK.is_match(c))
             .collect()
     } else {
         text
@@ -403,6 +406,20 @@ fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
 
 static PURPOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"要用\s*$|要用[。！!]|用于|以便").expect("valid purpose regex"));
+
+/// An @mention (Telegram usernames are ASCII letters, digits and `_`).
+static MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"@[A-Za-z0-9_]+").expect("valid mention regex"));
+
+/// A clause naming the other piece of work an ask says it is not
+/// ("与本周的专项台账是两回事", "不是这次的专项台账", "不要和回执统计表合并"):
+/// what it names is not the message's deliverable.
+static OTHER_WORK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:与|和|跟|同)[^，。；,;]{1,24}(?:是两回事|不是一回事|不是同一|分开|别混|不要混|别搞混|不要搞混)|不是(?:这次|上次|本次|那次|上周|本周|上个月|这个月|之前|原来)的?|(?:不要|别|不用|勿)(?:和|跟|与)[^，。；,;]{1,24}(?:合并|混)",
+    )
+    .expect("valid other-work regex")
+});
 
 /// Where an inspection's scope is listed: what the visitors will look at.
 static SCOPE: LazyLock<Regex> = LazyLock::new(|| {

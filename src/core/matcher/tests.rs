@@ -105,6 +105,7 @@ proptest::proptest! {
 fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
     let body = rules.canonical_by_regex(strip_boilerplate(folded));
     let mut body = rules.strip(&body).into_owned();
+    body = MENTION.replace_all(&body, " ").into_owned();
     for n in names {
         if body.contains(n.as_str()) {
             body = body.replace(n.as_str(), " ");
@@ -388,4 +389,31 @@ mod deliverable {
             "{v:?}"
         );
     }
+}
+
+#[test]
+fn a_clause_naming_the_other_work_names_no_deliverable() {
+    let kinds = |t: &str| signature_of(&fold(t)).deliverables.to_vec();
+    let ledger: Box<str> = "台账".into();
+    assert!(kinds("专项台账周四上午报安全科").contains(&ledger));
+    for text in [
+        "6月份隐患排查月报照常月底前报送，与本周的专项台账是两回事，请分开报",
+        "6月份隐患排查月报（常规月报，不是这次的专项台账）27号前交",
+        "家访记录表单独一张，不要和台账合并，周五前报",
+    ] {
+        assert!(!kinds(text).contains(&ledger), "{text}: {:?}", kinds(text));
+    }
+}
+
+#[test]
+fn an_at_mention_says_who_is_asked_not_what() {
+    let a = signature_of(&fold("@dongxj_jj 交接班确认还没看到"));
+    let b = signature_of(&fold("自查照片还差，@dongxj_jj 呢？"));
+    let df = df_of(&[]);
+    let v = compare(&a, &b, &df);
+    assert_eq!(v.features[crate::core::dupmodel::f::CONTENT], 0.0, "{v:?}");
+    assert_eq!(
+        signature_of(&fold("@wang_lei 台账周五前报")).terms,
+        signature_of(&fold("台账周五前报")).terms
+    );
 }
