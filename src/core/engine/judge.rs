@@ -200,6 +200,15 @@ impl Engine {
             .collect()
     }
 
+    /// An ask that sets itself apart from other work names that work's
+    /// deliverable ("不要和回执统计表合并"): it may still join an ask of another
+    /// deliverable (its own work, relayed), never one of the work it named.
+    /// Naming none, it joins nothing but what it replies to.
+    pub(super) fn not_the_other_work(&self, folded: &str, old: &Task) -> bool {
+        let named = matcher::other_work_deliverables(folded, &self.settings.rules);
+        !named.is_empty() && !old.sig.deliverables.iter().any(|d| named.contains(&&**d))
+    }
+
     /// Does the new ask fit the cluster as a whole, not merely its best
     /// match? Its mean score against the cluster's latest (up to eight)
     /// asks that name their work must also reach `threshold` (the rules'

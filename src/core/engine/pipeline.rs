@@ -192,8 +192,11 @@ impl Engine {
         let joins = considered
             .first()
             .filter(|l| l.score >= threshold || (replied.is_some() && threshold.is_finite()))
-            .filter(|l| !cues.separate || probe.reply_to == Some(l.to))
-            .and_then(|l| self.tasks.get(&l.to))
+            .and_then(|l| self.tasks.get(&l.to).map(|t| (l, t)))
+            .filter(|(l, t)| {
+                !cues.separate || probe.reply_to == Some(l.to) || self.not_the_other_work(folded, t)
+            })
+            .map(|(_, t)| t)
             .filter(|t| thin || self.fits_cluster(&probe, &scorer, t.cluster, rules.cluster))
             .map(|t| t.cluster);
         Decision::New {

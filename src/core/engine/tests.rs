@@ -850,3 +850,53 @@ fn one_asker_handing_out_work_person_by_person_is_parallel_work() {
         "{x:?}"
     );
 }
+
+#[test]
+fn a_statement_of_separateness_bars_only_the_work_it_names() {
+    let mut e = people_and_groups();
+    let visits = say(
+        &mut e,
+        -1001,
+        60,
+        1,
+        4,
+        "09:00",
+        "各村：防溺水家访情况统计表周五前报送。",
+    );
+    let ledger = say(
+        &mut e,
+        -1001,
+        61,
+        1,
+        4,
+        "09:10",
+        "各村：防溺水隐患排查台账周五前报送。",
+    );
+    // 王磊 relays the ledger and names the table it is not.
+    let relay = say(
+        &mut e,
+        -1002,
+        62,
+        2,
+        4,
+        "10:00",
+        "各村：防溺水隐患排查台账是单独一张表，不要和家访情况统计表合并，周五前报我。",
+    );
+    assert_eq!(
+        e.tasks[&relay].cluster, e.tasks[&ledger].cluster,
+        "{:?}",
+        e.tasks[&relay].considered
+    );
+    assert_ne!(e.tasks[&relay].cluster, e.tasks[&visits].cluster);
+    // The same statement about the table it names: never that work.
+    let wrong = say(
+        &mut e,
+        -1002,
+        63,
+        2,
+        4,
+        "10:30",
+        "各村：防溺水家访情况统计表是单独一张表，不要和隐患排查台账合并，周五前报我。",
+    );
+    assert_ne!(e.tasks[&wrong].cluster, e.tasks[&ledger].cluster);
+}

@@ -406,6 +406,12 @@ pub const SEPARATE: &[&str] = &[
     "分开报",
     "分开填",
     "分开交",
+    // "a form of its own", "do not merge it with …": what it names is barred.
+    "两张表",
+    "单独一张表",
+    "不要合并",
+    "别合并",
+    "不要合在",
 ];
 
 /// Words of work that recurs each day or shift: each day's instance is its own piece of work.

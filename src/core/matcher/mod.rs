@@ -404,6 +404,26 @@ fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
     parts.into_iter()
 }
 
+/// The specific deliverables named by the clauses of a text that set the
+/// ask apart from other work ("…是单独一张表，不要和回执统计表合并" names 统计表):
+/// the work the ask says it is not.
+pub fn other_work_deliverables<'a>(folded: &str, rules: &'a Rules) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    if !OTHER_WORK.is_match(folded) {
+        return out;
+    }
+    for clause in folded.split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')']) {
+        if OTHER_WORK.is_match(clause) {
+            rules.each_deliverable(clause, |kind, generic| {
+                if !generic && !out.contains(&kind) {
+                    out.push(kind);
+                }
+            });
+        }
+    }
+    out
+}
+
 static PURPOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"要用\s*$|要用[。！!]|用于|以便").expect("valid purpose regex"));
 
@@ -416,7 +436,7 @@ static MENTION: LazyLock<Regex> =
 /// what it names is not the message's deliverable.
 static OTHER_WORK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:与|和|跟|同)[^，。；,;]{1,24}(?:是两回事|不是一回事|不是同一|分开|别混|不要混|别搞混|不要搞混)|不是(?:这次|上次|本次|那次|上周|本周|上个月|这个月|之前|原来)的?|(?:不要|别|不用|勿)(?:和|跟|与)[^，。；,;]{1,24}(?:合并|混)",
+        r"(?:与|和|跟|同)[^，。；,;]{1,24}(?:是两回事|不是一回事|不是同一|是两张表|分开|别混|不要混|别搞混|不要搞混|合并|合在)|不是(?:这次|上次|本次|那次|上周|本周|上个月|这个月|之前|原来)的?|(?:不要|别|不用|勿)(?:和|跟|与)[^，。；,;]{1,24}(?:合并|混)",
     )
     .expect("valid other-work regex")
 });

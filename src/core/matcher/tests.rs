@@ -403,6 +403,15 @@ fn a_clause_naming_the_other_work_names_no_deliverable() {
     ] {
         assert!(!kinds(text).contains(&ledger), "{text}: {:?}", kinds(text));
     }
+    let rules = Rules::bundled().expect("bundled rules");
+    assert_eq!(
+        other_work_deliverables(
+            &fold("家访记录是单独一张表，不要和回执统计表合并，周五前报"),
+            &rules
+        ),
+        vec!["回执", "统计表"]
+    );
+    assert!(other_work_deliverables(&fold("回执统计表周五前报"), &rules).is_empty());
 }
 
 #[test]
