@@ -854,49 +854,47 @@ fn one_asker_handing_out_work_person_by_person_is_parallel_work() {
 #[test]
 fn a_statement_of_separateness_bars_only_the_work_it_names() {
     let mut e = people_and_groups();
-    let visits = say(
-        &mut e,
-        -1001,
-        60,
-        1,
-        4,
-        "09:00",
-        "各村：防溺水家访情况统计表周五前报送。",
-    );
-    let ledger = say(
-        &mut e,
-        -1001,
-        61,
-        1,
-        4,
-        "09:10",
-        "各村：防溺水隐患排查台账周五前报送。",
-    );
-    // 王磊 relays the ledger and names the table it is not.
-    let relay = say(
-        &mut e,
-        -1002,
-        62,
-        2,
-        4,
-        "10:00",
-        "各村：防溺水隐患排查台账是单独一张表，不要和家访情况统计表合并，周五前报我。",
-    );
+    let [visits, ledger, relay, wrong] = [
+        (
+            -1001,
+            60,
+            1,
+            "09:00",
+            "各村：防溺水家访情况统计表周五前报送。",
+        ),
+        (
+            -1001,
+            61,
+            1,
+            "09:10",
+            "各村：防溺水隐患排查台账周五前报送。",
+        ),
+        // 王磊 relays the ledger and names the table it is not…
+        (
+            -1002,
+            62,
+            2,
+            "10:00",
+            "各村：防溺水隐患排查台账是单独一张表，不要和家访情况统计表合并，周五前报我。",
+        ),
+        // …and the same statement about the table it names.
+        (
+            -1002,
+            63,
+            2,
+            "10:30",
+            "各村：防溺水家访情况统计表是单独一张表，不要和隐患排查台账合并，周五前报我。",
+        ),
+    ]
+    .map(|(chat, id, sender, hhmm, text)| say(&mut e, chat, id, sender, 4, hhmm, text));
+    let cluster = |m: MsgRef| e.tasks[&m].cluster;
     assert_eq!(
-        e.tasks[&relay].cluster, e.tasks[&ledger].cluster,
+        cluster(relay),
+        cluster(ledger),
         "{:?}",
         e.tasks[&relay].considered
     );
-    assert_ne!(e.tasks[&relay].cluster, e.tasks[&visits].cluster);
-    // The same statement about the table it names: never that work.
-    let wrong = say(
-        &mut e,
-        -1002,
-        63,
-        2,
-        4,
-        "10:30",
-        "各村：防溺水家访情况统计表是单独一张表，不要和隐患排查台账合并，周五前报我。",
-    );
-    assert_ne!(e.tasks[&wrong].cluster, e.tasks[&ledger].cluster);
+    assert_ne!(cluster(relay), cluster(visits));
+    // Never the work it names.
+    assert_ne!(cluster(wrong), cluster(ledger));
 }
