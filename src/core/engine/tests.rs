@@ -823,7 +823,7 @@ fn one_asker_handing_out_work_person_by_person_is_parallel_work() {
             "2024-03-06T11:01:00+08:00",
             "黄志强 石桥村的也一样，农家书屋开放时间表和管理员名单，今天下班前。",
         ),
-        // Chasing the first one's person is no new hand-out.
+        // A chaser is no new hand-out, whoever it names.
         (
             63,
             3,
