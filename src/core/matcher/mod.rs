@@ -433,10 +433,11 @@ static MENTION: LazyLock<Regex> =
 
 /// A clause naming the other piece of work an ask says it is not
 /// ("与本周的专项台账是两回事", "不是这次的专项台账", "不要和回执统计表合并"):
-/// what it names is not the message's deliverable.
+/// what it names is not the message's deliverable. A bare "和…分开报" is
+/// not one: "台账和照片分开报" asks for both.
 static OTHER_WORK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:与|和|跟|同)[^，。；,;]{1,24}(?:是两回事|不是一回事|不是同一|是两张表|分开|别混|不要混|别搞混|不要搞混|合并|合在)|不是(?:这次|上次|本次|那次|上周|本周|上个月|这个月|之前|原来)的?|(?:不要|别|不用|勿)(?:和|跟|与)[^，。；,;]{1,24}(?:合并|混)",
+        r"(?:与|和|跟)[^，。；,;]{1,24}(?:是两回事|不是一回事|不是同一|是两张表)|不是(?:这次|上次|本次|那次|上周|本周|上个月|这个月|之前|原来)的?|(?:不要|别|不用|勿)(?:和|跟|与)[^，。；,;]{1,24}(?:合并|合在|混)",
     )
     .expect("valid other-work regex")
 });

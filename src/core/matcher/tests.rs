@@ -412,6 +412,9 @@ fn a_clause_naming_the_other_work_names_no_deliverable() {
         vec!["回执", "统计表"]
     );
     assert!(other_work_deliverables(&fold("回执统计表周五前报"), &rules).is_empty());
+    // Both asked, each on its own: no other work named.
+    assert!(kinds("排查表和整改台账分开报，周五前交").contains(&ledger));
+    assert!(kinds("同时把台账和照片分开报").contains(&ledger));
 }
 
 #[test]
