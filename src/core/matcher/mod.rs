@@ -394,7 +394,7 @@ fn asked_clauses(folded: &str) -> impl Iterator<Item = &str> {
     let purpose = PURPOSE.is_match(folded) || OTHER_WORK.is_match(folded);
     let mut parts: Vec<&str> = if purpose {
         text.into_iter()
-            .flat_map(|t| t.split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')']))
+            .flat_map(|t| t.split(CLAUSE_BREAKS))
             .filter(|c| !PURPOSE.is_match(c) && !OTHER_WORK.is_match(c))
             .collect()
     } else {
@@ -412,7 +412,7 @@ pub fn other_work_deliverables<'a>(folded: &str, rules: &'a Rules) -> Vec<&'a st
     if !OTHER_WORK.is_match(folded) {
         return out;
     }
-    for clause in folded.split(['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')']) {
+    for clause in folded.split(CLAUSE_BREAKS) {
         if OTHER_WORK.is_match(clause) {
             rules.each_deliverable(clause, |kind, generic| {
                 if !generic && !out.contains(&kind) {
@@ -423,6 +423,9 @@ pub fn other_work_deliverables<'a>(folded: &str, rules: &'a Rules) -> Vec<&'a st
     }
     out
 }
+
+/// Where a clause ends, for clauses read on their own (purpose, other work).
+const CLAUSE_BREAKS: [char; 10] = ['，', '。', '；', ',', ';', '\n', '（', '）', '(', ')'];
 
 static PURPOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"要用\s*$|要用[。！!]|用于|以便").expect("valid purpose regex"));
