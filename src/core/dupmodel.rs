@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 /// The signals, in vector order; these are the keys of `[model]`.
-pub const FEATURES: [&str; 21] = [
+pub const FEATURES: [&str; 23] = [
     "content",
     "same_title",
     "different_titles",
@@ -29,6 +29,8 @@ pub const FEATURES: [&str; 21] = [
     "chases_here",
     "chases_own",
     "parallel",
+    "same_form",
+    "different_forms",
 ];
 
 /// Number of signals.
@@ -57,6 +59,8 @@ pub mod f {
     pub const CHASES_HERE: usize = 18;
     pub const CHASES_OWN: usize = 19;
     pub const PARALLEL: usize = 20;
+    pub const SAME_FORM: usize = 21;
+    pub const DIFFERENT_FORMS: usize = 22;
 }
 
 /// One pair's signals: content similarity in 0..1, the rest 0 or 1.

@@ -359,19 +359,63 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
         .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']))
         .collect();
     let mut deliverables: Vec<&str> = Vec::new();
+    let mut forms: Vec<String> = Vec::new();
     for clause in asked_clauses(folded) {
         rules.each_deliverable(clause, |kind, generic| {
             if !generic {
                 deliverables.push(kind);
             }
         });
+        // A form the vocabulary knows (统计表, 值班表) is weighed as its kind
+        // already; only the others are added, so nothing counts twice.
+        if clause.contains('表') {
+            each_form(&rules.canonical(clause), |f| {
+                let mut known = false;
+                rules.each_deliverable(&f, |_, _| known = true);
+                if !known {
+                    forms.push(format!("{FORM}{f}"));
+                }
+            });
+        }
     }
+    deliverables.extend(forms.iter().map(String::as_str));
     Signature {
         terms: hashes.into(),
         quoted,
         periods: sorted_set(&mut periods),
         deliverables: sorted_set(&mut deliverables),
         wsum: Default::default(),
+    }
+}
+
+/// Marks a named form among an ask's deliverables: a form is "the X表" the
+/// text names (核查表, 成果表, 随访表), whatever X is, where a deliverable
+/// kind comes from the rules' closed vocabulary.
+pub const FORM: char = '§';
+
+/// Is this deliverable a named form (see [`FORM`])?
+pub fn is_form(d: &str) -> bool {
+    d.starts_with(FORM)
+}
+
+/// The forms a (canonical) clause names: each 表 after two Han characters
+/// that make it a form's name, taken as those two and 表 ("资助对象核查表"
+/// and "核查表" are one form). Not a form: 表 after a word that says how
+/// many or which (一张表, 这个表), what is done with it (填表, 报表, 发表,
+/// 代表), or that opens another word (表示, 表扬, 表格).
+fn each_form(clause: &str, mut f: impl FnMut(String)) {
+    const NOT_A_NAME: &str = "一二两三几张份个这那该此本各每填报发代列附图外上下的和与及或课时";
+    const OPENS_A_WORD: &str = "示扬彰态现格率决达明演述";
+    let cs: Vec<char> = clause.chars().collect();
+    for (i, c) in cs.iter().enumerate() {
+        if *c != '表' || i < 2 {
+            continue;
+        }
+        let (a, b) = (cs[i - 2], cs[i - 1]);
+        let opens = cs.get(i + 1).is_some_and(|n| OPENS_A_WORD.contains(*n));
+        if is_han(a) && is_han(b) && !NOT_A_NAME.contains(b) && !opens {
+            f(format!("{a}{b}表"));
+        }
     }
 }
 
@@ -459,6 +503,28 @@ fn sorted_set(items: &mut Vec<&str>) -> Box<[Box<str>]> {
     items.sort_unstable();
     items.dedup();
     items.iter().map(|s| Box::<str>::from(*s)).collect()
+}
+
+/// The first named form (`forms`) or deliverable kind (`!forms`) two
+/// sorted deliverable lists share.
+pub fn first_shared_of<'a>(a: &'a [Box<str>], b: &[Box<str>], forms: bool) -> Option<&'a str> {
+    let keep = |d: &&str| is_form(d) == forms;
+    let (mut a, mut b) = (
+        a.iter().map(|d| &**d).filter(keep).peekable(),
+        b.iter().map(|d| &**d).filter(keep).peekable(),
+    );
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
+            std::cmp::Ordering::Equal => return Some(x),
+        }
+    }
+    None
 }
 
 /// The first item two sorted slices share.
@@ -700,13 +766,14 @@ fn shared_weight(a: &[Term], weights: &[f64], b: &[Term]) -> (f64, usize) {
 }
 
 /// A message that names almost nothing of the work ("@X 呢？", "still two
-/// outstanding"): a few terms and no title, period or deliverable. Such a
+/// outstanding"): a few terms and no title, period or deliverable kind (a
+/// named form alone, "成果表还差两个里", is still a chaser's word). Such a
 /// message points at one open ask; it must never tie two others together.
 pub fn is_thin(sig: &Signature) -> bool {
     sig.terms.len() <= THIN_TERMS
         && sig.quoted.is_empty()
         && sig.periods.is_empty()
-        && sig.deliverables.is_empty()
+        && sig.deliverables.iter().all(|d| is_form(d))
 }
 
 /// At most this many match terms make a message thin.
@@ -758,21 +825,36 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
         score -= 0.2;
         reasons.push(|| Reason::DifferentTitles);
     }
+    // Named forms are weighed apart from the vocabulary's kinds: the two
+    // overlap (统计表 is both), and the fit decides what each is worth.
     let (dn, dold) = (&new.deliverables, &old.deliverables);
-    let same_deliverable = first_shared(dn, dold);
+    if let Some(form) = first_shared_of(dn, dold, true) {
+        x[f::SAME_FORM] = 1.0;
+        reasons.push(|| Reason::SameDeliverable(form.trim_start_matches(FORM).to_string()));
+    } else if dn.iter().any(|d| is_form(d)) && dold.iter().any(|d| is_form(d)) {
+        x[f::DIFFERENT_FORMS] = 1.0;
+    }
+    let has_kind = |l: &[Box<str>]| l.iter().any(|d| !is_form(d));
+    let same_deliverable = first_shared_of(dn, dold, false);
     if let Some(d) = same_deliverable {
         x[f::SAME_DELIVERABLE] = 1.0;
         if score >= 0.1 {
             score += 0.1;
             reasons.push(|| Reason::SameDeliverable(d.to_string()));
         }
-    } else if !dn.is_empty() && !dold.is_empty() {
+    } else if has_kind(dn) && has_kind(dold) {
         x[f::DIFFERENT_DELIVERABLES] = 1.0;
         score -= 0.25;
         reasons.push(|| {
             Reason::DifferentDeliverables(
-                dn.iter().map(|x| x.to_string()).collect(),
-                dold.iter().map(|x| x.to_string()).collect(),
+                dn.iter()
+                    .filter(|x| !is_form(x))
+                    .map(|x| x.to_string())
+                    .collect(),
+                dold.iter()
+                    .filter(|x| !is_form(x))
+                    .map(|x| x.to_string())
+                    .collect(),
             )
         });
     }

@@ -136,10 +136,36 @@ fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signatu
         .filter(|m| !times_the_ask(m.as_str(), &folded[m.end()..]))
         .map(|m| m.as_str().trim_end_matches(['的', '度', '\'', 's']).into())
         .collect());
+    // A named form: two Han characters, the second not a counter, pointer
+    // or verb, then 表 not opening another word; unknown to the vocabulary.
+    static FORM_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            "^[\u{3400}-\u{4DBF}\u{4E00}-\u{9FFF}]\
+             [\u{3400}-\u{4DBF}\u{4E00}-\u{9FFF}--[一二两三几张份个这那该此本各每填报发代列附图外上下的和与及或课时]]表\
+             (?:$|[^示扬彰态现格率决达明演述])",
+        )
+        .expect("form pattern")
+    });
+    let forms = asked_clauses(folded).flat_map(|c| {
+        let canonical = rules.canonical_by_regex(c);
+        let cs: Vec<char> = canonical.chars().collect();
+        (2..cs.len())
+            .filter(|&i| cs[i] == '表')
+            .filter_map(|i| {
+                let window: String = cs[i - 2..(i + 2).min(cs.len())].iter().collect();
+                FORM_RE
+                    .is_match(&window)
+                    .then(|| cs[i - 2..=i].iter().collect::<String>())
+            })
+            .filter(|f| rules.deliverables_by_regex(f).is_empty())
+            .map(|f| format!("{FORM}{f}").into_boxed_str())
+            .collect::<Vec<_>>()
+    });
     let deliverables = set(asked_clauses(folded)
         .flat_map(|c| rules.deliverables_by_regex(c))
         .filter(|(_, generic)| !generic)
         .map(|(k, _)| k.into())
+        .chain(forms)
         .collect());
     Signature {
         terms: hashes.into(),
@@ -428,4 +454,77 @@ fn an_at_mention_says_who_is_asked_not_what() {
         signature_of(&fold("@wang_lei 台账周五前报")).terms,
         signature_of(&fold("台账周五前报")).terms
     );
+}
+
+mod form {
+    use super::*;
+    use crate::core::dupmodel::f;
+
+    fn forms(t: &str) -> Vec<String> {
+        signature_of(&fold(t))
+            .deliverables
+            .iter()
+            .filter(|d| is_form(d))
+            .map(|d| d.trim_start_matches(FORM).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_form_is_named_by_the_two_characters_before_its_biao() {
+        assert_eq!(forms("请于周四前报送《资助对象核查表》纸质版"), ["核查表"]);
+        assert_eq!(forms("核查表东岗已报，西山还没报"), ["核查表"]);
+        assert_eq!(forms("各里的清除成果表和照片5/23中午前传给我"), ["成果表"]);
+    }
+
+    #[test]
+    fn counting_pointing_filling_and_other_words_name_no_form() {
+        for t in [
+            "每户填一张表，明天交",
+            "这个表周五前报我",
+            "周五前填表报送",
+            "请各单位派代表参加，周三前报名",
+            "表扬先进，周五前报材料",
+            "报表周五前发我",
+        ] {
+            assert!(forms(t).is_empty(), "{t}: {:?}", forms(t));
+        }
+    }
+
+    #[test]
+    fn a_form_the_vocabulary_knows_is_weighed_as_its_kind_only() {
+        let sig = signature_of(&fold("防汛物资统计表周五前报应急局"));
+        assert_eq!(&*sig.deliverables, [Box::<str>::from("统计表")]);
+    }
+
+    #[test]
+    fn the_same_form_and_different_forms_are_signals_of_their_own() {
+        let df = df_of(&[]);
+        let ask = signature_of(&fold("请于周四前报送《资助对象核查表》"));
+        let chaser = signature_of(&fold("核查表东岗已报，西山还没报"));
+        let other = signature_of(&fold("安全隐患自评表周五前报我"));
+        let same = compare(&chaser, &ask, &df);
+        assert_eq!(same.features[f::SAME_FORM], 1.0);
+        assert_eq!(same.features[f::DIFFERENT_FORMS], 0.0);
+        assert_eq!(
+            same.features[f::SAME_DELIVERABLE],
+            0.0,
+            "a form is not a vocabulary kind"
+        );
+        assert!(
+            same.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::SameDeliverable(d) if d == "核查表"))
+        );
+        let differ = compare(&other, &ask, &df);
+        assert_eq!(differ.features[f::SAME_FORM], 0.0);
+        assert_eq!(differ.features[f::DIFFERENT_FORMS], 1.0);
+        assert_eq!(differ.features[f::DIFFERENT_DELIVERABLES], 0.0);
+    }
+
+    #[test]
+    fn a_chaser_naming_only_its_form_is_still_thin() {
+        let sig = signature_of(&fold("成果表还差两个里"));
+        assert!(sig.deliverables.iter().any(|d| is_form(d)));
+        assert!(is_thin(&sig));
+    }
 }

@@ -53,7 +53,7 @@ async fn button_presses_are_answered_and_change_later_digests() {
         "赵强",
         30,
         d + 7200,
-        "各文化站：学雷锋志愿服务活动开展情况（文字+照片）3月6日前报送。",
+        "各文化站：学雷锋志愿服务活动信息（文字+照片）3月6日前报送。",
     ));
     b.settle().await;
     // The owner of the third group was warned, with both buttons.

@@ -57,7 +57,7 @@ fn seed(api: &FakeApi) {
     let texts = [
         "各乡镇：请于3月6日12时前报送学雷锋志愿服务活动信息，附照片3张。",
         "各村：学雷锋志愿服务活动信息和照片请明天下午5点前报我。",
-        "各文化站：学雷锋志愿服务活动开展情况（文字+照片）3月6日前报送。",
+        "各文化站：学雷锋志愿服务活动信息（文字+照片）3月6日前报送。",
     ];
     for (k, ((chat, title, ask), owner)) in GROUPS.iter().zip([1, 3, 4]).enumerate() {
         let g = fake_api::group(*chat, title);
