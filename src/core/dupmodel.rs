@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 /// The signals, in vector order; these are the keys of `[model]`.
-pub const FEATURES: [&str; 23] = [
+pub const FEATURES: [&str; 24] = [
     "content",
     "same_title",
     "different_titles",
@@ -31,6 +31,7 @@ pub const FEATURES: [&str; 23] = [
     "parallel",
     "same_form",
     "different_forms",
+    "moves_own",
 ];
 
 /// Number of signals.
@@ -61,6 +62,7 @@ pub mod f {
     pub const PARALLEL: usize = 20;
     pub const SAME_FORM: usize = 21;
     pub const DIFFERENT_FORMS: usize = 22;
+    pub const MOVES_OWN: usize = 23;
 }
 
 /// One pair's signals: content similarity in 0..1, the rest 0 or 1.

@@ -305,6 +305,9 @@ impl Engine {
         let here = p.follows_up && old.src.chat_id == p.src.chat_id;
         x[f::CHASES_HERE] = flag(here);
         x[f::CHASES_OWN] = flag(here && old.sender == p.sender);
+        // A moved time (改到, 推迟, "moved to") moves an ask of its sender's
+        // in its group: the meeting or the hand-in it rescheduled.
+        x[f::MOVES_OWN] = flag(p.reschedules && here && old.sender == p.sender);
         if p.reply_to == Some(old.src) {
             v.features[f::REPLY] = 1.0;
             v.score = v.score.max(0.9);

@@ -800,6 +800,65 @@ fn a_pair_says_whether_it_keeps_the_time_and_who_chases_whose_ask() {
 }
 
 #[test]
+fn a_moved_time_moves_its_senders_ask_in_its_group() {
+    use crate::core::dupmodel::f;
+    let mut e = people_and_groups();
+    e.collect_samples();
+    for (chat, id, sender, date, text) in [
+        (
+            -1002,
+            51,
+            3,
+            "2024-03-04T09:00:00+08:00",
+            "各村：周三上午9点在村委会三楼开春耕备耕工作会，村书记参加。",
+        ),
+        (
+            -1001,
+            52,
+            1,
+            "2024-03-04T09:20:00+08:00",
+            "各乡镇：春耕备耕工作会周三上午9点在县政府召开。",
+        ),
+        // The asker moves it; a colleague moves it; a reminder moves nothing.
+        (
+            -1002,
+            53,
+            3,
+            "2024-03-05T10:00:00+08:00",
+            "春耕备耕工作会改到周四上午9点，地点不变。",
+        ),
+        (
+            -1002,
+            54,
+            2,
+            "2024-03-05T10:30:00+08:00",
+            "春耕备耕工作会推迟到周四上午10点，请村书记准时参加。",
+        ),
+        (
+            -1002,
+            55,
+            3,
+            "2024-03-05T11:00:00+08:00",
+            "提醒：春耕备耕工作会村书记都要参加。",
+        ),
+    ] {
+        e.apply(&msg(chat, id, sender, date, text));
+    }
+    let x = signals(&e, r(-1002, 53), r(-1002, 51));
+    assert_eq!(x[f::MOVES_OWN], 1.0, "{x:?}");
+    let x = signals(&e, r(-1002, 54), r(-1002, 51));
+    assert_eq!(x[f::MOVES_OWN], 0.0, "a colleague's: {x:?}");
+    let x = signals(&e, r(-1002, 53), r(-1001, 52));
+    assert_eq!(x[f::MOVES_OWN], 0.0, "another group's: {x:?}");
+    let x = signals(&e, r(-1002, 55), r(-1002, 51));
+    assert_eq!(
+        (x[f::MOVES_OWN], x[f::CHASES_OWN]),
+        (0.0, 1.0),
+        "a reminder: {x:?}"
+    );
+}
+
+#[test]
 fn one_asker_handing_out_work_person_by_person_is_parallel_work() {
     use crate::core::dupmodel::f;
     let mut e = people_and_groups();
