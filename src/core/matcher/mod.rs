@@ -368,6 +368,13 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
         });
         // A form the vocabulary knows (统计表, 值班表) is weighed as its kind
         // already; only the others are added, so nothing counts twice.
+        // A form online is named by its link: a questionnaire's address is
+        // the same form wherever it is sent, another address another form.
+        if clause.contains("://") {
+            for m in LINK.find_iter(clause) {
+                forms.push(format!("{FORM}{}", link_of(m.as_str())));
+            }
+        }
         if clause.contains('表') {
             each_form(&rules.canonical(clause), |f| {
                 let mut known = false;
@@ -389,9 +396,21 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
 }
 
 /// Marks a named form among an ask's deliverables: a form is "the X表" the
-/// text names (核查表, 成果表, 随访表), whatever X is, where a deliverable
-/// kind comes from the rules' closed vocabulary.
+/// text names (核查表, 成果表, 随访表), whatever X is, or the link it is
+/// filled in at, where a deliverable kind comes from the rules' closed
+/// vocabulary.
 pub const FORM: char = '§';
+
+/// A web address, up to the first character no address holds (Chinese
+/// punctuation and text end it).
+pub(crate) static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+").expect("valid link regex")
+});
+
+/// A link as a form's name: without the punctuation that ends its sentence.
+pub(crate) fn link_of(m: &str) -> &str {
+    m.trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\''])
+}
 
 /// Is this deliverable a named form (see [`FORM`])?
 pub fn is_form(d: &str) -> bool {

@@ -161,11 +161,17 @@ fn reference_signature(folded: &str, names: &[String], rules: &Rules) -> Signatu
             .map(|f| format!("{FORM}{f}").into_boxed_str())
             .collect::<Vec<_>>()
     });
+    let links = asked_clauses(folded).flat_map(|c| {
+        LINK.find_iter(c)
+            .map(|m| format!("{FORM}{}", link_of(m.as_str())).into_boxed_str())
+            .collect::<Vec<_>>()
+    });
     let deliverables = set(asked_clauses(folded)
         .flat_map(|c| rules.deliverables_by_regex(c))
         .filter(|(_, generic)| !generic)
         .map(|(k, _)| k.into())
         .chain(forms)
+        .chain(links)
         .collect());
     Signature {
         terms: hashes.into(),
@@ -519,6 +525,26 @@ mod form {
         assert_eq!(differ.features[f::SAME_FORM], 0.0);
         assert_eq!(differ.features[f::DIFFERENT_FORMS], 1.0);
         assert_eq!(differ.features[f::DIFFERENT_DELIVERABLES], 0.0);
+    }
+
+    #[test]
+    fn a_form_online_is_named_by_its_link() {
+        let df = df_of(&[]);
+        let ask = signature_of(&fold(
+            "各单位：安全文化问卷今天上线，请组织员工填写：https://wj.example.cn/s/aqwh-yg ，周五前完成。",
+        ));
+        let relay = signature_of(&fold(
+            "问卷链接：https://wj.example.cn/s/aqwh-yg 各班组明天中午前填完",
+        ));
+        let other = signature_of(&fold(
+            "管理人员版是另一个链接：https://wj.example.cn/s/aqwh-gl.",
+        ));
+        assert_eq!(
+            forms("填写：https://wj.example.cn/s/aqwh-gl."),
+            ["https://wj.example.cn/s/aqwh-gl"]
+        );
+        assert_eq!(compare(&relay, &ask, &df).features[f::SAME_FORM], 1.0);
+        assert_eq!(compare(&other, &ask, &df).features[f::DIFFERENT_FORMS], 1.0);
     }
 
     #[test]
