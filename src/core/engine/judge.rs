@@ -221,6 +221,7 @@ impl Engine {
         scorer: &Scorer<'_>,
         cluster: u64,
         threshold: f64,
+        local: bool,
     ) -> bool {
         let Some(members) = self.clusters.get(&cluster) else {
             return true;
@@ -233,6 +234,7 @@ impl Engine {
             .rev()
             .filter_map(|id| self.tasks.by_id(*id))
             .filter(|t| t.src != p.src && !matcher::is_thin(&t.sig))
+            .filter(|t| !local || t.src.chat_id == p.src.chat_id)
             .take(WHOLE_CLUSTER);
         for t in named {
             let v = self.judge(p, weighed, new_text.as_deref(), t, &mut memo, false);

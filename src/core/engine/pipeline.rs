@@ -197,7 +197,13 @@ impl Engine {
                 !cues.separate || probe.reply_to == Some(l.to) || self.not_the_other_work(folded, t)
             })
             .map(|(_, t)| t)
-            .filter(|t| thin || self.fits_cluster(&probe, &scorer, t.cluster, rules.cluster))
+            .filter(|t| {
+                // A follow-up of the sender's own ask in this group is
+                // weighed against the work as it was asked here.
+                let own =
+                    probe.follows_up && t.sender == probe.sender && t.src.chat_id == src.chat_id;
+                thin || self.fits_cluster(&probe, &scorer, t.cluster, rules.cluster, own)
+            })
             .map(|t| t.cluster);
         Decision::New {
             deadline,

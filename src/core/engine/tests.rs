@@ -799,6 +799,64 @@ fn a_pair_says_whether_it_keeps_the_time_and_who_chases_whose_ask() {
     assert_eq!(x[f::CHASES_HERE], 0.0, "{x:?}");
 }
 
+/// A reminder of one's own ask in a group is weighed against the work as
+/// it was asked there, not against the same work's asks in other groups,
+/// in other words: a colleague's reminder still has to fit the whole.
+#[test]
+fn an_own_reminder_fits_the_work_as_asked_in_its_group() {
+    let mut e = people_and_groups();
+    e.collect_samples();
+    let county = say(
+        &mut e,
+        -1001,
+        70,
+        1,
+        4,
+        "09:00",
+        "各乡镇：请于3月8日前报送春季森林防火巡查台账，附巡查照片3张，报县应急局。",
+    );
+    let relay = say(
+        &mut e,
+        -1002,
+        71,
+        3,
+        4,
+        "10:00",
+        "各村：县应急局要春季森林防火巡查台账和巡查照片，请3月7日下午5点前报我。",
+    );
+    assert_eq!(
+        e.tasks[&relay].cluster, e.tasks[&county].cluster,
+        "the relay joins"
+    );
+    // From here the whole-work threshold sits between the reminder's score
+    // against its own ask and its mean over the work's asks.
+    const WHOLE: f64 = 0.85;
+    std::sync::Arc::make_mut(&mut e.settings.rules).cluster = WHOLE;
+    let reminder = "提醒：森林防火台账还有3个村没报，请今天下午5点前报我。";
+    let own = say(&mut e, -1002, 72, 3, 6, "09:00", reminder);
+    e.apply(&ev(r#"{"type":"person","user_id":4,"name":"赵强"}"#));
+    e.apply(&ev(r#"{"type":"member","chat_id":-1002,"user_id":4}"#));
+    let theirs = say(&mut e, -1002, 73, 4, 6, "09:30", reminder);
+    let score = |new: MsgRef, old: MsgRef| {
+        let x = signals(&e, new, old);
+        e.settings.rules.model.as_ref().map_or(0.0, |m| m.prob(&x))
+    };
+    let (here, there) = (score(own, relay), score(own, county));
+    assert!(
+        here >= WHOLE && (here + there) / 2.0 < WHOLE,
+        "{here} {there}"
+    );
+    assert_eq!(e.tasks[&own].cluster, e.tasks[&relay].cluster);
+    // A colleague's reminder, closest to the county's ask, must still fit
+    // the whole work.
+    let (here, there) = (score(theirs, relay), score(theirs, county));
+    assert!(
+        there >= e.settings.rules.duplicate && (here + there) / 2.0 < WHOLE,
+        "{here} {there}"
+    );
+    assert_ne!(e.tasks[&theirs].cluster, e.tasks[&relay].cluster);
+}
+
 #[test]
 fn a_moved_time_moves_its_senders_ask_in_its_group() {
     use crate::core::dupmodel::f;
