@@ -214,7 +214,9 @@ impl Engine {
     /// asks that name their work must also reach `threshold` (the rules'
     /// fitted `cluster` threshold): one link at a
     /// time, a cluster would otherwise drift from one piece of work to the
-    /// next. Thin asks (chasers) are left out of the mean.
+    /// next. Thin asks (chasers) are left out of the mean. With `local`
+    /// (a reminder of the sender's own ask in its group) only the work's
+    /// asks in the new ask's group count: the work as it was asked there.
     pub(super) fn fits_cluster(
         &self,
         p: &Probe<'_>,

@@ -366,8 +366,6 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
                 deliverables.push(kind);
             }
         });
-        // A form the vocabulary knows (统计表, 值班表) is weighed as its kind
-        // already; only the others are added, so nothing counts twice.
         // A form online is named by its link: a questionnaire's address is
         // the same form wherever it is sent, another address another form.
         if clause.contains("://") {
@@ -375,6 +373,8 @@ pub fn signature(folded: &str, names: &[String], rules: &Rules) -> Signature {
                 forms.push(format!("{FORM}{}", link_of(m.as_str())));
             }
         }
+        // A form the vocabulary knows (统计表, 值班表) is weighed as its kind
+        // already; only the others are added, so nothing counts twice.
         if clause.contains('表') {
             each_form(&rules.canonical(clause), |f| {
                 let mut known = false;
