@@ -528,12 +528,25 @@ fn sorted_set(items: &mut Vec<&str>) -> Box<[Box<str>]> {
 /// sorted deliverable lists share.
 pub fn first_shared_of<'a>(a: &'a [Box<str>], b: &[Box<str>], forms: bool) -> Option<&'a str> {
     let keep = |d: &&str| is_form(d) == forms;
-    let (mut a, mut b) = (
-        a.iter().map(|d| &**d).filter(keep).peekable(),
-        b.iter().map(|d| &**d).filter(keep).peekable(),
-    );
+    first_common(
+        a.iter().map(|d| &**d).filter(keep),
+        b.iter().map(|d| &**d).filter(keep),
+    )
+}
+
+/// The first item two sorted slices share.
+pub fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a str> {
+    first_common(a.iter().map(|d| &**d), b.iter().map(|d| &**d))
+}
+
+/// The first item two sorted sequences share, by one merge pass.
+fn first_common<'a, 'b>(
+    a: impl Iterator<Item = &'a str>,
+    b: impl Iterator<Item = &'b str>,
+) -> Option<&'a str> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
     while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        match x.cmp(y) {
+        match (*x).cmp(*y) {
             std::cmp::Ordering::Less => {
                 a.next();
             }
@@ -541,19 +554,6 @@ pub fn first_shared_of<'a>(a: &'a [Box<str>], b: &[Box<str>], forms: bool) -> Op
                 b.next();
             }
             std::cmp::Ordering::Equal => return Some(x),
-        }
-    }
-    None
-}
-
-/// The first item two sorted slices share.
-pub fn first_shared<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<&'a str> {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return Some(&*a[i]),
         }
     }
     None
@@ -847,13 +847,18 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
     // Named forms are weighed apart from the vocabulary's kinds: the two
     // overlap (统计表 is both), and the fit decides what each is worth.
     let (dn, dold) = (&new.deliverables, &old.deliverables);
+    // Whether both name something of the one sort (forms, or kinds).
+    let both = |forms: bool| {
+        [dn, dold]
+            .iter()
+            .all(|l| l.iter().any(|d| is_form(d) == forms))
+    };
     if let Some(form) = first_shared_of(dn, dold, true) {
         x[f::SAME_FORM] = 1.0;
         reasons.push(|| Reason::SameDeliverable(form.trim_start_matches(FORM).to_string()));
-    } else if dn.iter().any(|d| is_form(d)) && dold.iter().any(|d| is_form(d)) {
+    } else if both(true) {
         x[f::DIFFERENT_FORMS] = 1.0;
     }
-    let has_kind = |l: &[Box<str>]| l.iter().any(|d| !is_form(d));
     let same_deliverable = first_shared_of(dn, dold, false);
     if let Some(d) = same_deliverable {
         x[f::SAME_DELIVERABLE] = 1.0;
@@ -861,7 +866,7 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
             score += 0.1;
             reasons.push(|| Reason::SameDeliverable(d.to_string()));
         }
-    } else if has_kind(dn) && has_kind(dold) {
+    } else if both(false) {
         x[f::DIFFERENT_DELIVERABLES] = 1.0;
         score -= 0.25;
         reasons.push(|| {
