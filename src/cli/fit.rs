@@ -58,6 +58,9 @@ pub fn run(
     let mut text = String::new();
     // Leave one file out: each file scored by weights fitted without it.
     let mut total = Counts::default();
+    // The same held-out files under looser thresholds: what more recall
+    // would cost, measured the same honest way.
+    let mut looser = [(); LOOSER.len()].map(|_| Counts::default());
     if all.len() > 1 {
         writeln!(
             text,
@@ -87,6 +90,10 @@ pub fn run(
                 .map(|(_, l)| l.path.as_path())
                 .collect();
             let rules = with_cluster(&settings.rules, &fitted, &others, settings)?;
+            for (k, sum) in LOOSER.iter().zip(looser.iter_mut()) {
+                let s = with_rules(settings, loosened(&rules, *k));
+                sum.add(&eval::eval_file(&held.path, &s)?.counts);
+            }
             let s = with_rules(settings, rules);
             let report = eval::eval_file(&held.path, &s)?;
             line(&mut text, &report.file, &report.counts);
@@ -94,6 +101,7 @@ pub fn run(
         }
         line(&mut text, "OVERALL", &total);
         text.push('\n');
+        trade_off(&mut text, &total, &looser);
     }
     let asked: Vec<Asked> = all.iter().flat_map(|l| l.asked.iter().cloned()).collect();
     let fitted = fit::fit(&asked).ok_or(FitError::OneClass)?;
@@ -150,6 +158,54 @@ fn applied(base: &Rules, f: &Fitted, cluster: f64) -> Rules {
     r.maybe = f.maybe;
     r.cluster = cluster;
     r
+}
+
+/// Fractions of the fitted join and whole-cluster thresholds at which the
+/// held-out files are scored again, for the trade-off table.
+pub const LOOSER: [f64; 5] = [0.85, 0.7, 0.55, 0.4, 0.25];
+
+/// The rules with both thresholds scaled by `k`; the owner is still asked
+/// from `maybe` up, or from the join threshold when that falls below it.
+fn loosened(rules: &Rules, k: f64) -> Rules {
+    let mut r = rules.clone();
+    r.duplicate = rules.duplicate * k;
+    r.cluster = rules.cluster * k;
+    r.maybe = rules.maybe.min(r.duplicate);
+    r
+}
+
+/// What recall costs in precision: the held-out figures at the fitted
+/// thresholds, then at each looser pair. An admin sees before lowering a
+/// threshold how many wrong merges its recall would bring.
+fn trade_off(text: &mut String, fitted: &Counts, looser: &[Counts]) {
+    writeln!(
+        text,
+        "what more recall costs (the same held-out files, both thresholds scaled down):"
+    )
+    .ok();
+    writeln!(
+        text,
+        "{:<10} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7}",
+        "thresholds", "dup P", "dup R", "dup F", "mixed", "largest", "warn P"
+    )
+    .ok();
+    let rows = std::iter::once((1.0, fitted)).chain(LOOSER.iter().copied().zip(looser));
+    for (k, c) in rows {
+        let s = c.scores();
+        writeln!(
+            text,
+            "{:<10} {:>6.3} {:>6.3} {:>6.3} {:>6} {:>7} {:>7.3}",
+            format!("× {k:.2}"),
+            s.dup_precision,
+            s.dup_recall,
+            s.dup_f1,
+            c.clusters_mixed,
+            c.largest_mix,
+            s.warning_precision
+        )
+        .ok();
+    }
+    text.push('\n');
 }
 
 /// The hand-set scores' thresholds: pairs are collected under them.

@@ -297,6 +297,21 @@ fn rules_fit_learns_from_labeled_logs_and_writes_loadable_rules() {
     let text = String::from_utf8_lossy(&printed.stdout);
     assert!(text.contains("leave-one-file-out"), "{text}");
     assert!(text.contains("fixture-zh-street.jsonl"), "{text}");
+    // The trade-off table starts from the held-out figures at the fitted
+    // thresholds, and its loosest row buys recall with them.
+    let figures = |prefix: &str| -> Vec<f64> {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} row in {text}"));
+        row[prefix.len()..]
+            .split_whitespace()
+            .take(3)
+            .map(|x| x.parse().expect("a figure"))
+            .collect()
+    };
+    assert_eq!(figures("OVERALL"), figures("× 1.00"), "{text}");
+    assert!(figures("× 0.25")[1] > figures("× 1.00")[1], "{text}");
     // The ordering any sane fit finds: alike wording and the same thing to
     // hand in speak for one piece of work, nothing alike speaks against.
     assert!(weight(&text, "content") > 0.0, "{text}");
