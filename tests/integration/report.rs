@@ -250,39 +250,44 @@ fn the_assumptions_and_short_notice_follow_the_options() {
     assert_eq!(r["period"]["to"], "2025-06-19");
 }
 
-/// A configuration in `dir` whose chart font is the test font: a subset
-/// of a CJK font kept with the fixtures (`tests/data/fonts/`), so that the
-/// charts are drawn whether or not the machine has one installed.
-fn with_test_font(dir: &std::path::Path) -> std::path::PathBuf {
-    let cfg = dir.join("font.toml");
+/// The report of the fixture in `format`, written to `out`, its charts
+/// drawn with the test font: a subset of a CJK font kept with the fixtures
+/// (`tests/data/fonts/`), so that they are drawn whether or not the machine
+/// has one installed. Exits 0, or the test fails with what it said.
+fn report_with_test_font(format: &str, out: &std::path::Path) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("font.toml");
     let font = repo().join("tests/data/fonts/wqy-microhei-subset.ttf");
     std::fs::write(
         &cfg,
         format!("[report]\nfont_path = \"{}\"\n", font.display()),
     )
     .expect("write");
-    cfg
-}
-
-#[test]
-fn html_is_one_self_contained_page_and_markdown_has_the_same_rows() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let page = dir.path().join("r.html");
-    let cfg = with_test_font(dir.path());
     let log = fixture();
-    let out = run(&[
+    let done = run(&[
         "--config",
         cfg.to_str().expect("utf-8"),
         "report",
         "--log",
         log.to_str().expect("utf-8"),
         "--format",
-        "html",
+        format,
         "--out",
-        page.to_str().expect("utf-8"),
+        out.to_str().expect("utf-8"),
     ]);
-    let (code, err) = (out.status.code(), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
+#[test]
+fn html_is_one_self_contained_page_and_markdown_has_the_same_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("r.html");
+    report_with_test_font("html", &page);
     let html = std::fs::read_to_string(&page).expect("the page was written");
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Two charts, inline, with the offices' names as labels.
@@ -377,26 +382,8 @@ fn bad_input_is_a_one_line_answer_and_exit_2() {
 #[test]
 fn with_a_font_the_png_for_telegram_is_drawn_within_its_limits() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = with_test_font(dir.path());
     let png = dir.path().join("r.png");
-    let log = fixture();
-    let out = run(&[
-        "--config",
-        cfg.to_str().expect("utf-8"),
-        "report",
-        "--log",
-        log.to_str().expect("utf-8"),
-        "--format",
-        "png",
-        "--out",
-        png.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    report_with_test_font("png", &png);
     let bytes = std::fs::read(&png).expect("the picture was written");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     // IHDR's width and height, big-endian, right after the signature.
