@@ -162,7 +162,7 @@ fn applied(base: &Rules, f: &Fitted, cluster: f64) -> Rules {
 
 /// Fractions of the fitted join and whole-cluster thresholds at which the
 /// held-out files are scored again, for the trade-off table.
-pub const LOOSER: [f64; 5] = [0.85, 0.7, 0.55, 0.4, 0.25];
+const LOOSER: [f64; 5] = [0.85, 0.7, 0.55, 0.4, 0.25];
 
 /// The rules with both thresholds scaled by `k`; the owner is still asked
 /// from `maybe` up, or from the join threshold when that falls below it.
