@@ -40,6 +40,15 @@ pub(super) struct Probe<'a> {
     pub(super) weekly: bool,
 }
 
+impl Probe<'_> {
+    /// A reminder or chaser (or a moved time) of an ask its sender made in
+    /// its own group: weighed as its own signal, and held to the work as it
+    /// was asked in that group.
+    pub(super) fn follows_own(&self, old: &Task) -> bool {
+        self.follows_up && old.src.chat_id == self.src.chat_id && old.sender == self.sender
+    }
+}
+
 /// Which kinds of cue words a text holds, found in one pass.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub(super) struct Cues {
@@ -308,10 +317,10 @@ impl Engine {
         // most often its sender's own.
         let here = p.follows_up && old.src.chat_id == p.src.chat_id;
         x[f::CHASES_HERE] = flag(here);
-        x[f::CHASES_OWN] = flag(here && old.sender == p.sender);
+        x[f::CHASES_OWN] = flag(p.follows_own(old));
         // A moved time (改到, 推迟, "moved to") moves an ask of its sender's
         // in its group: the meeting or the hand-in it rescheduled.
-        x[f::MOVES_OWN] = flag(p.reschedules && here && old.sender == p.sender);
+        x[f::MOVES_OWN] = flag(p.reschedules && p.follows_own(old));
         if p.reply_to == Some(old.src) {
             v.features[f::REPLY] = 1.0;
             v.score = v.score.max(0.9);

@@ -200,9 +200,13 @@ impl Engine {
             .filter(|t| {
                 // A follow-up of the sender's own ask in this group is
                 // weighed against the work as it was asked here.
-                let own =
-                    probe.follows_up && t.sender == probe.sender && t.src.chat_id == src.chat_id;
-                thin || self.fits_cluster(&probe, &scorer, t.cluster, rules.cluster, own)
+                thin || self.fits_cluster(
+                    &probe,
+                    &scorer,
+                    t.cluster,
+                    rules.cluster,
+                    probe.follows_own(t),
+                )
             })
             .map(|t| t.cluster);
         Decision::New {

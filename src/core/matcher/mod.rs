@@ -869,18 +869,13 @@ pub fn compare_weighed(w: &Weighed<'_>, old: &Signature, df: &Df, explain: bool)
     } else if both(false) {
         x[f::DIFFERENT_DELIVERABLES] = 1.0;
         score -= 0.25;
-        reasons.push(|| {
-            Reason::DifferentDeliverables(
-                dn.iter()
-                    .filter(|x| !is_form(x))
-                    .map(|x| x.to_string())
-                    .collect(),
-                dold.iter()
-                    .filter(|x| !is_form(x))
-                    .map(|x| x.to_string())
-                    .collect(),
-            )
-        });
+        let kinds = |l: &[Box<str>]| {
+            l.iter()
+                .filter(|x| !is_form(x))
+                .map(|x| x.to_string())
+                .collect()
+        };
+        reasons.push(|| Reason::DifferentDeliverables(kinds(dn), kinds(dold)));
     }
     let same_period = same_fine_period(&new.periods, &old.periods);
     x[f::SAME_PERIOD] = same_period.is_some() as u8 as f64;
